@@ -1,0 +1,19 @@
+package io.demandmonitor.cli;
+
+import java.time.Duration;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Durations on the command line as people write them: 90s, 30m, 6h, 7d. */
+public final class DurationConverter implements ITypeConverter<Duration> {
+
+  @Override
+  public Duration convert(String value) {
+    try {
+      return value.startsWith("P") ? Duration.parse(value) : TimeUtils.parseDuration(value);
+    } catch (RuntimeException e) {
+      throw new TypeConversionException("'" + value + "' is not a duration (e.g. 90s, 30m, 6h, 7d)");
+    }
+  }
+}

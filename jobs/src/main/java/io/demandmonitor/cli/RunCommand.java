@@ -1,0 +1,197 @@
+package io.demandmonitor.cli;
+
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.pipeline.DemandPipeline;
+import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.simulate.DemandSimulator;
+import io.demandmonitor.simulate.SimulatedRun;
+import io.demandmonitor.simulate.SimulationConfig;
+import io.demandmonitor.simulate.SimulatorSource;
+import io.demandmonitor.simulate.Surge;
+import io.demandmonitor.sink.EmbeddedSinks;
+import io.demandmonitor.sink.LiveSummary;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** {@code demand-monitor run}: the demand pipeline on an embedded Flink runtime. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {
+        "Runs the demand pipeline on an embedded Flink runtime (web UI on http://localhost:8081).",
+        "By default the built-in simulator back-fills the last 24 hours at an accelerated clock, then "
+            + "continues at real pace; demand is written as InfluxDB line protocol under out/ and summarised "
+            + "on the console. Stops cleanly on Ctrl-C or after --duration."})
+public final class RunCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  SimulationOptions simulation;
+
+  @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Stop after this much wall-clock time, e.g. 60s or 2h (default: run until Ctrl-C).")
+  Duration duration;
+
+  @Option(names = "--backfill", converter = DurationConverter.class, defaultValue = "24h", paramLabel = "DURATION",
+      description = "How much of the recent past to simulate before continuing live (default: ${DEFAULT-VALUE}).")
+  Duration backfill;
+
+  @Option(names = "--speed", defaultValue = "2880", paramLabel = "X",
+      description = "Back-fill at X times real time; 0 is as fast as possible (default: ${DEFAULT-VALUE}, "
+          + "a day in 30 s).")
+  double speed;
+
+  @Option(names = "--live", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "After the back-fill, continue at real pace (default). --no-live ends the run when the "
+          + "back-fill is done.")
+  boolean live;
+
+  @Option(names = "--out", defaultValue = "out", paramLabel = "DIR",
+      description = "Folder for line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--web-ui-port", defaultValue = "8081", paramLabel = "PORT",
+      description = "Port of the Flink web UI, or the first free one after it; 0 for no web UI "
+          + "(default: ${DEFAULT-VALUE}).")
+  int webUiPort;
+
+  @Option(names = "--summary-every", converter = DurationConverter.class, defaultValue = "5s",
+      paramLabel = "DURATION", description = "How often the console summary is printed (default: ${DEFAULT-VALUE}).")
+  Duration summaryEvery;
+
+  @Option(names = "--checkpoint-every", converter = DurationConverter.class, defaultValue = "10s",
+      paramLabel = "DURATION", description = "Checkpoint interval; output files are committed on checkpoints "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration checkpointEvery;
+
+  @Override
+  public void run() {
+    PrintWriter console = spec.commandLine().getOut();
+    ReferenceData reference = simulation.reference();
+    SimulationConfig config = simulation.simulation(reference);
+    Instant now = Instant.now();
+    DemandSimulator simulator = simulation.simulator(reference, config, now);
+    ZoneId zone = ZoneId.of(config.timeZone());
+
+    StreamExecutionEnvironment env = environment();
+    SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
+        live ? SimulatedRun.UNTIL_STOPPED : 0, Duration.ofMinutes(2));
+    DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), PipelineSettings.defaults(reference),
+        new EmbeddedSinks(out, reference));
+
+    console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
+        live ? " then live demand" : "", config.seed());
+    for (Surge surge : simulator.surges()) {
+      console.printf("  scenario %s: %s x%.1f in %s from %s%n", surge.name(), surge.service(), surge.size(),
+          String.join(",", surge.districts()), surge.start().atZone(zone).toLocalDateTime());
+    }
+    LiveSummary.get().reset();
+    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "console-summary");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      JobClient job = env.executeAsync("demand-monitor");
+      console.printf("Flink job %s started%s. Ctrl-C stops it cleanly.%n", job.getJobID(),
+          webUiPort > 0 ? "; web UI on http://localhost:" + webUiPort + " (or the next free port)" : "");
+      console.flush();
+      printer.scheduleAtFixedRate(() -> {
+        console.print(LiveSummary.get().render(reference, zone));
+        console.flush();
+      }, summaryEvery.toMillis(), summaryEvery.toMillis(), TimeUnit.MILLISECONDS);
+
+      CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
+      CountDownLatch stop = new CountDownLatch(1);
+      Signal.handle(new Signal("INT"), signal -> stop.countDown());
+      if (duration != null) {
+        printer.schedule(stop::countDown, duration.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      end.whenComplete((result, failure) -> stop.countDown());
+      stop.await();
+
+      boolean stopped = !end.isDone();
+      if (stopped) {
+        console.println("Stopping: draining the pipeline so every open minute is counted and files are committed...");
+        console.flush();
+        Path savepoints = Files.createTempDirectory("demand-monitor-savepoint");
+        job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        deleteRecursively(savepoints);
+      }
+      try {
+        end.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("The Flink job failed: " + e.getCause().getMessage(), e.getCause());
+      }
+      printer.shutdownNow();
+      console.println();
+      console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
+      console.print(LiveSummary.get().render(reference, zone));
+      console.printf("Line protocol: %s   dead letters: %s (%d)%n", out.resolve("demand").toAbsolutePath(),
+          out.resolve("dead-letters").toAbsolutePath(), LiveSummary.get().setAside(HealthEvent.DEAD_LETTER));
+      console.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    } finally {
+      printer.shutdownNow();
+    }
+  }
+
+  private StreamExecutionEnvironment environment() {
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a Flink or Avro serializer, never Kryo
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    StreamExecutionEnvironment env;
+    if (webUiPort > 0) {
+      conf.set(RestOptions.BIND_PORT, webUiPort + "-" + (webUiPort + 20));
+      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+    }
+    env.setParallelism(parallelism);
+    env.enableCheckpointing(checkpointEvery.toMillis());
+    return env;
+  }
+
+  private static String human(Duration d) {
+    return d.toString().substring(2).toLowerCase();
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

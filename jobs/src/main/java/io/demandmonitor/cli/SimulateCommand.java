@@ -1,0 +1,141 @@
+package io.demandmonitor.cli;
+
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.config.Service;
+import io.demandmonitor.ingest.Feed;
+import io.demandmonitor.ingest.InvalidRecordException;
+import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.simulate.DemandSimulator;
+import io.demandmonitor.simulate.SimulationConfig;
+import io.demandmonitor.simulate.Surge;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code demand-monitor simulate}: the simulator's streams for a time range, summarised or archived. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = {
+        "Generates the simulated demand streams for a time range (as fast as possible) and reports what was "
+            + "generated per stream. With --out, writes them as Avro container files, one per stream and day: "
+            + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools."})
+public final class SimulateCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  SimulationOptions simulation;
+
+  @Option(names = "--from", defaultValue = "-7d", paramLabel = "TIME",
+      description = "Start: an instant (2026-03-02T00:00:00Z), 'now', or an offset from now (default: ${DEFAULT-VALUE}).")
+  String from;
+
+  @Option(names = "--to", defaultValue = "now", paramLabel = "TIME", description = "End, as --from (default: ${DEFAULT-VALUE}).")
+  String to;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write an Avro archive here.")
+  Path out;
+
+  @Override
+  public void run() {
+    PrintWriter console = spec.commandLine().getOut();
+    ReferenceData reference = simulation.reference();
+    SimulationConfig config = simulation.simulation(reference);
+    Instant now = Instant.now();
+    Instant start = Surge.parseTime(from, now);
+    Instant end = Surge.parseTime(to, now);
+    if (!end.isAfter(start)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--to (" + end + ") must be after --from (" + start + ")");
+    }
+    DemandSimulator simulator = simulation.simulator(reference, config, now);
+    ZoneId zone = ZoneId.of(config.timeZone());
+
+    Map<String, long[]> counts = new LinkedHashMap<>(); // topic -> records, undecodable
+    reference.services().forEach(s -> counts.put(s.topic(), new long[2]));
+    long lastSlot = simulator.slotOf(end);
+    LocalDate reported = null;
+    try (Archive archive = out == null ? null : new Archive(out, zone)) {
+      for (long slot = simulator.slotOf(start); slot < lastSlot; slot++) {
+        for (RawRecord raw : simulator.slot(slot)) {
+          long[] c = counts.get(raw.source);
+          c[0]++;
+          if (archive != null) {
+            Service service = reference.serviceForTopic(raw.source);
+            try {
+              archive.write(raw.source, Feed.forService(service.id()).decode(raw.value));
+            } catch (InvalidRecordException e) {
+              c[1]++; // an Avro file can only hold records that decode
+            }
+          }
+        }
+        LocalDate day = Instant.ofEpochMilli(slot * simulator.slotMillis()).atZone(zone).toLocalDate();
+        if (!day.equals(reported)) {
+          reported = day;
+          console.printf("  simulating %s ...%n", day);
+          console.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the archive under " + out, e);
+    }
+    console.printf("Simulated %s to %s (seed %d):%n", start, end, config.seed());
+    counts.forEach((topic, c) -> console.printf("  %-24s %9d records%s%n", topic, c[0],
+        out == null ? "" : c[1] == 0 ? "" : " (" + c[1] + " undecodable, not archived)"));
+    if (out != null) {
+      console.printf("Archive: %s%n", out.toAbsolutePath());
+    }
+    console.flush();
+  }
+
+  /** Avro container files, one per topic and local day of the event. */
+  private static final class Archive implements AutoCloseable {
+    private final Path dir;
+    private final ZoneId zone;
+    private final Map<String, DataFileWriter<SpecificRecordBase>> open = new HashMap<>();
+
+    Archive(Path dir, ZoneId zone) {
+      this.dir = dir;
+      this.zone = zone;
+    }
+
+    void write(String topic, SpecificRecordBase record) throws IOException {
+      LocalDate day = ((Instant) record.get("eventTime")).atZone(zone).toLocalDate();
+      String key = topic + "/" + day + ".avro";
+      DataFileWriter<SpecificRecordBase> writer = open.get(key);
+      if (writer == null) {
+        Path file = dir.resolve(key);
+        Files.createDirectories(file.getParent());
+        writer = new DataFileWriter<>(new SpecificDatumWriter<SpecificRecordBase>(record.getSchema()));
+        writer.setCodec(CodecFactory.deflateCodec(6));
+        writer.create(record.getSchema(), file.toFile());
+        open.put(key, writer);
+      }
+      writer.append(record);
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (DataFileWriter<SpecificRecordBase> writer : open.values()) {
+        writer.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.demandmonitor.ingest;
+
+import io.demandmonitor.schema.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Raw records in, demand events out. A record that cannot be decoded or fails validation never
+ * fails the job: it leaves through the {@link #DEAD_LETTERS} side output with the reason.
+ */
+public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+  private final Normaliser normaliser;
+  private transient Counter decoded;
+  private transient Counter deadLettered;
+
+  public DecodeFunction(Normaliser normaliser) {
+    this.normaliser = normaliser;
+  }
+
+  @Override
+  public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
+    decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
+    deadLettered = getRuntimeContext().getMetricGroup().counter("deadLetters");
+  }
+
+  @Override
+  public void processElement(RawRecord raw, Context ctx, Collector<DemandEvent> out) {
+    long now = ctx.timerService().currentProcessingTime();
+    try {
+      out.collect(normaliser.normalise(raw, now));
+      decoded.inc();
+    } catch (InvalidRecordException e) {
+      deadLettered.inc();
+      ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
+          .setSourceTopic(raw.source)
+          .setPartition(raw.partition)
+          .setOffset(raw.offset)
+          .setRawKey(raw.key == null ? null : ByteBuffer.wrap(raw.key))
+          .setRawValue(raw.value == null ? null : ByteBuffer.wrap(raw.value))
+          .setReason(e.reason())
+          .setError(e.getMessage())
+          .setDeadLetteredAt(Instant.ofEpochMilli(now))
+          .build());
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.demandmonitor.ingest;
+
+import io.demandmonitor.config.ConfigException;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.config.Service;
+import io.demandmonitor.schema.CareReferral;
+import io.demandmonitor.schema.HelplineCall;
+import io.demandmonitor.schema.SafeguardingContact;
+import io.demandmonitor.schema.TestingEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * The four front doors and the Avro record each one sends. Records travel in Avro's
+ * single-object encoding (a header with the schema fingerprint, then the binary body).
+ */
+public enum Feed {
+  CARE_REFERRALS("care-referrals", CareReferral.getClassSchema()),
+  SAFEGUARDING_CONTACTS("safeguarding-contacts", SafeguardingContact.getClassSchema()),
+  HELPLINE_CALLS("helpline-calls", HelplineCall.getClassSchema()),
+  TESTING_EVENTS("testing-events", TestingEvent.getClassSchema());
+
+  private final String serviceId;
+  private final Schema schema;
+  private final BinaryMessageDecoder<SpecificRecordBase> decoder;
+  private final BinaryMessageEncoder<SpecificRecordBase> encoder;
+
+  Feed(String serviceId, Schema schema) {
+    this.serviceId = serviceId;
+    this.schema = schema;
+    this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+    this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  /** Single-object encoding, as producers put records on the topic. */
+  public byte[] encode(SpecificRecordBase record) {
+    try {
+      ByteBuffer buffer = encoder.encode(record);
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a " + serviceId + " record", e);
+    }
+  }
+
+  public String serviceId() {
+    return serviceId;
+  }
+
+  /** Every service in the reference data must have a feed, and its category field must be a field of that feed. */
+  public static void checkServices(ReferenceData reference) {
+    List<String> problems = new ArrayList<>();
+    List<Service> services = reference.services();
+    for (int i = 0; i < services.size(); i++) {
+      Service service = services.get(i);
+      String key = ReferenceData.SERVICES_FILE + ": services[" + i + "]";
+      Feed feed = Arrays.stream(values()).filter(f -> f.serviceId.equals(service.id())).findFirst().orElse(null);
+      if (feed == null) {
+        problems.add(key + ".id: no feed reads service '" + service.id() + "' (known: "
+            + Arrays.stream(values()).map(Feed::serviceId).toList() + ")");
+      } else if (feed.schema.getField(service.categoryField()) == null) {
+        problems.add(key + ".category-field: '" + service.categoryField() + "' is not a field of "
+            + feed.schema.getName());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  public static Feed forService(String serviceId) {
+    return Arrays.stream(values()).filter(f -> f.serviceId.equals(serviceId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no feed for service " + serviceId));
+  }
+
+  public SpecificRecordBase decode(byte[] bytes) throws InvalidRecordException {
+    if (bytes == null) {
+      throw new InvalidRecordException(InvalidRecordException.UNDECODABLE, "record has no value");
+    }
+    try {
+      return decoder.decode(ByteBuffer.wrap(bytes));
+    } catch (Exception e) {
+      throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+          "not a " + serviceId + " Avro record: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.demandmonitor.pipeline;
+
+import io.demandmonitor.config.ReferenceData;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What the pipeline needs besides its source and sinks.
+ *
+ * @param futureMargin how far ahead of the processing clock an event time may be before the record is invalid
+ * @param dedupHorizon how long (event time) an event id is remembered for de-duplication
+ */
+public record PipelineSettings(ReferenceData reference, Duration futureMargin, Duration dedupHorizon)
+    implements Serializable {
+
+  public static PipelineSettings defaults(ReferenceData reference) {
+    return new PipelineSettings(reference, Duration.ofMinutes(5), Duration.ofHours(24));
+  }
+}

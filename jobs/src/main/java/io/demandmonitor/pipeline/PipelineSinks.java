@@ -1,0 +1,19 @@
+package io.demandmonitor.pipeline;
+
+import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.schema.DeadLetter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Where the pipeline's outputs go. Production wires InfluxDB and Kafka, the embedded run wires
+ * line-protocol files and the console, tests wire collecting sinks.
+ */
+public interface PipelineSinks {
+
+  void demand(DataStream<MinuteCount> counts);
+
+  void deadLetters(DataStream<DeadLetter> deadLetters);
+
+  void health(DataStream<HealthEvent> health);
+}

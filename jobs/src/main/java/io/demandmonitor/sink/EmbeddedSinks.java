@@ -1,0 +1,59 @@
+package io.demandmonitor.sink;
+
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.pipeline.PipelineSinks;
+import io.demandmonitor.schema.DeadLetter;
+import java.nio.file.Path;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+
+/**
+ * Outputs of the embedded run that need no server: InfluxDB line-protocol files under
+ * {@code out/demand}, dead letters as JSON lines under {@code out/dead-letters}, and the
+ * console board. Files are committed on each checkpoint and at the end of the run.
+ */
+public final class EmbeddedSinks implements PipelineSinks {
+
+  private final Path outDir;
+  private final LineProtocol lineProtocol;
+
+  public EmbeddedSinks(Path outDir, ReferenceData reference) {
+    this.outDir = outDir;
+    this.lineProtocol = new LineProtocol(reference);
+  }
+
+  @Override
+  public void demand(DataStream<MinuteCount> counts) {
+    LineProtocol points = lineProtocol;
+    counts.map(points::demandLine).name("demand-line-protocol")
+        .sinkTo(files("demand", ".lp")).name("demand-files").uid("demand-files");
+    counts.sinkTo(new CallbackSink<>(LiveSummary::recordDemand)).name("console-demand").setParallelism(1);
+  }
+
+  @Override
+  public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    deadLetters.map(DeadLetter::toString).name("dead-letter-json")
+        .sinkTo(files("dead-letters", ".jsonl")).name("dead-letter-files").uid("dead-letter-files");
+  }
+
+  @Override
+  public void health(DataStream<HealthEvent> health) {
+    health.sinkTo(new CallbackSink<>(LiveSummary::recordHealth)).name("console-health").setParallelism(1);
+  }
+
+  private FileSink<String> files(String folder, String suffix) {
+    return FileSink
+        .forRowFormat(new org.apache.flink.core.fs.Path(outDir.resolve(folder).toAbsolutePath().toUri()),
+            new SimpleStringEncoder<String>())
+        .withBucketAssigner(new BasePathBucketAssigner<>())
+        .withRollingPolicy(OnCheckpointRollingPolicy.build())
+        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(folder).withPartSuffix(suffix).build())
+        .build();
+  }
+}
