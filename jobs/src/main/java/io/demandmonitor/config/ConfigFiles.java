@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -66,6 +67,10 @@ public final class ConfigFiles implements Serializable {
         throw new ConfigException(where + ": file is empty");
       }
       return value;
+    } catch (UnrecognizedPropertyException e) {
+      // No line: for records Jackson reports where the object ended, not where the key is.
+      throw new ConfigException(where + ": " + keyOf(e) + ": is not a known key (known: "
+          + e.getKnownPropertyIds() + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(where + lineOf(e) + ": " + keyOf(e) + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
@@ -97,7 +102,6 @@ public final class ConfigFiles implements Serializable {
   private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
       .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));

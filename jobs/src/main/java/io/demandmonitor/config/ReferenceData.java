@@ -30,8 +30,11 @@ public final class ReferenceData implements Serializable {
   private final Map<String, Site> sites;
   private final List<SchoolTerm> terms;
   private final long countyPopulation;
+  private final String servicesFile;
 
-  private ReferenceData(List<District> districts, List<Service> services, List<Site> sites, List<SchoolTerm> terms) {
+  private ReferenceData(List<District> districts, List<Service> services, List<Site> sites, List<SchoolTerm> terms,
+      String servicesFile) {
+    this.servicesFile = servicesFile;
     this.districts = index(districts, District::code);
     this.servicesById = index(services, Service::id);
     this.servicesByTopic = index(services, Service::topic);
@@ -51,7 +54,8 @@ public final class ReferenceData implements Serializable {
   public static ReferenceData load(ConfigFiles files) {
     List<District> districts = validDistricts(files);
     Set<String> districtCodes = districts.stream().map(District::code).collect(Collectors.toSet());
-    return new ReferenceData(districts, validServices(files), validSites(files, districtCodes), validTerms(files));
+    return new ReferenceData(districts, validServices(files), validSites(files, districtCodes), validTerms(files),
+        files.describe(SERVICES_FILE));
   }
 
   private static List<District> validDistricts(ConfigFiles files) {
@@ -152,6 +156,11 @@ public final class ReferenceData implements Serializable {
 
   public long countyPopulation() {
     return countyPopulation;
+  }
+
+  /** Where the services came from, for messages about them. */
+  public String servicesFile() {
+    return servicesFile;
   }
 
   public List<Service> services() {

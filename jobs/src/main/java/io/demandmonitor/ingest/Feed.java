@@ -67,7 +67,7 @@ public enum Feed {
     List<Service> services = reference.services();
     for (int i = 0; i < services.size(); i++) {
       Service service = services.get(i);
-      String key = ReferenceData.SERVICES_FILE + ": services[" + i + "]";
+      String key = reference.servicesFile() + ": services[" + i + "]";
       Feed feed = Arrays.stream(values()).filter(f -> f.serviceId.equals(service.id())).findFirst().orElse(null);
       if (feed == null) {
         problems.add(key + ".id: no feed reads service '" + service.id() + "' (known: "
