@@ -70,7 +70,7 @@ public final class ConfigFiles implements Serializable {
     } catch (UnrecognizedPropertyException e) {
       // No line: for records Jackson reports where the object ended, not where the key is.
       throw new ConfigException(where + ": " + keyOf(e) + ": is not a known key (known: "
-          + e.getKnownPropertyIds() + ")");
+          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList() + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(where + lineOf(e) + ": " + keyOf(e) + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {

@@ -48,7 +48,7 @@ class ReferenceDataTest {
       "districts.yaml|population: 90000|population: -5|: districts[6].population: must be a positive number of residents (got -5)",
       "districts.yaml|code: WATFORD|code: watford|: districts[8].code: must be an upper-case code like WELWYN_HATFIELD (got 'watford')",
       "districts.yaml|code: WATFORD|code: STEVENAGE|: districts[8].code: is listed twice (got 'STEVENAGE')",
-      "districts.yaml|population: 99000|populaton: 99000|: districts[0].populaton: is not a known key (known: [name, code, population])",
+      "districts.yaml|population: 99000|populaton: 99000|: districts[0].populaton: is not a known key (known: [code, name, population])",
       "districts.yaml|population: 99000|population: lots| line 6: districts[0].population: Cannot deserialize value of type `int` from String \"lots\"",
       "sites.yaml|district: BROXBOURNE|district: NARNIA|: sites[0].district: is not a district code from districts.yaml (got 'NARNIA')",
       "sites.yaml|closes: '20:00'|closes: '07:00'|: sites[0].opens: opening time must be before closing time (got '08:00-07:00')",
