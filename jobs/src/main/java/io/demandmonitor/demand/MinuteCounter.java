@@ -60,5 +60,8 @@ public class MinuteCounter extends KeyedProcessFunction<String, DemandEvent, Min
         buckets.remove();
       }
     }
+    if (bucketsByEnd.isEmpty()) {
+      bucketsByEnd.clear(); // an emptied map still holds an entry for the key
+    }
   }
 }
