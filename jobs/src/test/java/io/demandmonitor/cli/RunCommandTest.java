@@ -1,0 +1,112 @@
+package io.demandmonitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.sink.LiveSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user runs it, in-process: the embedded run on a short bounded simulation. */
+class RunCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void embeddedRunOnABoundedSimulationWritesLineProtocolAndSummarises() throws IOException {
+    int exit = cli().execute("run", "--backfill", "3h", "--speed", "0", "--no-live", "--web-ui-port", "0",
+        "--summary-every", "1s", "--out", dir.toString(), "--config-dir", TestConfig.CONFIG_DIR.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Final summary (finished)", "Community helpline", "set aside:");
+    List<String> lines = lines(dir.resolve("demand"));
+    assertThat(lines).isNotEmpty().allMatch(l -> l.matches("demand,district=.+,horizon=PT1M,service=[a-z-]+ "
+        + "count=\\d+i,rate_per_100k=[0-9.E-]+ \\d{13}"));
+    long countedInFiles = lines.stream()
+        .mapToLong(l -> Long.parseLong(l.replaceAll(".* count=(\\d+)i.*", "$1"))).sum();
+    long countedOnConsole = TestConfig.reference().services().stream()
+        .mapToLong(s -> LiveSummary.get().events(s.id())).sum();
+    assertThat(countedInFiles).isPositive().isEqualTo(countedOnConsole);
+  }
+
+  @Test
+  void badConfigurationStopsTheRunWithTheFileKeyAndValue() {
+    Path config = TestConfig.copyWith(dir, "districts.yaml", "population: 90000", "population: 0");
+    int exit = cli().execute("run", "--no-live", "--config-dir", config.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("Configuration error: " + config.resolve("districts.yaml")
+        + ": districts[6].population: must be a positive number of residents (got 0)");
+  }
+
+  @Test
+  void anUnknownScenarioIsNamed() {
+    int exit = cli().execute("simulate", "--from", "-1h", "--scenario", "alien-invasion",
+        "--config-dir", TestConfig.CONFIG_DIR.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--scenario: 'alien-invasion' is not a scenario");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : List.of("run", "simulate")) {
+      StringWriter help = new StringWriter();
+      CommandLine cli = DemandMonitorCli.commandLine();
+      cli.setOut(new PrintWriter(help));
+      assertThat(cli.execute(command, "--help")).isZero();
+      assertThat(help.toString()).contains("Usage: demand-monitor " + command);
+    }
+  }
+
+  @Test
+  void simulateWritesAnAvroArchivePerStreamAndDay() throws IOException {
+    Path archive = dir.resolve("archive");
+    int exit = cli().execute("simulate", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-04T00:00:00Z",
+        "--out", archive.toString(), "--config-dir", TestConfig.CONFIG_DIR.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(archive.resolve("helpline-calls/2026-03-02.avro")).isNotEmptyFile();
+    assertThat(archive.resolve("testing-events/2026-03-03.avro")).isNotEmptyFile();
+    try (var reader = new org.apache.avro.file.DataFileReader<>(
+        archive.resolve("helpline-calls/2026-03-03.avro").toFile(),
+        new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>())) {
+      assertThat(reader.getSchema().getName()).isEqualTo("HelplineCall");
+      assertThat(reader.hasNext()).isTrue();
+    }
+    assertThat(out.toString()).contains("helpline-calls", "records", "Archive:");
+  }
+
+  private CommandLine cli() {
+    CommandLine cli = DemandMonitorCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli;
+  }
+
+  private static List<String> lines(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(f -> !f.getFileName().toString().startsWith("."))
+          .flatMap(f -> {
+            try {
+              return Files.readAllLines(f).stream();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .toList();
+    }
+  }
+}

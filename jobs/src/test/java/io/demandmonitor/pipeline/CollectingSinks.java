@@ -1,0 +1,62 @@
+package io.demandmonitor.pipeline;
+
+import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.sink.CallbackSink;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Collects the pipeline's outputs in this JVM, for tests on a MiniCluster. One test at a time. */
+public final class CollectingSinks implements PipelineSinks {
+
+  static final ConcurrentLinkedQueue<MinuteCount> DEMAND = new ConcurrentLinkedQueue<>();
+  static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
+  static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
+
+  public static void clear() {
+    DEMAND.clear();
+    DEAD_LETTERS.clear();
+    HEALTH.clear();
+  }
+
+  public static List<MinuteCount> demand() {
+    return List.copyOf(DEMAND);
+  }
+
+  public static List<DeadLetter> deadLetters() {
+    return List.copyOf(DEAD_LETTERS);
+  }
+
+  public static List<HealthEvent> health() {
+    return List.copyOf(HEALTH);
+  }
+
+  @Override
+  public void demand(DataStream<MinuteCount> counts) {
+    counts.sinkTo(new CallbackSink<>(CollectingSinks::addDemand));
+  }
+
+  @Override
+  public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    deadLetters.sinkTo(new CallbackSink<>(CollectingSinks::addDeadLetter));
+  }
+
+  @Override
+  public void health(DataStream<HealthEvent> health) {
+    health.sinkTo(new CallbackSink<>(CollectingSinks::addHealth));
+  }
+
+  private static void addDemand(MinuteCount c) {
+    DEMAND.add(c);
+  }
+
+  private static void addDeadLetter(DeadLetter d) {
+    DEAD_LETTERS.add(d);
+  }
+
+  private static void addHealth(HealthEvent h) {
+    HEALTH.add(h);
+  }
+}

@@ -1,0 +1,130 @@
+package io.demandmonitor.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.ingest.DemandEvent;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.ingest.InvalidRecordException;
+import io.demandmonitor.ingest.Normaliser;
+import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.simulate.DemandSimulator;
+import io.demandmonitor.simulate.SimulatedRun;
+import io.demandmonitor.simulate.SimulationConfig;
+import io.demandmonitor.simulate.SimulationConfig.Imperfections;
+import io.demandmonitor.simulate.SimulatorSource;
+import io.demandmonitor.simulate.Surge;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole pipeline on Flink's MiniCluster, fed by the simulator with imperfect feeds, checked
+ * against a brute-force oracle computed from the same simulated records.
+ */
+class DemandPipelineTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+  private static final Instant NOW = Instant.parse("2026-03-03T14:00:00Z");
+  private static final Instant FROM = NOW.minus(Duration.ofHours(30));
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void countsEqualTheOracleAndEveryBadRecordIsDeadLetteredAndEveryDuplicateReported() throws Exception {
+    ReferenceData reference = TestConfig.reference();
+    // Out-of-order within the watermark bound, but none late, so every count is exact.
+    SimulationConfig config = TestConfig.simulation().withImperfections(
+        new Imperfections(0.1, Duration.ofSeconds(90), 0, Duration.ZERO, 0.02, 0.01));
+    DemandSimulator simulator = new DemandSimulator(reference, config, List.of(
+        new Surge("surge", "helpline-calls", List.of("WATFORD"), NOW.minus(Duration.ofHours(8)),
+            Duration.ofMinutes(30), Duration.ofHours(2), 5.0)));
+
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    CollectingSinks.clear();
+    DemandPipeline.build(
+        SimulatorSource.create(env, simulator, new SimulatedRun(FROM, NOW, 0, 0, Duration.ofMinutes(2))),
+        PipelineSettings.defaults(reference), new CollectingSinks());
+    env.execute("demand-pipeline-test");
+
+    Oracle oracle = new Oracle(reference, simulator);
+    Map<String, Long> counted = CollectingSinks.demand().stream()
+        .collect(Collectors.toMap(DemandPipelineTest::key, c -> c.count));
+    assertThat(counted).hasSize(CollectingSinks.demand().size()); // each minute emitted once
+    assertThat(mismatches(counted, oracle.counts)).as("minutes counted differently from the oracle").isEmpty();
+    assertThat(oracle.counts.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(2000);
+
+    assertThat(CollectingSinks.deadLetters())
+        .extracting(d -> d.getSourceTopic() + "/" + d.getOffset() + "/" + d.getReason())
+        .containsExactlyInAnyOrderElementsOf(oracle.deadLetters);
+    assertThat(oracle.deadLetters).hasSizeGreaterThan(10);
+
+    Map<String, Long> setAside = CollectingSinks.health().stream()
+        .collect(Collectors.groupingBy(h -> h.kind, Collectors.counting()));
+    assertThat(setAside.get(HealthEvent.DUPLICATE)).isEqualTo(oracle.duplicates);
+    assertThat(setAside.get(HealthEvent.DEAD_LETTER)).isEqualTo((long) oracle.deadLetters.size());
+    assertThat(setAside).doesNotContainKey(HealthEvent.LATE);
+  }
+
+  /** The first keys whose counts differ, as key=counted/expected: a readable failure. */
+  private static List<String> mismatches(Map<String, Long> counted, Map<String, Long> expected) {
+    Set<String> keys = new java.util.TreeSet<>(counted.keySet());
+    keys.addAll(expected.keySet());
+    return keys.stream().filter(k -> !java.util.Objects.equals(counted.get(k), expected.get(k)))
+        .map(k -> k + "=" + counted.get(k) + "/" + expected.get(k)).limit(20).toList();
+  }
+
+  private static String key(MinuteCount c) {
+    return c.service + "/" + c.district + "/" + c.windowEnd;
+  }
+
+  /** The same records, counted the slow and obvious way. */
+  private static final class Oracle {
+    final Map<String, Long> counts = new HashMap<>();
+    final List<String> deadLetters = new java.util.ArrayList<>();
+    long duplicates;
+
+    Oracle(ReferenceData reference, DemandSimulator simulator) {
+      Normaliser normaliser = new Normaliser(reference, Duration.ofMinutes(5));
+      Set<String> seen = new HashSet<>();
+      for (long slot = simulator.slotOf(FROM); slot < simulator.slotOf(NOW) - 1; slot++) {
+        for (RawRecord raw : simulator.slot(slot)) {
+          try {
+            DemandEvent e = normaliser.normalise(raw, System.currentTimeMillis());
+            if (!seen.add(e.eventId)) {
+              duplicates++;
+              continue;
+            }
+            long minuteEnd = (e.eventTime / 60_000 + 1) * 60_000;
+            counts.merge(e.service + "/" + e.district + "/" + minuteEnd, 1L, Long::sum);
+          } catch (InvalidRecordException ex) {
+            deadLetters.add(raw.source + "/" + raw.offset + "/" + ex.reason());
+          }
+        }
+      }
+    }
+  }
+}
