@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,8 @@ import sun.misc.Signal;
             + "continues at real pace; demand is written as InfluxDB line protocol under out/ and summarised "
             + "on the console. Stops cleanly on Ctrl-C or after --duration."})
 public final class RunCommand implements Runnable {
+
+  private static final DateTimeFormatter SCENARIO_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
 
   @Spec
   CommandSpec spec;
@@ -111,8 +114,9 @@ public final class RunCommand implements Runnable {
     console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
         live ? " then live demand" : "", config.seed());
     for (Surge surge : simulator.surges()) {
-      console.printf("  scenario %s: %s x%.1f in %s from %s%n", surge.name(), surge.service(), surge.size(),
-          String.join(",", surge.districts()), surge.start().atZone(zone).toLocalDateTime());
+      console.printf("  scenario %s: %s x%.1f in %s, %s to %s%n", surge.name(), surge.service(), surge.size(),
+          String.join(",", surge.districts()), SCENARIO_TIME.format(surge.start().atZone(zone)),
+          SCENARIO_TIME.format(surge.end().atZone(zone)));
     }
     LiveSummary.get().reset();
     ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -125,9 +129,14 @@ public final class RunCommand implements Runnable {
       console.printf("Flink job %s started%s. Ctrl-C stops it cleanly.%n", job.getJobID(),
           webUiPort > 0 ? "; web UI on http://localhost:" + webUiPort + " (or the next free port)" : "");
       console.flush();
-      printer.scheduleAtFixedRate(() -> {
-        console.print(LiveSummary.get().render(reference, zone));
-        console.flush();
+      String[] lastPrinted = {""};
+      printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
+        String board = LiveSummary.get().render(reference, zone);
+        if (!board.equals(lastPrinted[0])) {
+          lastPrinted[0] = board;
+          console.print(board);
+          console.flush();
+        }
       }, summaryEvery.toMillis(), summaryEvery.toMillis(), TimeUnit.MILLISECONDS);
 
       CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
