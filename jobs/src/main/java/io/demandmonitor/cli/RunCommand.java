@@ -1,7 +1,6 @@
 package io.demandmonitor.cli;
 
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.simulate.DemandSimulator;
@@ -32,6 +31,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,6 +106,8 @@ public final class RunCommand implements Runnable {
     ZoneId zone = ZoneId.of(config.timeZone());
 
     StreamExecutionEnvironment env = environment();
+    // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
+    boolean embedded = env instanceof LocalStreamEnvironment;
     SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
         live ? SimulatedRun.UNTIL_STOPPED : 0, Duration.ofMinutes(2));
     DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), PipelineSettings.defaults(reference),
@@ -130,9 +132,12 @@ public final class RunCommand implements Runnable {
           webUiPort > 0 ? "; web UI on http://localhost:" + webUiPort + " (or the next free port)" : "");
       console.flush();
       String[] lastPrinted = {""};
+      if (!embedded) {
+        console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
+      }
       printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
         String board = LiveSummary.get().render(reference, zone);
-        if (!board.equals(lastPrinted[0])) {
+        if (embedded && !board.equals(lastPrinted[0])) {
           lastPrinted[0] = board;
           console.print(board);
           console.flush();
@@ -164,9 +169,11 @@ public final class RunCommand implements Runnable {
       printer.shutdownNow();
       console.println();
       console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
-      console.print(LiveSummary.get().render(reference, zone));
-      console.printf("Line protocol: %s   dead letters: %s (%d)%n", out.resolve("demand").toAbsolutePath(),
-          out.resolve("dead-letters").toAbsolutePath(), LiveSummary.get().setAside(HealthEvent.DEAD_LETTER));
+      if (embedded) {
+        console.print(LiveSummary.get().render(reference, zone));
+      }
+      console.printf("Line protocol: %s   dead letters: %s%n", out.resolve("demand").toAbsolutePath(),
+          out.resolve("dead-letters").toAbsolutePath());
       console.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -182,13 +189,11 @@ public final class RunCommand implements Runnable {
     conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a Flink or Avro serializer, never Kryo
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    StreamExecutionEnvironment env;
+    // Submitted with `flink run`, this is the cluster's environment; otherwise an embedded runtime.
     if (webUiPort > 0) {
       conf.set(RestOptions.BIND_PORT, webUiPort + "-" + (webUiPort + 20));
-      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-    } else {
-      env = StreamExecutionEnvironment.createLocalEnvironment(conf);
     }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
     env.enableCheckpointing(checkpointEvery.toMillis());
     return env;
