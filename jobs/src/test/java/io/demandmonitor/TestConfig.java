@@ -28,6 +28,17 @@ public final class TestConfig {
     return SimulationConfig.load(files(), reference());
   }
 
+  /** The configured simulation with every service's daily volume multiplied by {@code factor}. */
+  public static SimulationConfig simulationWithVolumeTimes(double factor) {
+    SimulationConfig config = simulation();
+    java.util.Map<String, SimulationConfig.ServiceProfile> scaled = new java.util.HashMap<>();
+    config.services().forEach((id, p) -> scaled.put(id, new SimulationConfig.ServiceProfile(p.dailyVolume() * factor,
+        p.hourOfDay(), p.dayOfWeek(), p.schoolHolidayFactor(), p.categories(), p.attributes(), p.meanWaitSeconds(),
+        p.meanHandledSeconds(), p.positivity(), p.voidRate())));
+    return new SimulationConfig(config.seed(), config.slot(), config.timeZone(), scaled, config.imperfections(),
+        config.scenarios(), config.defaultScenarios());
+  }
+
   /** A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in {@code file}. */
   public static Path copyWith(Path dir, String file, String find, String replace) {
     try (Stream<Path> files = Files.list(CONFIG_DIR)) {

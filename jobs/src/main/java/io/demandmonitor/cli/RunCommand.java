@@ -1,9 +1,12 @@
 package io.demandmonitor.cli;
 
 import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.ingest.KafkaIngest;
+import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.simulate.DemandSimulator;
+import io.demandmonitor.simulate.KafkaPublisher;
 import io.demandmonitor.simulate.SimulatedRun;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.SimulatorSource;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +50,8 @@ import sun.misc.Signal;
         "Runs the demand pipeline on an embedded Flink runtime (web UI on http://localhost:8081).",
         "By default the built-in simulator back-fills the last 24 hours at an accelerated clock, then "
             + "continues at real pace; demand is written as InfluxDB line protocol under out/ and summarised "
-            + "on the console. Stops cleanly on Ctrl-C or after --duration."})
+            + "on the console. With --kafka it reads the four input topics instead and sends dead letters to "
+            + "the dead-letter topic. Stops cleanly on Ctrl-C or after --duration."})
 public final class RunCommand implements Runnable {
 
   private static final DateTimeFormatter SCENARIO_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
@@ -56,6 +61,41 @@ public final class RunCommand implements Runnable {
 
   @Mixin
   SimulationOptions simulation;
+
+  @Mixin
+  KafkaOptions kafka;
+
+  @Option(names = "--group-id", defaultValue = "demand-monitor", paramLabel = "ID",
+      description = "Kafka consumer group; offsets are committed to it on each checkpoint (default: ${DEFAULT-VALUE}).")
+  String groupId;
+
+  @Option(names = "--start-from", defaultValue = "committed", paramLabel = "POSITION",
+      description = "Where to start reading: committed (the group's offsets, else earliest), earliest, latest, "
+          + "or an instant such as 2026-03-02T09:00:00Z (default: ${DEFAULT-VALUE}).")
+  String startFrom;
+
+  @Option(names = "--dead-letter-topic", defaultValue = "demand-dead-letters", paramLabel = "TOPIC",
+      description = "Where records that cannot be used go, with the reason (default: ${DEFAULT-VALUE}).")
+  String deadLetterTopic;
+
+  @Option(names = "--out-of-orderness", converter = DurationConverter.class, defaultValue = "2m",
+      paramLabel = "DURATION", description = "How far out of event-time order records may arrive before they "
+          + "count as late (default: ${DEFAULT-VALUE}).")
+  Duration outOfOrderness;
+
+  @Option(names = "--idleness", converter = DurationConverter.class, defaultValue = "1m", paramLabel = "DURATION",
+      description = "A Kafka partition silent this long stops holding back event time (default: ${DEFAULT-VALUE}).")
+  Duration idleness;
+
+  @Option(names = "--dedup-horizon", converter = DurationConverter.class, defaultValue = "24h",
+      paramLabel = "DURATION", description = "How long (event time) an event id is remembered to drop its "
+          + "duplicates (default: ${DEFAULT-VALUE}).")
+  Duration dedupHorizon;
+
+  @Option(names = "--future-margin", converter = DurationConverter.class, defaultValue = "5m",
+      paramLabel = "DURATION", description = "An event time further ahead of the clock than this is invalid "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration futureMargin;
 
   @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "Stop after this much wall-clock time, e.g. 60s or 2h (default: run until Ctrl-C).")
@@ -72,7 +112,7 @@ public final class RunCommand implements Runnable {
 
   @Option(names = "--live", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "After the back-fill, continue at real pace (default). --no-live ends the run when the "
-          + "back-fill is done.")
+          + "back-fill is done, or with --kafka when every record present at the start has been read.")
   boolean live;
 
   @Option(names = "--out", defaultValue = "out", paramLabel = "DIR",
@@ -101,24 +141,32 @@ public final class RunCommand implements Runnable {
     PrintWriter console = spec.commandLine().getOut();
     ReferenceData reference = simulation.reference();
     SimulationConfig config = simulation.simulation(reference);
-    Instant now = Instant.now();
-    DemandSimulator simulator = simulation.simulator(reference, config, now);
     ZoneId zone = ZoneId.of(config.timeZone());
+    PipelineSettings settings = new PipelineSettings(reference, futureMargin, dedupHorizon);
 
     StreamExecutionEnvironment env = environment();
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = env instanceof LocalStreamEnvironment;
-    SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
-        live ? SimulatedRun.UNTIL_STOPPED : 0, Duration.ofMinutes(2));
-    DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), PipelineSettings.defaults(reference),
-        new EmbeddedSinks(out, reference));
-
-    console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
-        live ? " then live demand" : "", config.seed());
-    for (Surge surge : simulator.surges()) {
-      console.printf("  scenario %s: %s x%.1f in %s, %s to %s%n", surge.name(), surge.service(), surge.size(),
-          String.join(",", surge.districts()), SCENARIO_TIME.format(surge.start().atZone(zone)),
-          SCENARIO_TIME.format(surge.end().atZone(zone)));
+    if (kafka.enabled()) {
+      KafkaSettings kafkaSettings = kafka.settings(groupId, startFrom, deadLetterTopic, outOfOrderness, idleness);
+      console.printf("Demand Monitor: reading %s%s%n", kafkaSettings, live ? "" : " up to the records present now");
+      createDeadLetterTopic(kafkaSettings, console);
+      DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
+          new EmbeddedSinks(out, reference, KafkaIngest.deadLetterSink(kafkaSettings)));
+    } else {
+      Instant now = Instant.now();
+      DemandSimulator simulator = simulation.simulator(reference, config, now);
+      SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
+          live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
+      DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
+          new EmbeddedSinks(out, reference, null));
+      console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
+          live ? " then live demand" : "", config.seed());
+      for (Surge surge : simulator.surges()) {
+        console.printf("  scenario %s: %s x%.1f in %s, %s to %s%n", surge.name(), surge.service(), surge.size(),
+            String.join(",", surge.districts()), SCENARIO_TIME.format(surge.start().atZone(zone)),
+            SCENARIO_TIME.format(surge.end().atZone(zone)));
+      }
     }
     LiveSummary.get().reset();
     ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -197,6 +245,18 @@ public final class RunCommand implements Runnable {
     env.setParallelism(parallelism);
     env.enableCheckpointing(checkpointEvery.toMillis());
     return env;
+  }
+
+  private static void createDeadLetterTopic(KafkaSettings settings, PrintWriter console) {
+    try {
+      if (!KafkaPublisher.createTopics(settings.properties(), List.of(settings.deadLetterTopic()), 1).isEmpty()) {
+        console.printf("Created topic %s%n", settings.deadLetterTopic());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+    }
   }
 
   private static String human(Duration d) {

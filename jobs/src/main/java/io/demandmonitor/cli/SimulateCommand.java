@@ -6,6 +6,7 @@ import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.InvalidRecordException;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.simulate.DemandSimulator;
+import io.demandmonitor.simulate.KafkaPublisher;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.Surge;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Properties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.file.CodecFactory;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Generates the simulated demand streams for a time range (as fast as possible) and reports what was "
             + "generated per stream. With --out, writes them as Avro container files, one per stream and day: "
-            + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools."})
+            + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools. With --kafka, publishes them to "
+            + "the four input topics (creating missing ones), malformed records included; --follow then goes on "
+            + "publishing at real pace until Ctrl-C."})
 public final class SimulateCommand implements Runnable {
 
   @Spec
@@ -42,6 +47,15 @@ public final class SimulateCommand implements Runnable {
 
   @Mixin
   SimulationOptions simulation;
+
+  @Mixin
+  KafkaOptions kafka;
+
+  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics it creates (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--follow", description = "With --kafka: after --to, keep publishing at real pace until stopped.")
+  boolean follow;
 
   @Option(names = "--from", defaultValue = "-7d", paramLabel = "TIME",
       description = "Start: an instant (2026-03-02T00:00:00Z), 'now', or an offset from now (default: ${DEFAULT-VALUE}).")
@@ -68,15 +82,26 @@ public final class SimulateCommand implements Runnable {
     DemandSimulator simulator = simulation.simulator(reference, config, now);
     ZoneId zone = ZoneId.of(config.timeZone());
 
+    if (follow && (!kafka.enabled() || end.isBefore(now.minusSeconds(60)))) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--follow needs --kafka and a --to of now (it continues from there at real pace)");
+    }
     Map<String, long[]> counts = new LinkedHashMap<>(); // topic -> records, undecodable
     reference.services().forEach(s -> counts.put(s.topic(), new long[2]));
     long lastSlot = simulator.slotOf(end);
     LocalDate reported = null;
+    KafkaPublisher publisher = kafka.enabled() ? publisher(reference, console) : null;
     try (Archive archive = out == null ? null : new Archive(out, zone)) {
-      for (long slot = simulator.slotOf(start); slot < lastSlot; slot++) {
+      for (long slot = simulator.slotOf(start); slot < lastSlot || follow; slot++) {
+        if (slot >= lastSlot) {
+          waitUntil((slot + 1) * simulator.slotMillis()); // real pace: a slot is sent once it has ended
+        }
         for (RawRecord raw : simulator.slot(slot)) {
           long[] c = counts.get(raw.source);
           c[0]++;
+          if (publisher != null) {
+            publisher.send(raw);
+          }
           if (archive != null) {
             Service service = reference.serviceForTopic(raw.source);
             try {
@@ -95,6 +120,12 @@ public final class SimulateCommand implements Runnable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the archive under " + out, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (publisher != null) {
+        publisher.close();
+      }
     }
     console.printf("Simulated %s to %s (seed %d):%n", start, end, config.seed());
     counts.forEach((topic, c) -> console.printf("  %-24s %9d records%s%n", topic, c[0],
@@ -102,7 +133,40 @@ public final class SimulateCommand implements Runnable {
     if (out != null) {
       console.printf("Archive: %s%n", out.toAbsolutePath());
     }
+    if (publisher != null) {
+      console.printf("Published to Kafka at %s: %s%n", kafka.bootstrapServers, publisher.sent());
+    }
     console.flush();
+  }
+
+  private KafkaPublisher publisher(ReferenceData reference, PrintWriter console) {
+    Properties props = new Properties();
+    props.putAll(kafka.clientProperties());
+    props.put("bootstrap.servers", kafka.bootstrapServers);
+    try {
+      List<String> created = KafkaPublisher.createTopics(props, KafkaPublisher.inputTopics(reference), partitions);
+      if (!created.isEmpty()) {
+        console.printf("Created topics %s (%d partitions)%n", created, partitions);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    KafkaPublisher publisher = new KafkaPublisher(props);
+    if (follow) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        publisher.close();
+        console.printf("Published to Kafka at %s: %s%n", kafka.bootstrapServers, publisher.sent());
+        console.flush();
+      }));
+    }
+    return publisher;
+  }
+
+  private static void waitUntil(long epochMillis) throws InterruptedException {
+    long wait = epochMillis - System.currentTimeMillis();
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
   }
 
   /** Avro container files, one per topic and local day of the event. */

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.metrics.Counter;
+import io.demandmonitor.ingest.SourceCounters;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -23,7 +23,7 @@ public class MinuteCounter extends KeyedProcessFunction<String, DemandEvent, Min
   static final long MINUTE = 60_000L;
 
   private transient MapState<Long, Long> bucketsByEnd;
-  private transient Counter late;
+  private transient SourceCounters late;
 
   public static String keyOf(DemandEvent event) {
     return event.service + "|" + event.district;
@@ -33,14 +33,14 @@ public class MinuteCounter extends KeyedProcessFunction<String, DemandEvent, Min
   public void open(OpenContext openContext) {
     bucketsByEnd = getRuntimeContext().getMapState(
         new MapStateDescriptor<>("minute-buckets", Long.class, Long.class));
-    late = getRuntimeContext().getMetricGroup().counter("lateEvents");
+    late = new SourceCounters(getRuntimeContext().getMetricGroup(), "lateEvents");
   }
 
   @Override
   public void processElement(DemandEvent event, Context ctx, Collector<MinuteCount> out) throws Exception {
     long end = Math.floorDiv(event.eventTime, MINUTE) * MINUTE + MINUTE;
     if (end - 1 <= ctx.timerService().currentWatermark()) {
-      late.inc();
+      late.inc(event.service);
       ctx.output(LATE, event);
       return;
     }

@@ -3,7 +3,6 @@ package io.demandmonitor.ingest;
 import io.demandmonitor.schema.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -17,8 +16,8 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
   private final Normaliser normaliser;
-  private transient Counter decoded;
-  private transient Counter deadLettered;
+  private transient SourceCounters eventsIn;
+  private transient SourceCounters deadLettered;
 
   public DecodeFunction(Normaliser normaliser) {
     this.normaliser = normaliser;
@@ -26,18 +25,18 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
 
   @Override
   public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
-    decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
-    deadLettered = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    eventsIn = new SourceCounters(getRuntimeContext().getMetricGroup(), "eventsIn");
+    deadLettered = new SourceCounters(getRuntimeContext().getMetricGroup(), "deadLetters");
   }
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<DemandEvent> out) {
     long now = ctx.timerService().currentProcessingTime();
+    eventsIn.inc(raw.source);
     try {
       out.collect(normaliser.normalise(raw, now));
-      decoded.inc();
     } catch (InvalidRecordException e) {
-      deadLettered.inc();
+      deadLettered.inc(raw.source);
       ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
           .setSourceTopic(raw.source)
           .setPartition(raw.partition)

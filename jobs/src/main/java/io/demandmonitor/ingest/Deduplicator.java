@@ -4,7 +4,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,7 +19,7 @@ public class Deduplicator extends KeyedProcessFunction<String, DemandEvent, Dema
 
   private final long horizonMillis;
   private transient ValueState<Long> forgetAt;
-  private transient Counter duplicates;
+  private transient SourceCounters duplicates;
 
   public Deduplicator(Duration horizon) {
     this.horizonMillis = horizon.toMillis();
@@ -29,13 +28,13 @@ public class Deduplicator extends KeyedProcessFunction<String, DemandEvent, Dema
   @Override
   public void open(OpenContext openContext) {
     forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Long.class));
-    duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+    duplicates = new SourceCounters(getRuntimeContext().getMetricGroup(), "duplicates");
   }
 
   @Override
   public void processElement(DemandEvent event, Context ctx, Collector<DemandEvent> out) throws Exception {
     if (forgetAt.value() != null) {
-      duplicates.inc();
+      duplicates.inc(event.service);
       ctx.output(DUPLICATES, event);
       return;
     }

@@ -22,36 +22,50 @@ public final class DemandPipeline {
 
   private DemandPipeline() {}
 
+  /** What ingestion makes of raw records: unique valid events, and what it set aside. */
+  public record Ingested(DataStream<DemandEvent> events, DataStream<DeadLetter> deadLetters,
+      DataStream<DemandEvent> duplicates) {}
+
   public static void build(DataStream<RawRecord> raw, PipelineSettings settings, PipelineSinks sinks) {
+    Ingested ingested = ingest(raw, settings);
+
+    SingleOutputStreamOperator<MinuteCount> counts = ingested.events()
+        .keyBy(MinuteCounter::keyOf)
+        .process(new MinuteCounter())
+        .name("count-per-minute").uid("count-per-minute");
+
+    DataStream<HealthEvent> health = counts
+        .map(c -> new HealthEvent(c.service, HealthEvent.ACCEPTED, "", c.windowEnd, c.count))
+        .returns(HealthEvent.class).name("accepted-health")
+        .union(
+            ingested.deadLetters()
+                .map(d -> new HealthEvent(d.getSourceTopic(), HealthEvent.DEAD_LETTER, d.getReason(),
+                    d.getDeadLetteredAt().toEpochMilli(), 1))
+                .returns(HealthEvent.class).name("dead-letter-health"),
+            ingested.duplicates()
+                .map(e -> new HealthEvent(e.service, HealthEvent.DUPLICATE, "", e.eventTime, 1))
+                .returns(HealthEvent.class).name("duplicate-health"),
+            counts.getSideOutput(MinuteCounter.LATE)
+                .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
+                .returns(HealthEvent.class).name("late-health"));
+
+    sinks.demand(counts);
+    sinks.deadLetters(ingested.deadLetters());
+    sinks.health(health);
+  }
+
+  /** Decode and validate, then de-duplicate by event id. */
+  public static Ingested ingest(DataStream<RawRecord> raw, PipelineSettings settings) {
     SingleOutputStreamOperator<DemandEvent> decoded = raw
         .process(new DecodeFunction(new Normaliser(settings.reference(), settings.futureMargin())))
         .name("decode-and-validate").uid("decode-and-validate");
-    DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
 
     SingleOutputStreamOperator<DemandEvent> unique = decoded
         .keyBy(event -> event.eventId)
         .process(new Deduplicator(settings.dedupHorizon()))
         .name("deduplicate").uid("deduplicate");
 
-    SingleOutputStreamOperator<MinuteCount> counts = unique
-        .keyBy(MinuteCounter::keyOf)
-        .process(new MinuteCounter())
-        .name("count-per-minute").uid("count-per-minute");
-
-    DataStream<HealthEvent> health = deadLetters
-        .map(d -> new HealthEvent(d.getSourceTopic(), HealthEvent.DEAD_LETTER, d.getReason(),
-            d.getDeadLetteredAt().toEpochMilli()))
-        .returns(HealthEvent.class).name("dead-letter-health")
-        .union(
-            unique.getSideOutput(Deduplicator.DUPLICATES)
-                .map(e -> new HealthEvent(e.service, HealthEvent.DUPLICATE, "", e.eventTime)).returns(HealthEvent.class)
-                .name("duplicate-health"),
-            counts.getSideOutput(MinuteCounter.LATE)
-                .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime)).returns(HealthEvent.class)
-                .name("late-health"));
-
-    sinks.demand(counts);
-    sinks.deadLetters(deadLetters);
-    sinks.health(health);
+    return new Ingested(unique, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS),
+        unique.getSideOutput(Deduplicator.DUPLICATES));
   }
 }

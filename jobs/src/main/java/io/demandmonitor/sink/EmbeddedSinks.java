@@ -7,6 +7,7 @@ import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
 import java.nio.file.Path;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
@@ -15,17 +16,21 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 
 /**
  * Outputs of the embedded run that need no server: InfluxDB line-protocol files under
- * {@code out/demand}, dead letters as JSON lines under {@code out/dead-letters}, and the
- * console board. Files are committed on each checkpoint and at the end of the run.
+ * {@code out/demand}, dead letters as JSON lines under {@code out/dead-letters} (or to the
+ * dead-letter topic when reading Kafka), and the console board. Files are committed on each
+ * checkpoint and at the end of the run.
  */
 public final class EmbeddedSinks implements PipelineSinks {
 
   private final Path outDir;
   private final LineProtocol lineProtocol;
+  private final Sink<DeadLetter> deadLetterTopic;
 
-  public EmbeddedSinks(Path outDir, ReferenceData reference) {
+  /** @param deadLetterTopic where dead letters go instead of files, or null */
+  public EmbeddedSinks(Path outDir, ReferenceData reference, Sink<DeadLetter> deadLetterTopic) {
     this.outDir = outDir;
     this.lineProtocol = new LineProtocol(reference);
+    this.deadLetterTopic = deadLetterTopic;
   }
 
   @Override
@@ -38,6 +43,10 @@ public final class EmbeddedSinks implements PipelineSinks {
 
   @Override
   public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    if (deadLetterTopic != null) {
+      deadLetters.sinkTo(deadLetterTopic).name("dead-letter-topic").uid("dead-letter-topic");
+      return;
+    }
     deadLetters.map(DeadLetter::toString).name("dead-letter-json")
         .sinkTo(files("dead-letters", ".jsonl")).name("dead-letter-files").uid("dead-letter-files");
   }

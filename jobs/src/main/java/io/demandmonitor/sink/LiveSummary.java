@@ -36,7 +36,9 @@ public final class LiveSummary {
   }
 
   public static void recordHealth(HealthEvent event) {
-    INSTANCE.setAside.merge(event.kind, 1L, Long::sum);
+    if (!HealthEvent.ACCEPTED.equals(event.kind)) { // accepted demand is on the board already
+      INSTANCE.setAside.merge(event.kind, event.count, Long::sum);
+    }
   }
 
   public synchronized void reset() {

@@ -11,9 +11,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /** Collects the pipeline's outputs in this JVM, for tests on a MiniCluster. One test at a time. */
 public final class CollectingSinks implements PipelineSinks {
 
-  static final ConcurrentLinkedQueue<MinuteCount> DEMAND = new ConcurrentLinkedQueue<>();
-  static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
-  static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<MinuteCount> DEMAND = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
 
   public static void clear() {
     DEMAND.clear();

@@ -7,13 +7,10 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.simulate.SimulationConfig.Imperfections;
-import io.demandmonitor.simulate.SimulationConfig.ServiceProfile;
 import io.demandmonitor.sink.CallbackSink;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -38,7 +35,7 @@ class SimulatorSourceTest {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void liveSlotsArriveAtRealPaceAndNeverCarryAFutureEventTime() throws Exception {
     ReferenceData reference = TestConfig.reference();
-    SimulationConfig busy = withVolumeTimes(TestConfig.simulation(), 50_000).withImperfections(Imperfections.NONE);
+    SimulationConfig busy = TestConfig.simulationWithVolumeTimes(50_000).withImperfections(Imperfections.NONE);
     DemandSimulator simulator = new DemandSimulator(reference, busy, List.of());
     Instant start = Instant.now();
 
@@ -66,12 +63,4 @@ class SimulatorSourceTest {
         .get("eventTime")).toEpochMilli();
   }
 
-  private static SimulationConfig withVolumeTimes(SimulationConfig config, double factor) {
-    Map<String, ServiceProfile> scaled = new HashMap<>();
-    config.services().forEach((id, p) -> scaled.put(id, new ServiceProfile(p.dailyVolume() * factor, p.hourOfDay(),
-        p.dayOfWeek(), p.schoolHolidayFactor(), p.categories(), p.attributes(), p.meanWaitSeconds(),
-        p.meanHandledSeconds(), p.positivity(), p.voidRate())));
-    return new SimulationConfig(config.seed(), config.slot(), config.timeZone(), scaled, config.imperfections(),
-        config.scenarios(), config.defaultScenarios());
-  }
 }

@@ -1,0 +1,244 @@
+package io.demandmonitor.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.KafkaBroker;
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.pipeline.CollectingSinks;
+import io.demandmonitor.pipeline.DemandPipeline;
+import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.simulate.DemandSimulator;
+import io.demandmonitor.simulate.SimulationConfig;
+import io.demandmonitor.simulate.SimulationConfig.Imperfections;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job is killed after a checkpoint and restored from it, with a real Kafka broker: every
+ * event is counted, none twice. Minutes emitted again after recovery carry the same value (the
+ * sinks overwrite by key and window end), a late event is set aside, and a producer's retry
+ * after the restart is still recognised as a duplicate from the restored state.
+ */
+class KafkaRestartTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+
+  private static final Instant T0 = Instant.parse("2026-03-03T09:00:00Z");
+  private static final long MINUTE = 60_000L;
+
+  private static KafkaBroker kafka;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = KafkaBroker.start();
+    kafka.createTopics(2, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    kafka.close();
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void restoredFromACheckpointEveryEventIsCountedOnce() throws Exception {
+    ReferenceData reference = TestConfig.reference();
+    // Busy enough that every partition has data every minute, so event time advances everywhere.
+    SimulationConfig config = TestConfig.simulationWithVolumeTimes(50)
+        .withImperfections(new Imperfections(0.1, Duration.ofSeconds(90), 0, Duration.ZERO, 0.02, 0.005));
+    DemandSimulator simulator = new DemandSimulator(reference, config, List.of());
+    List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+    CollectingSinks.clear();
+
+    // Before the crash: two hours of demand, then one event an hour and a half late.
+    send(sent, simulated(simulator, T0, T0.plus(Duration.ofHours(2))));
+    JobClient first = start(null);
+    waitFor("minutes counted up to 09:100", () -> latestMinute() >= T0.toEpochMilli() + 100 * MINUTE);
+    ProducerRecord<byte[], byte[]> late = new ProducerRecord<>("helpline-calls", 0,
+        T0.plus(Duration.ofMinutes(30)).toEpochMilli(), null, KafkaIngestionTest.bytes(
+            KafkaIngestionTest.call("late-1", T0.plus(Duration.ofMinutes(30)), "WATFORD", 10, false)));
+    send(sent, List.of(late));
+    waitFor("the late event to be set aside", () -> count(HealthEvent.LATE) == 1);
+    Path checkpoint = checkpointTakenAfter(System.currentTimeMillis());
+    first.cancel().get();
+
+    // After the restore: another hour, and producer retries of records sent before the crash.
+    List<ProducerRecord<byte[], byte[]>> retries = sent.subList(0, 5).stream()
+        .map(r -> new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(), r.value())).toList();
+    send(sent, retries);
+    send(sent, simulated(simulator, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3))));
+    JobClient second = start(checkpoint.toUri().toString());
+    waitFor("minutes counted up to 11:50", () -> latestMinute() >= T0.toEpochMilli() + 170 * MINUTE);
+    second.stopWithSavepoint(true, dir.resolve("final").toUri().toString(), SavepointFormatType.CANONICAL).get();
+
+    Oracle oracle = new Oracle(reference, sent, late);
+    Map<String, Set<Long>> emitted = CollectingSinks.demand().stream().collect(Collectors.groupingBy(
+        c -> c.service + "/" + c.district + "/" + c.windowEnd, Collectors.mapping(c -> c.count, Collectors.toSet())));
+    assertThat(emitted.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList())
+        .as("minutes emitted with different counts").isEmpty();
+    Map<String, Long> counted = new HashMap<>();
+    emitted.forEach((key, values) -> counted.put(key, values.iterator().next()));
+    assertThat(mismatches(counted, oracle.counts)).as("minutes counted differently from the oracle").isEmpty();
+    assertThat(oracle.counts.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(5000);
+
+    assertThat(count(HealthEvent.LATE)).isEqualTo(1);
+    assertThat(oracle.duplicates).isGreaterThanOrEqualTo(retries.size() - 1); // a retry of a dead letter is one again
+    assertThat(count(HealthEvent.DUPLICATE)).isEqualTo(oracle.duplicates);
+    assertThat(CollectingSinks.deadLetters().stream().map(d -> d.getSourceTopic() + "/" + d.getPartition() + "/"
+        + d.getOffset()).collect(Collectors.toSet())).hasSize(oracle.deadLetters);
+  }
+
+  private JobClient start(String restoreFrom) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+    conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    if (restoreFrom != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    env.enableCheckpointing(300);
+    ReferenceData reference = TestConfig.reference();
+    KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "restart-test", "earliest",
+        "demand-dead-letters", Duration.ofMinutes(2), Duration.ofSeconds(5), Map.of());
+    DemandPipeline.build(KafkaIngest.sources(env, reference, settings, false), PipelineSettings.defaults(reference),
+        new CollectingSinks());
+    return env.executeAsync("kafka-restart-test");
+  }
+
+  private static void send(List<ProducerRecord<byte[], byte[]>> sent, List<ProducerRecord<byte[], byte[]>> records)
+      throws Exception {
+    kafka.produce(records);
+    sent.addAll(records);
+  }
+
+  private static List<ProducerRecord<byte[], byte[]>> simulated(DemandSimulator simulator, Instant from, Instant to) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (long slot = simulator.slotOf(from); slot < simulator.slotOf(to); slot++) {
+      simulator.slot(slot).forEach(raw -> records.add(
+          new ProducerRecord<>(raw.source, null, raw.timestamp, raw.key, raw.value)));
+    }
+    return records;
+  }
+
+  /** The newest retained checkpoint completed after {@code after}, waiting for one if need be. */
+  private Path checkpointTakenAfter(long after) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      Optional<Path> newest = completedCheckpoints().stream()
+          .filter(p -> p.resolve("_metadata").toFile().lastModified() > after)
+          .max(Comparator.comparingLong(p -> p.resolve("_metadata").toFile().lastModified()));
+      if (newest.isPresent()) {
+        return newest.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no checkpoint completed within a minute");
+  }
+
+  private List<Path> completedCheckpoints() throws IOException {
+    Path root = dir.resolve("checkpoints");
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> paths = Files.walk(root, 2)) {
+      return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
+          .filter(p -> Files.exists(p.resolve("_metadata"))).toList();
+    }
+  }
+
+  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long latestMinute() {
+    return CollectingSinks.demand().stream().mapToLong(c -> c.windowEnd).max().orElse(0);
+  }
+
+  private static long count(String kind) {
+    return CollectingSinks.health().stream().filter(h -> h.kind.equals(kind)).mapToLong(h -> h.count).sum();
+  }
+
+  private static List<String> mismatches(Map<String, Long> counted, Map<String, Long> expected) {
+    Set<String> keys = new java.util.TreeSet<>(counted.keySet());
+    keys.addAll(expected.keySet());
+    return keys.stream().filter(k -> !java.util.Objects.equals(counted.get(k), expected.get(k)))
+        .map(k -> k + "=" + counted.get(k) + "/" + expected.get(k)).limit(20).toList();
+  }
+
+  /** What the records sent should give, computed the slow and obvious way. */
+  private static final class Oracle {
+    final Map<String, Long> counts = new HashMap<>();
+    long duplicates;
+    int deadLetters;
+
+    Oracle(ReferenceData reference, List<ProducerRecord<byte[], byte[]>> sent, ProducerRecord<byte[], byte[]> late) {
+      Normaliser normaliser = new Normaliser(reference, Duration.ofMinutes(5));
+      Set<String> seen = new HashSet<>();
+      for (ProducerRecord<byte[], byte[]> record : sent) {
+        try {
+          DemandEvent e = normaliser.normalise(raw(record), System.currentTimeMillis());
+          if (!seen.add(e.eventId)) {
+            duplicates++;
+          } else if (record != late) {
+            counts.merge(e.service + "/" + e.district + "/" + (e.eventTime / MINUTE + 1) * MINUTE, 1L, Long::sum);
+          }
+        } catch (InvalidRecordException ex) {
+          deadLetters++;
+        }
+      }
+    }
+
+    private static RawRecord raw(ProducerRecord<byte[], byte[]> r) {
+      return new RawRecord(r.topic(), 0, 0, r.timestamp(), r.key(), r.value());
+    }
+  }
+}
