@@ -24,6 +24,14 @@ public final class TestConfig {
     return ReferenceData.load(files());
   }
 
+  public static io.demandmonitor.demand.WindowSettings windows() {
+    return io.demandmonitor.demand.WindowSettings.load(files());
+  }
+
+  public static io.demandmonitor.pipeline.PipelineSettings pipeline() {
+    return io.demandmonitor.pipeline.PipelineSettings.defaults(reference(), windows());
+  }
+
   public static SimulationConfig simulation() {
     return SimulationConfig.load(files(), reference());
   }

@@ -1,6 +1,7 @@
 package io.demandmonitor.cli;
 
 import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.pipeline.DemandPipeline;
@@ -142,7 +143,8 @@ public final class RunCommand implements Runnable {
     ReferenceData reference = simulation.reference();
     SimulationConfig config = simulation.simulation(reference);
     ZoneId zone = ZoneId.of(config.timeZone());
-    PipelineSettings settings = new PipelineSettings(reference, futureMargin, dedupHorizon);
+    PipelineSettings settings = new PipelineSettings(reference, WindowSettings.load(simulation.files()), futureMargin,
+        dedupHorizon);
 
     StreamExecutionEnvironment env = environment();
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.

@@ -1,7 +1,9 @@
 package io.demandmonitor.pipeline;
 
-import io.demandmonitor.demand.MinuteCount;
-import io.demandmonitor.demand.MinuteCounter;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.RollingWindows;
+import io.demandmonitor.demand.SeriesEvent;
+import io.demandmonitor.demand.ToSeries;
 import io.demandmonitor.ingest.DecodeFunction;
 import io.demandmonitor.ingest.Deduplicator;
 import io.demandmonitor.ingest.DemandEvent;
@@ -15,8 +17,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * The one definition of the demand pipeline, shared by the live job, replay and the tests:
  * raw records (with event-time watermarks from their source) are decoded and validated,
- * de-duplicated and counted per minute; dead letters, late events and duplicates are set
- * aside and reported, never dropped silently.
+ * de-duplicated, and counted in rolling windows per series; dead letters, late events and
+ * duplicates are set aside and reported, never dropped silently.
  */
 public final class DemandPipeline {
 
@@ -29,14 +31,13 @@ public final class DemandPipeline {
   public static void build(DataStream<RawRecord> raw, PipelineSettings settings, PipelineSinks sinks) {
     Ingested ingested = ingest(raw, settings);
 
-    SingleOutputStreamOperator<MinuteCount> counts = ingested.events()
-        .keyBy(MinuteCounter::keyOf)
-        .process(new MinuteCounter())
-        .name("count-per-minute").uid("count-per-minute");
+    SingleOutputStreamOperator<RollingValue> rolling = ingested.events()
+        .flatMap(new ToSeries()).name("to-series")
+        .keyBy(SeriesEvent::key)
+        .process(new RollingWindows(settings.windows()))
+        .name("rolling-windows").uid("rolling-windows");
 
-    DataStream<HealthEvent> health = counts
-        .map(c -> new HealthEvent(c.service, HealthEvent.ACCEPTED, "", c.windowEnd, c.count))
-        .returns(HealthEvent.class).name("accepted-health")
+    DataStream<HealthEvent> health = rolling.getSideOutput(RollingWindows.ACCEPTED)
         .union(
             ingested.deadLetters()
                 .map(d -> new HealthEvent(d.getSourceTopic(), HealthEvent.DEAD_LETTER, d.getReason(),
@@ -45,11 +46,12 @@ public final class DemandPipeline {
             ingested.duplicates()
                 .map(e -> new HealthEvent(e.service, HealthEvent.DUPLICATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("duplicate-health"),
-            counts.getSideOutput(MinuteCounter.LATE)
+            rolling.getSideOutput(RollingWindows.LATE)
+                .filter(e -> e.category.isEmpty() && !SeriesEvent.COUNTY.equals(e.area)) // once per event
                 .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("late-health"));
 
-    sinks.demand(counts);
+    sinks.demand(rolling);
     sinks.deadLetters(ingested.deadLetters());
     sinks.health(health);
   }

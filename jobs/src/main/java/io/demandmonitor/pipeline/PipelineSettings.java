@@ -1,6 +1,7 @@
 package io.demandmonitor.pipeline;
 
 import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.WindowSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -10,10 +11,10 @@ import java.time.Duration;
  * @param futureMargin how far ahead of the processing clock an event time may be before the record is invalid
  * @param dedupHorizon how long (event time) an event id is remembered for de-duplication
  */
-public record PipelineSettings(ReferenceData reference, Duration futureMargin, Duration dedupHorizon)
-    implements Serializable {
+public record PipelineSettings(ReferenceData reference, WindowSettings windows, Duration futureMargin,
+    Duration dedupHorizon) implements Serializable {
 
-  public static PipelineSettings defaults(ReferenceData reference) {
-    return new PipelineSettings(reference, Duration.ofMinutes(5), Duration.ofHours(24));
+  public static PipelineSettings defaults(ReferenceData reference, WindowSettings windows) {
+    return new PipelineSettings(reference, windows, Duration.ofMinutes(5), Duration.ofHours(24));
   }
 }

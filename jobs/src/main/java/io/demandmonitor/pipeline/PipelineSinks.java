@@ -1,6 +1,6 @@
 package io.demandmonitor.pipeline;
 
-import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  */
 public interface PipelineSinks {
 
-  void demand(DataStream<MinuteCount> counts);
+  void demand(DataStream<RollingValue> rolling);
 
   void deadLetters(DataStream<DeadLetter> deadLetters);
 

@@ -1,7 +1,8 @@
 package io.demandmonitor.sink;
 
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.SeriesEvent;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
@@ -34,11 +35,12 @@ public final class EmbeddedSinks implements PipelineSinks {
   }
 
   @Override
-  public void demand(DataStream<MinuteCount> counts) {
+  public void demand(DataStream<RollingValue> rolling) {
     LineProtocol points = lineProtocol;
-    counts.map(points::demandLine).name("demand-line-protocol")
+    rolling.flatMap(points::lines).returns(String.class).name("demand-line-protocol")
         .sinkTo(files("demand", ".lp")).name("demand-files").uid("demand-files");
-    counts.sinkTo(new CallbackSink<>(LiveSummary::recordDemand)).name("console-demand").setParallelism(1);
+    rolling.filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty()).name("county-totals")
+        .sinkTo(new CallbackSink<>(LiveSummary::recordDemand)).name("console-demand").setParallelism(1);
   }
 
   @Override

@@ -1,19 +1,28 @@
 package io.demandmonitor.sink;
 
+import io.demandmonitor.config.District;
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.SeriesEvent;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.util.Collector;
 import org.influxdb.dto.Point;
 
 /**
  * InfluxDB points for the pipeline's outputs, built with influxdb-java so escaping (Welwyn
- * Hatfield, St Albans) is the client's. Timestamps are window ends: writing a point twice
- * overwrites it, so re-emitted and replayed results are idempotent.
+ * Hatfield, St Albans) is the client's. Timestamps are window ends and tags name the series,
+ * so a final value overwrites the provisional one, and re-emitted or replayed results
+ * overwrite themselves.
  */
 public final class LineProtocol implements Serializable {
 
   public static final String DEMAND = "demand";
+  public static final String DEMAND_BY_CATEGORY = "demand_by_category";
+  public static final String SERVICE_MEASURES = "service_measures";
+  public static final String COUNTY = "County";
 
   private final ReferenceData reference;
 
@@ -21,19 +30,53 @@ public final class LineProtocol implements Serializable {
     this.reference = reference;
   }
 
-  public Point demand(MinuteCount count) {
-    double population = reference.district(count.district).population();
-    return Point.measurement(DEMAND)
-        .time(count.windowEnd, TimeUnit.MILLISECONDS)
-        .tag("service", count.service)
-        .tag("district", reference.district(count.district).name())
-        .tag("horizon", "PT1M")
-        .addField("count", count.count)
-        .addField("rate_per_100k", count.count * 100_000.0 / population)
-        .build();
+  /** demand (with rate per 100,000), or demand_by_category; plus service_measures where the service has some. */
+  public List<Point> points(RollingValue v) {
+    List<Point> points = new ArrayList<>();
+    String area = areaName(v.area);
+    if (!v.category.isEmpty()) {
+      points.add(base(DEMAND_BY_CATEGORY, v, area).tag("category", v.category)
+          .addField("count", v.count).addField("provisional", v.provisional).build());
+      return points;
+    }
+    points.add(base(DEMAND, v, area)
+        .addField("count", v.count)
+        .addField("rate_per_100k", v.count * 100_000.0 / population(v.area))
+        .addField("provisional", v.provisional)
+        .build());
+    if (v.count > 0) {
+      Point.Builder measures = base(SERVICE_MEASURES, v, area).addField("provisional", v.provisional);
+      switch (v.service) {
+        case "helpline-calls" -> points.add(measures.addField("abandoned_rate", (double) v.a / v.count)
+            .addField("mean_wait_seconds", (double) v.b / v.count).build());
+        case "testing-events" -> points.add(measures.addField("positivity",
+            v.count > v.b ? (double) v.a / (v.count - v.b) : 0.0).build());
+        case "care-referrals" -> points.add(measures.addField("urgent_share", (double) v.a / v.count)
+            .addField("immediate_share", (double) v.b / v.count).build());
+        default -> { } // safeguarding contacts have no service measures
+      }
+    }
+    return points;
   }
 
-  public String demandLine(MinuteCount count) {
-    return demand(count).lineProtocol(TimeUnit.MILLISECONDS);
+  public void lines(RollingValue v, Collector<String> out) {
+    points(v).forEach(p -> out.collect(p.lineProtocol(TimeUnit.MILLISECONDS)));
+  }
+
+  private Point.Builder base(String measurement, RollingValue v, String area) {
+    return Point.measurement(measurement)
+        .time(v.windowEnd, TimeUnit.MILLISECONDS)
+        .tag("service", v.service)
+        .tag("district", area)
+        .tag("horizon", v.horizon);
+  }
+
+  private String areaName(String area) {
+    return SeriesEvent.COUNTY.equals(area) ? COUNTY : reference.district(area).name();
+  }
+
+  private double population(String area) {
+    District district = reference.district(area);
+    return district == null ? reference.countyPopulation() : district.population();
   }
 }

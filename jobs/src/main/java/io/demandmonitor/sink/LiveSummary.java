@@ -2,27 +2,25 @@ package io.demandmonitor.sink;
 
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
-import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The embedded run's console board: what the pipeline has counted, kept in this JVM by
- * {@link CallbackSink}s and rendered by the CLI every few seconds.
+ * The embedded run's console board: the county's rolling demand per service and horizon, and
+ * what was set aside, kept in this JVM by {@link CallbackSink}s and rendered by the CLI.
  */
 public final class LiveSummary {
 
-  private static final long HOUR = 3_600_000L;
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
+  private static final String[] HORIZONS = {"PT15M", "PT1H", "PT24H", "PT168H"};
 
-  private final Map<String, Long> eventsByService = new ConcurrentHashMap<>();
-  private final Map<String, TreeMap<Long, Long>> minutesByService = new ConcurrentHashMap<>();
-  private final Map<String, Long> setAside = new ConcurrentHashMap<>();
+  private final Map<String, RollingValue> latest = new ConcurrentHashMap<>(); // service|horizon -> newest
+  private final Map<String, Long> counted = new ConcurrentHashMap<>();
   private volatile long clock = Long.MIN_VALUE;
 
   private static final LiveSummary INSTANCE = new LiveSummary();
@@ -31,51 +29,57 @@ public final class LiveSummary {
     return INSTANCE;
   }
 
-  public static void recordDemand(MinuteCount count) {
-    INSTANCE.demand(count);
+  /**
+   * A county total: kept if it is the newest window of its service and horizon. Windows ending
+   * after now are skipped: at the end of a bounded run event time jumps to the end of time and
+   * every series falls to zero in windows that have not happened yet.
+   */
+  public static void recordDemand(RollingValue value) {
+    if (value.windowEnd > System.currentTimeMillis()) {
+      return;
+    }
+    INSTANCE.latest.merge(value.service + "|" + value.horizon, value,
+        (old, now) -> now.windowEnd > old.windowEnd || now.windowEnd == old.windowEnd && !now.provisional ? now : old);
+    INSTANCE.clock = Math.max(INSTANCE.clock, value.windowEnd);
   }
 
   public static void recordHealth(HealthEvent event) {
-    if (!HealthEvent.ACCEPTED.equals(event.kind)) { // accepted demand is on the board already
-      INSTANCE.setAside.merge(event.kind, event.count, Long::sum);
-    }
+    INSTANCE.counted.merge(event.kind, event.count, Long::sum);
   }
 
   public synchronized void reset() {
-    eventsByService.clear();
-    minutesByService.clear();
-    setAside.clear();
+    latest.clear();
+    counted.clear();
     clock = Long.MIN_VALUE;
   }
 
-  private synchronized void demand(MinuteCount count) {
-    eventsByService.merge(count.service, count.count, Long::sum);
-    TreeMap<Long, Long> minutes = minutesByService.computeIfAbsent(count.service, s -> new TreeMap<>());
-    minutes.merge(count.windowEnd, count.count, Long::sum);
-    clock = Math.max(clock, count.windowEnd);
-    minutes.headMap(clock - HOUR, true).clear();
+  /** How many events were accepted, or set aside as one kind of {@link HealthEvent}. */
+  public long counted(String kind) {
+    return counted.getOrDefault(kind, 0L);
   }
 
-  public long events(String service) {
-    return eventsByService.getOrDefault(service, 0L);
-  }
-
-  public long setAside(String kind) {
-    return setAside.getOrDefault(kind, 0L);
+  /** The newest county value of a service over a horizon (PT1H...), or -1. */
+  public long latest(String service, String horizon) {
+    RollingValue v = latest.get(service + "|" + horizon);
+    return v == null ? -1 : v.count;
   }
 
   public synchronized String render(ReferenceData reference, ZoneId zone) {
     StringBuilder out = new StringBuilder();
-    out.append(clock == Long.MIN_VALUE ? "Demand so far: nothing counted yet (waiting for the first minute to close)\n"
-        : "Demand counted up to " + CLOCK.format(Instant.ofEpochMilli(clock).atZone(zone)) + "\n");
-    out.append(String.format("  %-24s %10s %12s%n", "service", "events", "last hour"));
+    out.append(clock == Long.MIN_VALUE ? "County demand: nothing counted yet\n"
+        : "County demand up to " + CLOCK.format(Instant.ofEpochMilli(clock).atZone(zone)) + "\n");
+    out.append(String.format("  %-24s %9s %9s %9s %9s%n", "service", "15 min", "1 hour", "24 hours", "7 days"));
     for (Service service : reference.services()) {
-      TreeMap<Long, Long> minutes = minutesByService.getOrDefault(service.id(), new TreeMap<>());
-      long lastHour = minutes.tailMap(clock - HOUR, false).values().stream().mapToLong(Long::longValue).sum();
-      out.append(String.format("  %-24s %10d %12d%n", service.name(), events(service.id()), lastHour));
+      out.append(String.format("  %-24s", service.name()));
+      for (String horizon : HORIZONS) {
+        long value = latest(service.id(), horizon);
+        out.append(String.format(" %9s", value < 0 ? "-" : String.valueOf(value)));
+      }
+      out.append('\n');
     }
-    out.append(String.format("  set aside: %d dead letters, %d late, %d duplicates%n",
-        setAside(HealthEvent.DEAD_LETTER), setAside(HealthEvent.LATE), setAside(HealthEvent.DUPLICATE)));
+    out.append(String.format("  %d events counted; set aside: %d dead letters, %d late, %d duplicates%n",
+        counted(HealthEvent.ACCEPTED), counted(HealthEvent.DEAD_LETTER), counted(HealthEvent.LATE),
+        counted(HealthEvent.DUPLICATE)));
     return out.toString();
   }
 }

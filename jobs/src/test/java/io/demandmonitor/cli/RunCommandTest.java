@@ -35,13 +35,22 @@ class RunCommandTest {
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString()).contains("Final summary (finished)", "Community helpline", "set aside:");
     List<String> lines = lines(dir.resolve("demand"));
-    assertThat(lines).isNotEmpty().allMatch(l -> l.matches("demand,district=.+,horizon=PT1M,service=[a-z-]+ "
-        + "count=\\d+i,rate_per_100k=[0-9.E-]+ \\d{13}"));
-    long countedInFiles = lines.stream()
-        .mapToLong(l -> Long.parseLong(l.replaceAll(".* count=(\\d+)i.*", "$1"))).sum();
-    long countedOnConsole = TestConfig.reference().services().stream()
-        .mapToLong(s -> LiveSummary.get().events(s.id())).sum();
-    assertThat(countedInFiles).isPositive().isEqualTo(countedOnConsole);
+    assertThat(lines).isNotEmpty().allMatch(l -> l.matches(
+        "(demand|demand_by_category|service_measures),.*horizon=PT(15M|1H|24H|168H),service=[a-z-]+ .* \\d{13}"));
+    for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
+      assertThat(lines).anyMatch(l -> l.startsWith("demand,district=County,horizon=" + horizon + ","));
+    }
+    // The console's county 24-hour value is the newest final county 24-hour point in the files.
+    long now = System.currentTimeMillis();
+    String service = "testing-events";
+    String newest = lines.stream()
+        .filter(l -> l.startsWith("demand,district=County,horizon=PT24H,service=" + service + " "))
+        .filter(l -> l.contains("provisional=false") && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) <= now)
+        .max(java.util.Comparator.comparingLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))))
+        .orElseThrow();
+    assertThat(LiveSummary.get().latest(service, "PT24H"))
+        .isEqualTo(Long.parseLong(newest.replaceAll(".* count=(\\d+)i.*", "$1")));
+    assertThat(LiveSummary.get().counted(io.demandmonitor.ingest.HealthEvent.ACCEPTED)).isPositive();
   }
 
   @Test

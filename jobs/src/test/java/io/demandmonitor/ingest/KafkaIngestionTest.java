@@ -115,7 +115,7 @@ class KafkaIngestionTest {
     EVENTS.clear();
     DUPLICATES.clear();
     DemandPipeline.Ingested ingested = DemandPipeline.ingest(
-        KafkaIngest.sources(env, reference, settings, true), PipelineSettings.defaults(reference));
+        KafkaIngest.sources(env, reference, settings, true), TestConfig.pipeline());
     ingested.events().sinkTo(new CallbackSink<>(KafkaIngestionTest::event));
     ingested.duplicates().sinkTo(new CallbackSink<>(KafkaIngestionTest::duplicate));
     ingested.deadLetters().sinkTo(KafkaIngest.deadLetterSink(settings));

@@ -1,6 +1,6 @@
 package io.demandmonitor.pipeline;
 
-import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.sink.CallbackSink;
@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /** Collects the pipeline's outputs in this JVM, for tests on a MiniCluster. One test at a time. */
 public final class CollectingSinks implements PipelineSinks {
 
-  private static final ConcurrentLinkedQueue<MinuteCount> DEMAND = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<RollingValue> DEMAND = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
 
@@ -21,7 +21,7 @@ public final class CollectingSinks implements PipelineSinks {
     HEALTH.clear();
   }
 
-  public static List<MinuteCount> demand() {
+  public static List<RollingValue> demand() {
     return List.copyOf(DEMAND);
   }
 
@@ -34,8 +34,8 @@ public final class CollectingSinks implements PipelineSinks {
   }
 
   @Override
-  public void demand(DataStream<MinuteCount> counts) {
-    counts.sinkTo(new CallbackSink<>(CollectingSinks::addDemand));
+  public void demand(DataStream<RollingValue> rolling) {
+    rolling.sinkTo(new CallbackSink<>(CollectingSinks::addDemand));
   }
 
   @Override
@@ -48,7 +48,7 @@ public final class CollectingSinks implements PipelineSinks {
     health.sinkTo(new CallbackSink<>(CollectingSinks::addHealth));
   }
 
-  private static void addDemand(MinuteCount c) {
+  private static void addDemand(RollingValue c) {
     DEMAND.add(c);
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.demand.MinuteCount;
+import io.demandmonitor.demand.RollingOracle;
 import io.demandmonitor.ingest.DemandEvent;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.InvalidRecordException;
@@ -67,15 +67,14 @@ class DemandPipelineTest {
     CollectingSinks.clear();
     DemandPipeline.build(
         SimulatorSource.create(env, simulator, new SimulatedRun(FROM, NOW, 0, 0, Duration.ofMinutes(2))),
-        PipelineSettings.defaults(reference), new CollectingSinks());
+        TestConfig.pipeline(), new CollectingSinks());
     env.execute("demand-pipeline-test");
 
     Oracle oracle = new Oracle(reference, simulator);
-    Map<String, Long> counted = CollectingSinks.demand().stream()
-        .collect(Collectors.toMap(DemandPipelineTest::key, c -> c.count));
-    assertThat(counted).hasSize(CollectingSinks.demand().size()); // each minute emitted once
-    assertThat(mismatches(counted, oracle.counts)).as("minutes counted differently from the oracle").isEmpty();
-    assertThat(oracle.counts.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(2000);
+    assertThat(RollingOracle.mismatches(CollectingSinks.demand(), RollingOracle.expected(
+        RollingOracle.series(oracle.accepted), TestConfig.windows(), Long.MAX_VALUE)))
+        .as("windows counted differently from the oracle").isEmpty();
+    assertThat(oracle.accepted).hasSizeGreaterThan(2000);
 
     assertThat(CollectingSinks.deadLetters())
         .extracting(d -> d.getSourceTopic() + "/" + d.getOffset() + "/" + d.getReason())
@@ -83,27 +82,18 @@ class DemandPipelineTest {
     assertThat(oracle.deadLetters).hasSizeGreaterThan(10);
 
     Map<String, Long> setAside = CollectingSinks.health().stream()
+        .filter(h -> !h.kind.equals(HealthEvent.ACCEPTED))
         .collect(Collectors.groupingBy(h -> h.kind, Collectors.counting()));
     assertThat(setAside.get(HealthEvent.DUPLICATE)).isEqualTo(oracle.duplicates);
     assertThat(setAside.get(HealthEvent.DEAD_LETTER)).isEqualTo((long) oracle.deadLetters.size());
     assertThat(setAside).doesNotContainKey(HealthEvent.LATE);
-  }
-
-  /** The first keys whose counts differ, as key=counted/expected: a readable failure. */
-  private static List<String> mismatches(Map<String, Long> counted, Map<String, Long> expected) {
-    Set<String> keys = new java.util.TreeSet<>(counted.keySet());
-    keys.addAll(expected.keySet());
-    return keys.stream().filter(k -> !java.util.Objects.equals(counted.get(k), expected.get(k)))
-        .map(k -> k + "=" + counted.get(k) + "/" + expected.get(k)).limit(20).toList();
-  }
-
-  private static String key(MinuteCount c) {
-    return c.service + "/" + c.district + "/" + c.windowEnd;
+    assertThat(CollectingSinks.health().stream().filter(h -> h.kind.equals(HealthEvent.ACCEPTED))
+        .mapToLong(h -> h.count).sum()).isEqualTo(oracle.accepted.size());
   }
 
   /** The same records, counted the slow and obvious way. */
   private static final class Oracle {
-    final Map<String, Long> counts = new HashMap<>();
+    final List<DemandEvent> accepted = new java.util.ArrayList<>();
     final List<String> deadLetters = new java.util.ArrayList<>();
     long duplicates;
 
@@ -118,8 +108,7 @@ class DemandPipelineTest {
               duplicates++;
               continue;
             }
-            long minuteEnd = (e.eventTime / 60_000 + 1) * 60_000;
-            counts.merge(e.service + "/" + e.district + "/" + minuteEnd, 1L, Long::sum);
+            accepted.add(e);
           } catch (InvalidRecordException ex) {
             deadLetters.add(raw.source + "/" + raw.offset + "/" + ex.reason());
           }

@@ -1,0 +1,62 @@
+package io.demandmonitor.demand;
+
+import java.util.Objects;
+
+/**
+ * The demand of one series over one horizon, for the window of event time ending at
+ * {@link #windowEnd} (exclusive). Provisional values cover a window still open; the final
+ * value for the same series, horizon and window end replaces them. A Flink POJO.
+ */
+public class RollingValue {
+
+  public String service;
+  /** District code, or COUNTY. */
+  public String area;
+  /** A category, or "" for all. */
+  public String category;
+  /** Horizon size, ISO-8601 (PT15M, PT1H, PT24H, PT168H). */
+  public String horizon;
+  public long windowEnd;
+  public long count;
+  /** Measure sums, see {@link Measures}. */
+  public long a;
+  public long b;
+  public boolean provisional;
+
+  public RollingValue() {}
+
+  public RollingValue(String service, String area, String category, String horizon, long windowEnd, long count,
+      long a, long b, boolean provisional) {
+    this.service = service;
+    this.area = area;
+    this.category = category;
+    this.horizon = horizon;
+    this.windowEnd = windowEnd;
+    this.count = count;
+    this.a = a;
+    this.b = b;
+    this.provisional = provisional;
+  }
+
+  /** Series, horizon and window: what a downstream store overwrites by. */
+  public String identity() {
+    return service + "|" + area + "|" + category + "|" + horizon + "|" + windowEnd;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RollingValue v && windowEnd == v.windowEnd && count == v.count && a == v.a && b == v.b
+        && provisional == v.provisional && Objects.equals(service, v.service) && Objects.equals(area, v.area)
+        && Objects.equals(category, v.category) && Objects.equals(horizon, v.horizon);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(service, area, category, horizon, windowEnd, count);
+  }
+
+  @Override
+  public String toString() {
+    return identity() + "=" + count + "/" + a + "/" + b + (provisional ? " (provisional)" : "");
+  }
+}

@@ -1,0 +1,215 @@
+package io.demandmonitor.demand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.demand.WindowSettings.Horizon;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class RollingWindowsTest {
+
+  private static final long MIN = 60_000L;
+  private static final long T0 = 1_772_445_600_000L; // 2026-03-02T10:00Z, a whole hour
+
+  /** Small horizons so that every behaviour shows within an hour or two. */
+  private static final WindowSettings SMALL = new WindowSettings(
+      List.of(new Horizon(Duration.ofMinutes(5), Duration.ofMinutes(1)),
+          new Horizon(Duration.ofMinutes(15), Duration.ofMinutes(5)),
+          new Horizon(Duration.ofHours(1), Duration.ofMinutes(15))),
+      List.of(Duration.ofMinutes(5)), Duration.ofMinutes(30), Duration.ofSeconds(1));
+
+  /** The shipped horizons (up to 7 days). */
+  private static final WindowSettings DEFAULTS = new WindowSettings(
+      List.of(new Horizon(Duration.ofMinutes(15), Duration.ofMinutes(1)),
+          new Horizon(Duration.ofHours(1), Duration.ofMinutes(1)),
+          new Horizon(Duration.ofHours(24), Duration.ofMinutes(5)),
+          new Horizon(Duration.ofDays(7), Duration.ofHours(1))),
+      List.of(Duration.ofHours(1), Duration.ofHours(24)), Duration.ofHours(24), Duration.ofSeconds(2));
+
+  @Test
+  void finalValuesWhenTheWatermarkPassesEachStep() throws Exception {
+    try (var harness = harness(SMALL)) {
+      add(harness, "STEVENAGE", "", T0 + 10_000, 1);
+      add(harness, "STEVENAGE", "", T0 + 70_000, 0);
+      add(harness, "STEVENAGE", "", T0 + 30_000, 1); // out of order
+      harness.processWatermark(T0 + MIN - 2);
+      assertThat(finals(harness)).isEmpty();
+
+      harness.processWatermark(T0 + MIN - 1); // minute 10:00 is final
+      assertThat(finals(harness)).containsExactly(value("STEVENAGE", "PT5M", T0 + MIN, 2, 2));
+
+      harness.processWatermark(T0 + 5 * MIN - 1);
+      assertThat(finals(harness)).contains(
+          value("STEVENAGE", "PT5M", T0 + 2 * MIN, 3, 2),
+          value("STEVENAGE", "PT5M", T0 + 5 * MIN, 3, 2),
+          value("STEVENAGE", "PT15M", T0 + 5 * MIN, 3, 2));
+      harness.processWatermark(T0 + 7 * MIN - 1); // 10:00 has left the 5-minute window, 10:01 too
+      assertThat(last(harness, "PT5M", T0 + 6 * MIN)).isEqualTo(value("STEVENAGE", "PT5M", T0 + 6 * MIN, 1, 0));
+      assertThat(last(harness, "PT5M", T0 + 7 * MIN)).isEqualTo(value("STEVENAGE", "PT5M", T0 + 7 * MIN, 0, 0));
+    }
+  }
+
+  @Test
+  void provisionalValuesShowTheOpenWindowAndFinalsReplaceThem() throws Exception {
+    try (var harness = harness(SMALL)) {
+      harness.processWatermark(T0 - 1);
+      harness.setProcessingTime(1_000);
+      add(harness, "WATFORD", "", T0 + 20_000, 0);
+      add(harness, "WATFORD", "", T0 + 40_000, 0);
+      harness.setProcessingTime(2_000); // the provisional tick
+      assertThat(harness.extractOutputValues()).filteredOn(v -> v.provisional).containsExactlyInAnyOrder(
+          new RollingValue("helpline-calls", "WATFORD", "", "PT5M", T0 + MIN, 2, 0, 0, true),
+          new RollingValue("helpline-calls", "WATFORD", "", "PT15M", T0 + 5 * MIN, 2, 0, 0, true),
+          new RollingValue("helpline-calls", "WATFORD", "", "PT1H", T0 + 15 * MIN, 2, 0, 0, true));
+      harness.processWatermark(T0 + MIN - 1);
+      assertThat(last(harness, "PT5M", T0 + MIN)).isEqualTo(value("WATFORD", "PT5M", T0 + MIN, 2, 0));
+    }
+  }
+
+  @Test
+  void aLateEventCorrectsEveryWindowItIsInAndALaterOneIsSetAside() throws Exception {
+    try (var harness = harness(SMALL)) {
+      add(harness, "DACORUM", "", T0 + 5_000, 0);
+      harness.processWatermark(T0 + 20 * MIN - 1);
+      harness.getOutput().clear();
+
+      add(harness, "DACORUM", "", T0 + 2 * MIN + 1_000, 1); // 18 minutes late, within the 30 allowed
+      assertThat(finals(harness)).containsExactlyInAnyOrder(
+          value("DACORUM", "PT5M", T0 + 3 * MIN, 2, 1),
+          value("DACORUM", "PT5M", T0 + 4 * MIN, 2, 1),
+          value("DACORUM", "PT5M", T0 + 5 * MIN, 2, 1),
+          value("DACORUM", "PT5M", T0 + 6 * MIN, 1, 1),
+          value("DACORUM", "PT5M", T0 + 7 * MIN, 1, 1),
+          value("DACORUM", "PT15M", T0 + 5 * MIN, 2, 1),
+          value("DACORUM", "PT15M", T0 + 10 * MIN, 2, 1),
+          value("DACORUM", "PT15M", T0 + 15 * MIN, 2, 1),
+          value("DACORUM", "PT1H", T0 + 15 * MIN, 2, 1));
+      assertThat(harness.getSideOutput(RollingWindows.ACCEPTED)).hasSize(2); // 10:00 closed, then the late one
+
+      harness.processWatermark(T0 + 40 * MIN - 1);
+      add(harness, "DACORUM", "", T0 + 9 * MIN, 0); // 31 minutes late
+      assertThat(harness.getSideOutput(RollingWindows.LATE)).extracting(StreamRecord::getValue)
+          .extracting(e -> e.eventTime).containsExactly(T0 + 9 * MIN);
+    }
+  }
+
+  @Test
+  void afterTheLastEventEveryHorizonFallsToZeroThenTheSeriesIsForgotten() throws Exception {
+    try (var harness = harness(SMALL)) {
+      add(harness, "HERTSMERE", "", T0 + 1_000, 0);
+      add(harness, "HERTSMERE", "NEGLECT", T0 + 1_000, 0);
+      harness.processWatermark(T0 + 3 * 3_600_000L);
+
+      for (String horizon : List.of("PT5M", "PT15M", "PT1H")) {
+        List<RollingValue> series = finals(harness).stream()
+            .filter(v -> v.horizon.equals(horizon) && v.category.isEmpty()).toList();
+        assertThat(series.get(series.size() - 1).count).as(horizon + " ends at zero").isZero();
+        assertThat(series).filteredOn(v -> v.count == 0).as(horizon + " falls to zero once").hasSize(1);
+      }
+      assertThat(harness.extractOutputValues()).filteredOn(v -> v.category.equals("NEGLECT"))
+          .extracting(v -> v.horizon).containsOnly("PT5M"); // categories get the category horizons only
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void finalValuesEqualABruteForceOracleOnRandomOutOfOrderAndLateInput() throws Exception {
+    for (int seed = 0; seed < 25; seed++) {
+      boolean shipped = seed % 5 == 4;
+      checkAgainstOracle(seed, shipped ? DEFAULTS : SMALL, shipped ? 2 : 3);
+    }
+  }
+
+  private void checkAgainstOracle(long seed, WindowSettings settings, int days) throws Exception {
+    Random random = new Random(seed);
+    long bound = 2 * MIN;
+    long lateness = settings.allowedLateness().toMillis();
+    List<SeriesEvent> events = new ArrayList<>();
+    Map<SeriesEvent, Long> arrival = new IdentityHashMap<>();
+    String[][] series = {{"STEVENAGE", ""}, {"COUNTY", ""}, {"STEVENAGE", "NEGLECT"}, {"WATFORD", ""}};
+    int n = 200 + random.nextInt(800);
+    for (int i = 0; i < n; i++) {
+      String[] s = series[random.nextInt(series.length)];
+      long time = T0 + (long) (random.nextDouble() * days * 86_400_000L);
+      SeriesEvent e = new SeriesEvent("helpline-calls", s[0], s[1], time, random.nextInt(2), random.nextInt(300));
+      double kind = random.nextDouble();
+      long delay = kind < 0.9 ? (long) (random.nextDouble() * bound) // out of order within the bound
+          : kind < 0.97 ? bound + (long) (random.nextDouble() * lateness) // late, within the lateness
+          : bound + lateness + 2 * MIN + (long) (random.nextDouble() * lateness); // too late
+      events.add(e);
+      arrival.put(e, time + delay);
+    }
+    events.sort(Comparator.comparingLong(arrival::get));
+
+    List<SeriesEvent> accepted = new ArrayList<>();
+    try (var harness = harness(settings)) {
+      long watermark = Long.MIN_VALUE;
+      long maxArrival = Long.MIN_VALUE;
+      for (SeriesEvent e : events) {
+        long minute = Math.floorDiv(e.eventTime, MIN) * MIN;
+        if (watermark == Long.MIN_VALUE || minute + MIN - 1 + lateness > watermark) {
+          accepted.add(e);
+        }
+        harness.processElement(e, e.eventTime);
+        maxArrival = Math.max(maxArrival, arrival.get(e));
+        if (maxArrival - bound > watermark + 30_000) { // watermarks now and then, from arrival time
+          watermark = maxArrival - bound;
+          harness.processWatermark(watermark);
+        }
+      }
+      long end = T0 + (days + 10) * 86_400_000L;
+      harness.processWatermark(end);
+
+      Map<String, RollingValue> lastFinal = new HashMap<>();
+      finals(harness).forEach(v -> lastFinal.put(v.identity(), v));
+      Map<String, long[]> expected = RollingOracle.expected(accepted, settings, end);
+      for (RollingValue v : lastFinal.values()) {
+        long[] sums = expected.getOrDefault(v.identity(), new long[3]);
+        assertThat(new long[] {v.count, v.a, v.b}).as("seed %d: %s", seed, v.identity()).containsExactly(sums);
+      }
+      assertThat(lastFinal.keySet()).as("seed %d: every non-empty window emitted", seed)
+          .containsAll(expected.keySet());
+      assertThat(harness.getSideOutput(RollingWindows.LATE)).as("seed %d", seed)
+          .hasSize(events.size() - accepted.size());
+      assertThat(harness.numKeyedStateEntries()).as("seed %d: state left", seed).isZero();
+      assertThat(harness.numEventTimeTimers()).as("seed %d: timers left", seed).isZero();
+    }
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, SeriesEvent, RollingValue> harness(
+      WindowSettings settings) throws Exception {
+    return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RollingWindows(settings), SeriesEvent::key,
+        Types.STRING);
+  }
+
+  private static void add(KeyedOneInputStreamOperatorTestHarness<String, SeriesEvent, RollingValue> harness,
+      String area, String category, long time, long abandoned) throws Exception {
+    harness.processElement(new SeriesEvent("helpline-calls", area, category, time, abandoned, 0), time);
+  }
+
+  private static RollingValue value(String area, String horizon, long end, long count, long abandoned) {
+    return new RollingValue("helpline-calls", area, "", horizon, end, count, abandoned, 0, false);
+  }
+
+  private static List<RollingValue> finals(KeyedOneInputStreamOperatorTestHarness<String, SeriesEvent, RollingValue> h) {
+    return h.extractOutputValues().stream().filter(v -> !v.provisional).toList();
+  }
+
+  private static RollingValue last(KeyedOneInputStreamOperatorTestHarness<String, SeriesEvent, RollingValue> h,
+      String horizon, long end) {
+    List<RollingValue> of = finals(h).stream().filter(v -> v.horizon.equals(horizon) && v.windowEnd == end).toList();
+    return of.get(of.size() - 1);
+  }
+}
