@@ -108,11 +108,19 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       newestMinute.update(minute);
     }
 
+    long watermarkMinute = watermark == Long.MIN_VALUE ? Long.MIN_VALUE
+        : Math.floorDiv(watermark + 1, MINUTE) * MINUTE; // minutes before it are final
     Long finalized = finalizedUpTo.value();
-    if (finalized == null) { // a new series: its minutes are final up to the watermark
-      finalized = watermark == Long.MIN_VALUE ? minute : Math.floorDiv(watermark + 1, MINUTE) * MINUTE;
+    if (finalized == null) { // a new series: final up to the watermark, or from its first minute
+      finalized = Math.max(minute, watermarkMinute);
       finalizedUpTo.update(finalized);
       running.update(new long[3 * sizes.length]);
+      ctx.timerService().registerEventTimeTimer(finalized + MINUTE - 1);
+    } else if (minute < finalized && finalized > watermarkMinute) {
+      // Nothing of this series is final yet (its first event ran ahead of others, say from a
+      // faster partition): start it earlier instead of treating on-time events as corrections.
+      finalized = Math.max(minute, watermarkMinute);
+      finalizedUpTo.update(finalized);
       ctx.timerService().registerEventTimeTimer(finalized + MINUTE - 1);
     }
     if (minute >= finalized) {

@@ -61,6 +61,17 @@ class RollingWindowsTest {
   }
 
   @Test
+  void anEarlierEventBeforeAnyWatermarkIsOnTimeNotACorrection() throws Exception {
+    try (var harness = harness(SMALL)) {
+      add(harness, "STEVENAGE", "", T0 + 3_600_000L, 0); // a fast partition's event, an hour ahead
+      add(harness, "STEVENAGE", "", T0 + 1_000, 1);
+      assertThat(finals(harness)).as("nothing is final before a watermark").isEmpty();
+      harness.processWatermark(T0 + MIN - 1);
+      assertThat(finals(harness)).containsExactly(value("STEVENAGE", "PT5M", T0 + MIN, 1, 1));
+    }
+  }
+
+  @Test
   void provisionalValuesShowTheOpenWindowAndFinalsReplaceThem() throws Exception {
     try (var harness = harness(SMALL)) {
       harness.processWatermark(T0 - 1);
