@@ -205,10 +205,12 @@ public final class RunCommand implements Runnable {
 
       boolean stopped = !end.isDone();
       if (stopped) {
-        console.println("Stopping: draining the pipeline so every open minute is counted and files are committed...");
+        console.println("Stopping: taking a savepoint so every output file is committed...");
         console.flush();
+        // No drain: draining would advance event time to the end of time and write every series'
+        // fall to zero in windows that have not happened. Open windows keep their provisional values.
         Path savepoints = Files.createTempDirectory("demand-monitor-savepoint");
-        job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
         deleteRecursively(savepoints);
       }
       try {
