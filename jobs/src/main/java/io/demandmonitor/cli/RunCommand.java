@@ -12,7 +12,8 @@ import io.demandmonitor.simulate.SimulatedRun;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.SimulatorSource;
 import io.demandmonitor.simulate.Surge;
-import io.demandmonitor.sink.EmbeddedSinks;
+import io.demandmonitor.sink.InfluxSettings;
+import io.demandmonitor.sink.OutputSinks;
 import io.demandmonitor.sink.LiveSummary;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,8 +52,9 @@ import sun.misc.Signal;
         "Runs the demand pipeline on an embedded Flink runtime (web UI on http://localhost:8081).",
         "By default the built-in simulator back-fills the last 24 hours at an accelerated clock, then "
             + "continues at real pace; demand is written as InfluxDB line protocol under out/ and summarised "
-            + "on the console. With --kafka it reads the four input topics instead and sends dead letters to "
-            + "the dead-letter topic. Stops cleanly on Ctrl-C or after --duration."})
+            + "on the console. With --influx-url demand and pipeline health go to InfluxDB instead of files. "
+            + "With --kafka it reads the four input topics instead and sends dead letters to the dead-letter "
+            + "topic. Stops cleanly on Ctrl-C or after --duration."})
 public final class RunCommand implements Runnable {
 
   private static final DateTimeFormatter SCENARIO_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
@@ -65,6 +67,9 @@ public final class RunCommand implements Runnable {
 
   @Mixin
   KafkaOptions kafka;
+
+  @Mixin
+  InfluxOptions influx;
 
   @Option(names = "--group-id", defaultValue = "demand-monitor", paramLabel = "ID",
       description = "Kafka consumer group; offsets are committed to it on each checkpoint (default: ${DEFAULT-VALUE}).")
@@ -146,6 +151,10 @@ public final class RunCommand implements Runnable {
     PipelineSettings settings = new PipelineSettings(reference, WindowSettings.load(simulation.files()), futureMargin,
         dedupHorizon);
 
+    InfluxSettings influxSettings = influx.settings(InfluxSettings.LIVE);
+    if (influxSettings != null) {
+      InfluxOptions.prepare(influxSettings, console);
+    }
     StreamExecutionEnvironment env = environment();
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = env instanceof LocalStreamEnvironment;
@@ -154,14 +163,14 @@ public final class RunCommand implements Runnable {
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings, live ? "" : " up to the records present now");
       createDeadLetterTopic(kafkaSettings, console);
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
-          new EmbeddedSinks(out, reference, KafkaIngest.deadLetterSink(kafkaSettings)));
+          new OutputSinks(reference, out, influxSettings, KafkaIngest.deadLetterSink(kafkaSettings), embedded));
     } else {
       Instant now = Instant.now();
       DemandSimulator simulator = simulation.simulator(reference, config, now);
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new EmbeddedSinks(out, reference, null));
+          new OutputSinks(reference, out, influxSettings, null, embedded));
       console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
           live ? " then live demand" : "", config.seed());
       for (Surge surge : simulator.surges()) {
@@ -224,8 +233,8 @@ public final class RunCommand implements Runnable {
       if (embedded) {
         console.print(LiveSummary.get().render(reference, zone));
       }
-      console.printf("Line protocol: %s   dead letters: %s%n", out.resolve("demand").toAbsolutePath(),
-          out.resolve("dead-letters").toAbsolutePath());
+      console.printf("Demand: %s%s%n", influxSettings != null ? influxSettings : out.resolve("demand").toAbsolutePath(),
+          kafka.enabled() ? "" : "   dead letters: " + out.resolve("dead-letters").toAbsolutePath());
       console.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -8,7 +8,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.util.Collector;
+import java.util.function.Consumer;
 import org.influxdb.dto.Point;
 
 /**
@@ -22,12 +22,17 @@ public final class LineProtocol implements Serializable {
   public static final String DEMAND = "demand";
   public static final String DEMAND_BY_CATEGORY = "demand_by_category";
   public static final String SERVICE_MEASURES = "service_measures";
+  public static final String PIPELINE_HEALTH = "pipeline_health";
+  public static final String SINK_HEALTH = "sink_health";
   public static final String COUNTY = "County";
 
   private final ReferenceData reference;
+  private final String run;
 
-  public LineProtocol(ReferenceData reference) {
+  /** @param run the run tag of every point: live, or a replay's run id */
+  public LineProtocol(ReferenceData reference, String run) {
     this.reference = reference;
+    this.run = run;
   }
 
   /** demand (with rate per 100,000), or demand_by_category; plus service_measures where the service has some. */
@@ -59,13 +64,14 @@ public final class LineProtocol implements Serializable {
     return points;
   }
 
-  public void lines(RollingValue v, Collector<String> out) {
-    points(v).forEach(p -> out.collect(p.lineProtocol(TimeUnit.MILLISECONDS)));
+  public void lines(RollingValue v, Consumer<String> out) {
+    points(v).forEach(p -> out.accept(p.lineProtocol(TimeUnit.MILLISECONDS)));
   }
 
   private Point.Builder base(String measurement, RollingValue v, String area) {
     return Point.measurement(measurement)
         .time(v.windowEnd, TimeUnit.MILLISECONDS)
+        .tag("run", run)
         .tag("service", v.service)
         .tag("district", area)
         .tag("horizon", v.horizon);

@@ -36,7 +36,7 @@ class RunCommandTest {
     assertThat(out.toString()).contains("Final summary (finished)", "Community helpline", "set aside:");
     List<String> lines = lines(dir.resolve("demand"));
     assertThat(lines).isNotEmpty().allMatch(l -> l.matches(
-        "(demand|demand_by_category|service_measures),.*horizon=PT(15M|1H|24H|168H),service=[a-z-]+ .* \\d{13}"));
+        "(demand|demand_by_category|service_measures),.*horizon=PT(15M|1H|24H|168H),run=live,service=[a-z-]+ .* \\d{13}"));
     for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
       assertThat(lines).anyMatch(l -> l.startsWith("demand,district=County,horizon=" + horizon + ","));
     }
@@ -44,7 +44,7 @@ class RunCommandTest {
     long now = System.currentTimeMillis();
     String service = "testing-events";
     String newest = lines.stream()
-        .filter(l -> l.startsWith("demand,district=County,horizon=PT24H,service=" + service + " "))
+        .filter(l -> l.startsWith("demand,district=County,horizon=PT24H,run=live,service=" + service + " "))
         .filter(l -> l.contains("provisional=false") && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) <= now)
         .max(java.util.Comparator.comparingLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))))
         .orElseThrow();

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingOracle;
-import io.demandmonitor.ingest.DemandEvent;
 import io.demandmonitor.ingest.HealthEvent;
-import io.demandmonitor.ingest.InvalidRecordException;
-import io.demandmonitor.ingest.Normaliser;
-import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.SimulatedRun;
 import io.demandmonitor.simulate.SimulationConfig;
@@ -18,11 +14,8 @@ import io.demandmonitor.simulate.SimulatorSource;
 import io.demandmonitor.simulate.Surge;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
@@ -70,7 +63,7 @@ class DemandPipelineTest {
         TestConfig.pipeline(), new CollectingSinks());
     env.execute("demand-pipeline-test");
 
-    Oracle oracle = new Oracle(reference, simulator);
+    PipelineOracle oracle = new PipelineOracle(reference, simulator, FROM, NOW);
     assertThat(RollingOracle.mismatches(CollectingSinks.demand(), RollingOracle.expected(
         RollingOracle.series(oracle.accepted), TestConfig.windows(), Long.MAX_VALUE)))
         .as("windows counted differently from the oracle").isEmpty();
@@ -89,31 +82,5 @@ class DemandPipelineTest {
     assertThat(setAside).doesNotContainKey(HealthEvent.LATE);
     assertThat(CollectingSinks.health().stream().filter(h -> h.kind.equals(HealthEvent.ACCEPTED))
         .mapToLong(h -> h.count).sum()).isEqualTo(oracle.accepted.size());
-  }
-
-  /** The same records, counted the slow and obvious way. */
-  private static final class Oracle {
-    final List<DemandEvent> accepted = new java.util.ArrayList<>();
-    final List<String> deadLetters = new java.util.ArrayList<>();
-    long duplicates;
-
-    Oracle(ReferenceData reference, DemandSimulator simulator) {
-      Normaliser normaliser = new Normaliser(reference, Duration.ofMinutes(5));
-      Set<String> seen = new HashSet<>();
-      for (long slot = simulator.slotOf(FROM); slot < simulator.slotOf(NOW) - 1; slot++) {
-        for (RawRecord raw : simulator.slot(slot)) {
-          try {
-            DemandEvent e = normaliser.normalise(raw, System.currentTimeMillis());
-            if (!seen.add(e.eventId)) {
-              duplicates++;
-              continue;
-            }
-            accepted.add(e);
-          } catch (InvalidRecordException ex) {
-            deadLetters.add(raw.source + "/" + raw.offset + "/" + ex.reason());
-          }
-        }
-      }
-    }
   }
 }

@@ -1,0 +1,94 @@
+package io.demandmonitor.sink;
+
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.SeriesEvent;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.pipeline.PipelineSinks;
+import io.demandmonitor.schema.DeadLetter;
+import java.nio.file.Path;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+
+/**
+ * Where the job's outputs go. Demand and pipeline health go to InfluxDB when it is configured;
+ * otherwise demand is written as line-protocol files under {@code out/demand}, committed on each
+ * checkpoint, so the embedded run needs no server. Dead letters go to the dead-letter topic when
+ * reading Kafka, else to JSON-lines files under {@code out/dead-letters}. The console board is
+ * fed only in the embedded run.
+ */
+public final class OutputSinks implements PipelineSinks {
+
+  private final Path outDir;
+  private final LineProtocol lineProtocol;
+  private final InfluxSettings influx;
+  private final Sink<DeadLetter> deadLetterTopic;
+  private final boolean console;
+
+  /**
+   * @param influx where to write demand and health, or null for files
+   * @param deadLetterTopic where dead letters go instead of files, or null
+   * @param console whether to feed the embedded run's console board
+   */
+  public OutputSinks(ReferenceData reference, Path outDir, InfluxSettings influx, Sink<DeadLetter> deadLetterTopic,
+      boolean console) {
+    this.outDir = outDir;
+    this.lineProtocol = new LineProtocol(reference, influx == null ? InfluxSettings.LIVE : influx.run());
+    this.influx = influx;
+    this.deadLetterTopic = deadLetterTopic;
+    this.console = console;
+  }
+
+  @Override
+  public void demand(DataStream<RollingValue> rolling) {
+    LineProtocol points = lineProtocol;
+    if (influx != null) {
+      rolling.sinkTo(new InfluxSink<>(influx, "demand", (v, now, out) -> points.lines(v, out)))
+          .name("influx-demand").uid("influx-demand");
+    } else {
+      rolling.flatMap((RollingValue v, org.apache.flink.util.Collector<String> out) -> points.lines(v, out::collect))
+          .returns(String.class).name("demand-line-protocol")
+          .sinkTo(files("demand", ".lp")).name("demand-files").uid("demand-files");
+    }
+    if (console) {
+      rolling.filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty()).name("county-totals")
+          .sinkTo(new CallbackSink<>(LiveSummary::recordDemand)).name("console-demand").setParallelism(1);
+    }
+  }
+
+  @Override
+  public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    if (deadLetterTopic != null) {
+      deadLetters.sinkTo(deadLetterTopic).name("dead-letter-topic").uid("dead-letter-topic");
+      return;
+    }
+    deadLetters.map(DeadLetter::toString).name("dead-letter-json")
+        .sinkTo(files("dead-letters", ".jsonl")).name("dead-letter-files").uid("dead-letter-files");
+  }
+
+  @Override
+  public void health(DataStream<HealthEvent> health) {
+    if (influx != null) { // one writer, so each 10 s point counts the whole job
+      health.sinkTo(new InfluxSink<>(influx, "health", new HealthLines(influx.run())))
+          .name("influx-health").uid("influx-health").setParallelism(1);
+    }
+    if (console) {
+      health.sinkTo(new CallbackSink<>(LiveSummary::recordHealth)).name("console-health").setParallelism(1);
+    }
+  }
+
+  private FileSink<String> files(String folder, String suffix) {
+    return FileSink
+        .forRowFormat(new org.apache.flink.core.fs.Path(outDir.resolve(folder).toAbsolutePath().toUri()),
+            new SimpleStringEncoder<String>())
+        .withBucketAssigner(new BasePathBucketAssigner<>())
+        .withRollingPolicy(OnCheckpointRollingPolicy.build())
+        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(folder).withPartSuffix(suffix).build())
+        .build();
+  }
+}
