@@ -47,6 +47,38 @@ public final class TestConfig {
         config.scenarios(), config.defaultScenarios());
   }
 
+  /**
+   * A Flink environment as the jobs run (no Kryo, parallelism 2) on the test's MiniCluster, with
+   * no restarts unless {@code conf} sets a restart strategy: a failure fails the test, never loops.
+   */
+  public static org.apache.flink.streaming.api.environment.StreamExecutionEnvironment flink(
+      org.apache.flink.configuration.Configuration conf) {
+    conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+    if (!conf.contains(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY)) {
+      conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+    }
+    var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    return env;
+  }
+
+  /** A condition a test waits for; may throw (a query, say). */
+  public interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** Waits up to 90 s for {@code condition}; on timeout fails with {@code what} and {@code diagnosis}. */
+  public static void waitFor(String what, Condition condition, java.util.function.Supplier<String> diagnosis)
+      throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + "; " + diagnosis.get());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in {@code file}. */
   public static Path copyWith(Path dir, String file, String find, String replace) {
     try (Stream<Path> files = Files.list(CONFIG_DIR)) {

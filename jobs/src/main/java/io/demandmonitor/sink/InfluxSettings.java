@@ -61,16 +61,6 @@ public record InfluxSettings(String url, String database, String retentionPolicy
         retryBudget, requestTimeout, run);
   }
 
-  public InfluxSettings withRetryBudget(Duration retryBudget) {
-    return new InfluxSettings(url, database, retentionPolicy, user, password, token, batchSize, flushEvery,
-        retryBudget, requestTimeout, run);
-  }
-
-  public InfluxSettings withRun(String run) {
-    return new InfluxSettings(url, database, retentionPolicy, user, password, token, batchSize, flushEvery,
-        retryBudget, requestTimeout, run);
-  }
-
   /** Safe to print: no secrets. */
   @Override
   public String toString() {

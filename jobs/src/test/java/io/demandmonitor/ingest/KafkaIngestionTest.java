@@ -6,7 +6,6 @@ import io.demandmonitor.KafkaBroker;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.pipeline.DemandPipeline;
-import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.schema.CareReferral;
 import io.demandmonitor.schema.Channel;
 import io.demandmonitor.schema.DeadLetter;
@@ -29,8 +28,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -146,11 +143,7 @@ class KafkaIngestionTest {
   }
 
   private static StreamExecutionEnvironment environment() {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(2);
+    StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     return env;
   }
 

@@ -21,21 +21,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -136,16 +132,13 @@ class KafkaRestartTest {
 
   private JobClient start(String restoreFrom) throws Exception {
     Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
     conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     if (restoreFrom != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(2);
+    StreamExecutionEnvironment env = TestConfig.flink(conf);
     env.enableCheckpointing(300);
     ReferenceData reference = TestConfig.reference();
     KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "restart-test", "earliest",
@@ -197,17 +190,12 @@ class KafkaRestartTest {
     }
   }
 
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; counted up to "
-            + java.time.Instant.ofEpochMilli(latestMinute()) + ", health " + CollectingSinks.health().stream()
-            .collect(Collectors.groupingBy(h -> h.kind, Collectors.summingLong(h -> h.count))));
-      }
-      Thread.sleep(100);
-    }
+  private static void waitFor(String what, TestConfig.Condition condition) throws Exception {
+    TestConfig.waitFor(what, condition, () -> "counted up to " + java.time.Instant.ofEpochMilli(latestMinute())
+        + ", health " + CollectingSinks.health().stream()
+        .collect(Collectors.groupingBy(h -> h.kind, Collectors.summingLong(h -> h.count))));
   }
+
 
   private static long latestMinute() {
     return CollectingSinks.demand().stream().filter(v -> !v.provisional).mapToLong(c -> c.windowEnd).max().orElse(0);

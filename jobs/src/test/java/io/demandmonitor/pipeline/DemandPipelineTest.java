@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -52,11 +50,7 @@ class DemandPipelineTest {
         new Surge("surge", "helpline-calls", List.of("WATFORD"), NOW.minus(Duration.ofHours(8)),
             Duration.ofMinutes(30), Duration.ofHours(2), 5.0)));
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(2);
+    StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     CollectingSinks.clear();
     DemandPipeline.build(
         SimulatorSource.create(env, simulator, new SimulatedRun(FROM, NOW, 0, 0, Duration.ofMinutes(2))),

@@ -10,7 +10,6 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.SeriesEvent;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -103,7 +100,8 @@ class InfluxSinkTest {
       JobClient job = env.executeAsync("outage");
 
       try (InfluxConnection influx = new InfluxConnection(settings)) {
-        waitFor(() -> count(influx, "SELECT count(count) FROM demand") > 0, "the first points");
+        TestConfig.waitFor("the first points", () -> count(influx, "SELECT count(count) FROM demand") > 0,
+            () -> "none written");
       }
       server.stop();
       Thread.sleep(3_000); // three batch intervals of buffered, blocked, retried writes
@@ -183,11 +181,7 @@ class InfluxSinkTest {
   }
 
   private static StreamExecutionEnvironment environment() {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(2);
+    StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     env.enableCheckpointing(500);
     return env;
   }
@@ -247,17 +241,4 @@ class InfluxSinkTest {
         .mapToLong(e -> ((Number) e.getValue()).longValue()).findFirst().orElse(0);
   }
 
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitFor(Check check, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
 }
