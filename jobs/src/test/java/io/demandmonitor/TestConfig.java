@@ -29,7 +29,11 @@ public final class TestConfig {
   }
 
   public static io.demandmonitor.pipeline.PipelineSettings pipeline() {
-    return io.demandmonitor.pipeline.PipelineSettings.defaults(reference(), windows());
+    return io.demandmonitor.pipeline.PipelineSettings.defaults(reference(), windows(), alerts());
+  }
+
+  public static io.demandmonitor.alerting.AlertRules alerts() {
+    return io.demandmonitor.alerting.AlertRules.load(files(), reference(), windows());
   }
 
   public static SimulationConfig simulation() {

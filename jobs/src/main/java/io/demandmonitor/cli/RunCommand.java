@@ -1,5 +1,7 @@
 package io.demandmonitor.cli;
 
+import io.demandmonitor.alerting.AlertRules;
+import io.demandmonitor.alerting.AlertText;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.ingest.KafkaIngest;
@@ -84,6 +86,10 @@ public final class RunCommand implements Runnable {
       description = "Where records that cannot be used go, with the reason (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
 
+  @Option(names = "--alert-topic", defaultValue = "demand-alerts", paramLabel = "TOPIC",
+      description = "Where alert changes go when reading Kafka, as SurgeAlert records (default: ${DEFAULT-VALUE}).")
+  String alertTopic;
+
   @Option(names = "--out-of-orderness", converter = DurationConverter.class, defaultValue = "2m",
       paramLabel = "DURATION", description = "How far out of event-time order records may arrive before they "
           + "count as late (default: ${DEFAULT-VALUE}).")
@@ -148,8 +154,10 @@ public final class RunCommand implements Runnable {
     ReferenceData reference = simulation.reference();
     SimulationConfig config = simulation.simulation(reference);
     ZoneId zone = ZoneId.of(config.timeZone());
-    PipelineSettings settings = new PipelineSettings(reference, WindowSettings.load(simulation.files()), futureMargin,
-        dedupHorizon);
+    WindowSettings windows = WindowSettings.load(simulation.files());
+    AlertRules alertRules = AlertRules.load(simulation.files(), reference, windows);
+    PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon);
+    AlertText alertText = new AlertText(reference, alertRules.zone());
 
     InfluxSettings influxSettings = influx.settings(InfluxSettings.LIVE);
     if (influxSettings != null) {
@@ -161,16 +169,17 @@ public final class RunCommand implements Runnable {
     if (kafka.enabled()) {
       KafkaSettings kafkaSettings = kafka.settings(groupId, startFrom, deadLetterTopic, outOfOrderness, idleness);
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings, live ? "" : " up to the records present now");
-      createDeadLetterTopic(kafkaSettings, console);
+      createTopics(kafkaSettings, List.of(kafkaSettings.deadLetterTopic(), alertTopic), console);
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
-          new OutputSinks(reference, out, influxSettings, KafkaIngest.deadLetterSink(kafkaSettings), embedded));
+          new OutputSinks(reference, alertText, out, influxSettings, new OutputSinks.Topics(
+              KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded));
     } else {
       Instant now = Instant.now();
       DemandSimulator simulator = simulation.simulator(reference, config, now);
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new OutputSinks(reference, out, influxSettings, null, embedded));
+          new OutputSinks(reference, alertText, out, influxSettings, null, embedded));
       console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
           live ? " then live demand" : "", config.seed());
       for (Surge surge : simulator.surges()) {
@@ -195,6 +204,8 @@ public final class RunCommand implements Runnable {
         console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
       }
       printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
+        LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
+        console.flush();
         String board = LiveSummary.get().render(reference, zone);
         if (embedded && !board.equals(lastPrinted[0])) {
           lastPrinted[0] = board;
@@ -231,6 +242,7 @@ public final class RunCommand implements Runnable {
       console.println();
       console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
       if (embedded) {
+        LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
         console.print(LiveSummary.get().render(reference, zone));
       }
       console.printf("Demand: %s%s%n", influxSettings != null ? influxSettings : out.resolve("demand").toAbsolutePath(),
@@ -260,10 +272,10 @@ public final class RunCommand implements Runnable {
     return env;
   }
 
-  private static void createDeadLetterTopic(KafkaSettings settings, PrintWriter console) {
+  private static void createTopics(KafkaSettings settings, List<String> topics, PrintWriter console) {
     try {
-      if (!KafkaPublisher.createTopics(settings.properties(), List.of(settings.deadLetterTopic()), 1).isEmpty()) {
-        console.printf("Created topic %s%n", settings.deadLetterTopic());
+      for (String created : KafkaPublisher.createTopics(settings.properties(), topics, 1)) {
+        console.printf("Created topic %s%n", created);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -154,6 +154,21 @@ public final class ReferenceData implements Serializable {
     return districts.get(code);
   }
 
+  /** How the county total is named on dashboards and in messages. */
+  public static final String COUNTY_NAME = "County";
+
+  /** A district's display name, or {@link #COUNTY_NAME} for any other area code (COUNTY). */
+  public String areaName(String area) {
+    District d = district(area);
+    return d == null ? COUNTY_NAME : d.name();
+  }
+
+  /** Residents of a district, or of the county for any other area code (COUNTY). */
+  public long population(String area) {
+    District d = district(area);
+    return d == null ? countyPopulation : d.population();
+  }
+
   public long countyPopulation() {
     return countyPopulation;
   }

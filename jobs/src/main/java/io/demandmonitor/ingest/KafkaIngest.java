@@ -3,7 +3,12 @@ package io.demandmonitor.ingest;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.schema.SurgeAlert;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -12,9 +17,10 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The job's Kafka ends: one source per input topic, and the dead-letter topic. */
+/** The job's Kafka ends: one source per input topic, the dead-letter topic and the alert topic. */
 public final class KafkaIngest {
 
   private KafkaIngest() {}
@@ -54,19 +60,38 @@ public final class KafkaIngest {
 
   /** Dead letters as Avro single-object records, keyed by the topic they came from. */
   public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
-    String topic = settings.deadLetterTopic();
-    return KafkaSink.<DeadLetter>builder()
+    return avroSink(settings, settings.deadLetterTopic(), DeadLetter.getClassSchema(),
+        letter -> letter.getSourceTopic(), letter -> letter.getDeadLetteredAt().toEpochMilli());
+  }
+
+  /** Alert changes as Avro single-object records, keyed by service and district so each series keeps its order. */
+  public static KafkaSink<SurgeAlert> alertSink(KafkaSettings settings, String topic) {
+    return avroSink(settings, topic, SurgeAlert.getClassSchema(), alert -> alert.getService() + "|"
+        + alert.getDistrict(), alert -> alert.getChangedAt().toEpochMilli());
+  }
+
+  private static <T extends SpecificRecordBase> KafkaSink<T> avroSink(KafkaSettings settings, String topic,
+      Schema schema, SerializableFunction<T, String> key, SerializableFunction<T, Long> timestamp) {
+    return KafkaSink.<T>builder()
         .setKafkaProducerConfig(settings.properties())
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setRecordSerializer((KafkaRecordSerializationSchema<DeadLetter>) (letter, context, timestamp) -> {
-          try {
-            java.nio.ByteBuffer encoded = letter.toByteBuffer();
-            byte[] value = new byte[encoded.remaining()];
-            encoded.get(value);
-            return new ProducerRecord<>(topic, null, letter.getDeadLetteredAt().toEpochMilli(),
-                letter.getSourceTopic().getBytes(StandardCharsets.UTF_8), value);
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot encode a dead letter", e);
+        .setRecordSerializer(new KafkaRecordSerializationSchema<T>() {
+          private transient BinaryMessageEncoder<T> encoder;
+
+          @Override
+          public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long time) {
+            if (encoder == null) {
+              encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+            }
+            try {
+              java.nio.ByteBuffer encoded = encoder.encode(record);
+              byte[] value = new byte[encoded.remaining()];
+              encoded.get(value);
+              return new ProducerRecord<>(topic, null, timestamp.apply(record),
+                  key.apply(record).getBytes(StandardCharsets.UTF_8), value);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException("cannot encode a " + schema.getName(), e);
+            }
           }
         })
         .build();

@@ -1,5 +1,7 @@
 package io.demandmonitor.pipeline;
 
+import io.demandmonitor.alerting.AlertEvaluator;
+import io.demandmonitor.alerting.FeedWatch;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.RollingWindows;
 import io.demandmonitor.demand.SeriesEvent;
@@ -11,14 +13,16 @@ import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.schema.SurgeAlert;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The one definition of the demand pipeline, shared by the live job, replay and the tests:
  * raw records (with event-time watermarks from their source) are decoded and validated,
- * de-duplicated, and counted in rolling windows per series; dead letters, late events and
- * duplicates are set aside and reported, never dropped silently.
+ * de-duplicated, and counted in rolling windows per series, on which alert rules are evaluated
+ * (and feeds watched for silence); dead letters, late events and duplicates are set aside and
+ * reported, never dropped silently.
  */
 public final class DemandPipeline {
 
@@ -51,9 +55,22 @@ public final class DemandPipeline {
                 .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("late-health"));
 
+    DataStream<SurgeAlert> alerts = rolling
+        .filter(v -> AlertEvaluator.watched(settings.alerts(), v)).name("alert-inputs")
+        .keyBy(v -> v.service + "|" + v.area)
+        .process(new AlertEvaluator(settings.reference(), settings.alerts()))
+        .name("evaluate-alerts").uid("evaluate-alerts")
+        .union(ingested.events()
+            .map(e -> e.service).name("feed-activity")
+            .union(raw.getExecutionEnvironment().fromData(FeedWatch.STARTED).name("job-started"))
+            .keyBy(service -> "feeds")
+            .process(new FeedWatch(settings.alerts()))
+            .name("watch-feeds").uid("watch-feeds").setParallelism(1));
+
     sinks.demand(rolling);
     sinks.deadLetters(ingested.deadLetters());
     sinks.health(health);
+    sinks.alerts(alerts);
   }
 
   /** Decode and validate, then de-duplicate by event id. */

@@ -3,6 +3,7 @@ package io.demandmonitor.pipeline;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.schema.SurgeAlert;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -16,4 +17,6 @@ public interface PipelineSinks {
   void deadLetters(DataStream<DeadLetter> deadLetters);
 
   void health(DataStream<HealthEvent> health);
+
+  void alerts(DataStream<SurgeAlert> alerts);
 }

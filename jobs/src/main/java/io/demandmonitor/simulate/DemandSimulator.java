@@ -105,7 +105,8 @@ public final class DemandSimulator implements Serializable {
       double countyPerSlot = model.expectedPerHour(mid, zone, reference) * slotMillis / HOUR;
       double total = 0;
       for (int d = 0; d < lambda.length; d++) {
-        total += districtShare[d] * countyPerSlot * surgeFactor(model.service.id(), districtCodes[d], mid);
+        total += districtShare[d] * countyPerSlot * surgeFactor(model.service.id(), districtCodes[d], mid)
+            + surgeExtraPerHour(model.service.id(), districtCodes[d], mid) * slotMillis / HOUR;
         lambda[d] = total; // cumulative, for picking a district
       }
       SplittableRandom rng = new SplittableRandom(mix(config.seed(), slot, model.index, 0));
@@ -130,12 +131,18 @@ public final class DemandSimulator implements Serializable {
     if (district == null) {
       double sum = 0;
       for (int d = 0; d < districtCodes.length; d++) {
-        sum += districtShare[d] * county * surgeFactor(serviceId, districtCodes[d], t.toEpochMilli());
+        sum += districtShare[d] * county * surgeFactor(serviceId, districtCodes[d], t.toEpochMilli())
+            + surgeExtraPerHour(serviceId, districtCodes[d], t.toEpochMilli());
       }
       return sum;
     }
     int d = Arrays.asList(districtCodes).indexOf(district);
-    return districtShare[d] * county * surgeFactor(serviceId, district, t.toEpochMilli());
+    return districtShare[d] * county * surgeFactor(serviceId, district, t.toEpochMilli())
+        + surgeExtraPerHour(serviceId, district, t.toEpochMilli());
+  }
+
+  private double surgeExtraPerHour(String service, String district, long t) {
+    return surges.stream().mapToDouble(s -> s.extraPerHour(service, district, t)).sum();
   }
 
   private double surgeFactor(String service, String district, long t) {

@@ -36,7 +36,13 @@ public record SimulationConfig(long seed, Duration slot, String timeZone, Map<St
    * {@code start} is an instant or an offset from the run's live clock such as -5h.
    */
   public record Scenario(String service, List<String> districts, String start, Duration ramp, Duration hold,
-      double size) implements Serializable {}
+      Double size, Double extraPerHour) implements Serializable {
+
+    public Scenario {
+      size = size == null ? 1.0 : size;
+      extraPerHour = extraPerHour == null ? 0.0 : extraPerHour;
+    }
+  }
 
   public SimulationConfig withImperfections(Imperfections replaced) {
     return new SimulationConfig(seed, slot, timeZone, services, replaced, scenarios, defaultScenarios);
@@ -116,6 +122,10 @@ public record SimulationConfig(long seed, Duration slot, String timeZone, Map<St
       problems.require(s.ramp() != null && !s.ramp().isNegative(), key + ".ramp", s.ramp(), "must be a duration");
       problems.require(s.hold() != null && !s.hold().isNegative(), key + ".hold", s.hold(), "must be a duration");
       problems.require(s.size() > 0, key + ".size", s.size(), "must be a positive multiple of normal demand");
+      problems.require(s.extraPerHour() >= 0, key + ".extra-per-hour", s.extraPerHour(),
+          "must be 0 or more events per hour");
+      problems.require(s.size() != 1 || s.extraPerHour() > 0, key, s.size(),
+          "changes nothing: give a size other than 1 or an extra-per-hour");
     });
     if (defaultScenarios != null) {
       defaultScenarios.stream().filter(n -> !named.containsKey(n)).forEach(n ->

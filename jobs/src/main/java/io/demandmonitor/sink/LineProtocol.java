@@ -1,9 +1,8 @@
 package io.demandmonitor.sink;
 
-import io.demandmonitor.config.District;
 import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.Measures;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.demand.SeriesEvent;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ public final class LineProtocol implements Serializable {
   public static final String SERVICE_MEASURES = "service_measures";
   public static final String PIPELINE_HEALTH = "pipeline_health";
   public static final String SINK_HEALTH = "sink_health";
-  public static final String COUNTY = "County";
+  public static final String COUNTY = ReferenceData.COUNTY_NAME;
 
   private final ReferenceData reference;
   private final String run;
@@ -44,22 +43,22 @@ public final class LineProtocol implements Serializable {
           .addField("count", v.count).addField("provisional", v.provisional).build());
       return points;
     }
+    long population = reference.population(v.area);
     points.add(base(DEMAND, v, area)
         .addField("count", v.count)
-        .addField("rate_per_100k", v.count * 100_000.0 / population(v.area))
+        .addField("rate_per_100k", Measures.of("rate_per_100k", v, population))
         .addField("provisional", v.provisional)
         .build());
-    if (v.count > 0) {
-      Point.Builder measures = base(SERVICE_MEASURES, v, area).addField("provisional", v.provisional);
-      switch (v.service) {
-        case "helpline-calls" -> points.add(measures.addField("abandoned_rate", (double) v.a / v.count)
-            .addField("mean_wait_seconds", (double) v.b / v.count).build());
-        case "testing-events" -> points.add(measures.addField("positivity",
-            v.count > v.b ? (double) v.a / (v.count - v.b) : 0.0).build());
-        case "care-referrals" -> points.add(measures.addField("urgent_share", (double) v.a / v.count)
-            .addField("immediate_share", (double) v.b / v.count).build());
-        default -> { } // safeguarding contacts have no service measures
+    List<String> measures = Measures.serviceMeasures(v.service);
+    if (v.count > 0 && !measures.isEmpty()) {
+      Point.Builder point = base(SERVICE_MEASURES, v, area).addField("provisional", v.provisional);
+      for (String m : measures) {
+        double value = Measures.of(m, v, population);
+        if (!Double.isNaN(value)) { // e.g. positivity of only void tests
+          point.addField(m, value);
+        }
       }
+      points.add(point.build());
     }
     return points;
   }
@@ -78,11 +77,6 @@ public final class LineProtocol implements Serializable {
   }
 
   private String areaName(String area) {
-    return SeriesEvent.COUNTY.equals(area) ? COUNTY : reference.district(area).name();
-  }
-
-  private double population(String area) {
-    District district = reference.district(area);
-    return district == null ? reference.countyPopulation() : district.population();
+    return reference.areaName(area);
   }
 }

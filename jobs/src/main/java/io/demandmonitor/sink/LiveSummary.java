@@ -4,6 +4,7 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.schema.SurgeAlert;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -43,6 +44,29 @@ public final class LiveSummary {
     INSTANCE.clock = Math.max(INSTANCE.clock, value.windowEnd);
   }
 
+  /** Alert changes not yet printed, oldest first. */
+  private final java.util.Queue<SurgeAlert> alerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.List<SurgeAlert> alertHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public static void recordAlert(SurgeAlert alert) {
+    INSTANCE.alerts.add(alert);
+    INSTANCE.alertHistory.add(alert);
+  }
+
+  /** The alert changes received since the last call. */
+  public java.util.List<SurgeAlert> newAlerts() {
+    java.util.List<SurgeAlert> fresh = new java.util.ArrayList<>();
+    for (SurgeAlert a = alerts.poll(); a != null; a = alerts.poll()) {
+      fresh.add(a);
+    }
+    return fresh;
+  }
+
+  /** Every alert change of the run. */
+  public java.util.List<SurgeAlert> alerts() {
+    return java.util.List.copyOf(alertHistory);
+  }
+
   public static void recordHealth(HealthEvent event) {
     INSTANCE.counted.merge(event.kind, event.count, Long::sum);
   }
@@ -50,6 +74,8 @@ public final class LiveSummary {
   public synchronized void reset() {
     latest.clear();
     counted.clear();
+    alerts.clear();
+    alertHistory.clear();
     clock = Long.MIN_VALUE;
   }
 

@@ -1,12 +1,15 @@
 package io.demandmonitor.sink;
 
+import io.demandmonitor.alerting.AlertText;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.SeriesEvent;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.schema.SurgeAlert;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -16,31 +19,38 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
- * Where the job's outputs go. Demand and pipeline health go to InfluxDB when it is configured;
- * otherwise demand is written as line-protocol files under {@code out/demand}, committed on each
- * checkpoint, so the embedded run needs no server. Dead letters go to the dead-letter topic when
- * reading Kafka, else to JSON-lines files under {@code out/dead-letters}. The console board is
- * fed only in the embedded run.
+ * Where the job's outputs go. Demand, alerts and pipeline health go to InfluxDB when it is
+ * configured; otherwise demand and alerts are written as line-protocol files under
+ * {@code out/demand} and {@code out/alerts}, committed on each checkpoint, so the embedded run
+ * needs no server. When reading Kafka, dead letters go to the dead-letter topic (else to
+ * JSON-lines files under {@code out/dead-letters}) and alerts to the alert topic too. The
+ * console board is fed only in the embedded run.
  */
 public final class OutputSinks implements PipelineSinks {
 
+  /** The Kafka topics results go to when the job reads Kafka. */
+  public record Topics(Sink<DeadLetter> deadLetters, Sink<SurgeAlert> alerts) {}
+
   private final Path outDir;
   private final LineProtocol lineProtocol;
+  private final AlertLines alertLines;
   private final InfluxSettings influx;
-  private final Sink<DeadLetter> deadLetterTopic;
+  private final Topics topics;
   private final boolean console;
 
   /**
-   * @param influx where to write demand and health, or null for files
-   * @param deadLetterTopic where dead letters go instead of files, or null
+   * @param influx where to write demand, health and alerts, or null for files
+   * @param topics where dead letters and alerts go besides (alerts) or instead of (dead letters) files, or null
    * @param console whether to feed the embedded run's console board
    */
-  public OutputSinks(ReferenceData reference, Path outDir, InfluxSettings influx, Sink<DeadLetter> deadLetterTopic,
-      boolean console) {
+  public OutputSinks(ReferenceData reference, AlertText alertText, Path outDir, InfluxSettings influx,
+      Topics topics, boolean console) {
+    String run = influx == null ? InfluxSettings.LIVE : influx.run();
     this.outDir = outDir;
-    this.lineProtocol = new LineProtocol(reference, influx == null ? InfluxSettings.LIVE : influx.run());
+    this.lineProtocol = new LineProtocol(reference, run);
+    this.alertLines = new AlertLines(reference, alertText, run);
     this.influx = influx;
-    this.deadLetterTopic = deadLetterTopic;
+    this.topics = topics;
     this.console = console;
   }
 
@@ -63,8 +73,8 @@ public final class OutputSinks implements PipelineSinks {
 
   @Override
   public void deadLetters(DataStream<DeadLetter> deadLetters) {
-    if (deadLetterTopic != null) {
-      deadLetters.sinkTo(deadLetterTopic).name("dead-letter-topic").uid("dead-letter-topic");
+    if (topics != null) {
+      deadLetters.sinkTo(topics.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
       return;
     }
     deadLetters.map(DeadLetter::toString).name("dead-letter-json")
@@ -79,6 +89,23 @@ public final class OutputSinks implements PipelineSinks {
     }
     if (console) {
       health.sinkTo(new CallbackSink<>(LiveSummary::recordHealth)).name("console-health").setParallelism(1);
+    }
+  }
+
+  @Override
+  public void alerts(DataStream<SurgeAlert> alerts) {
+    AlertLines points = alertLines;
+    if (influx != null) {
+      alerts.sinkTo(new InfluxSink<>(influx, "alerts", points)).name("influx-alerts").uid("influx-alerts");
+    } else {
+      alerts.map(a -> points.point(a).lineProtocol(TimeUnit.MILLISECONDS)).name("alert-line-protocol")
+          .sinkTo(files("alerts", ".lp")).name("alert-files").uid("alert-files");
+    }
+    if (topics != null) {
+      alerts.sinkTo(topics.alerts()).name("alert-topic").uid("alert-topic");
+    }
+    if (console) {
+      alerts.sinkTo(new CallbackSink<>(LiveSummary::recordAlert)).name("console-alerts").setParallelism(1);
     }
   }
 

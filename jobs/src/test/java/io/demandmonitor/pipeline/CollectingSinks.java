@@ -3,6 +3,7 @@ package io.demandmonitor.pipeline;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.sink.CallbackSink;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,11 +15,17 @@ public final class CollectingSinks implements PipelineSinks {
   private static final ConcurrentLinkedQueue<RollingValue> DEMAND = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<SurgeAlert> ALERTS = new ConcurrentLinkedQueue<>();
 
   public static void clear() {
     DEMAND.clear();
     DEAD_LETTERS.clear();
     HEALTH.clear();
+    ALERTS.clear();
+  }
+
+  public static List<SurgeAlert> alerts() {
+    return List.copyOf(ALERTS);
   }
 
   public static List<RollingValue> demand() {
@@ -46,6 +53,11 @@ public final class CollectingSinks implements PipelineSinks {
   @Override
   public void health(DataStream<HealthEvent> health) {
     health.sinkTo(new CallbackSink<>(CollectingSinks::addHealth));
+  }
+
+  @Override
+  public void alerts(DataStream<SurgeAlert> alerts) {
+    alerts.sinkTo(new CallbackSink<>(ALERTS::add));
   }
 
   private static void addDemand(RollingValue c) {

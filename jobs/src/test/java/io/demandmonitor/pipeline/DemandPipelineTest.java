@@ -48,7 +48,7 @@ class DemandPipelineTest {
         new Imperfections(0.1, Duration.ofSeconds(90), 0, Duration.ZERO, 0.02, 0.01));
     DemandSimulator simulator = new DemandSimulator(reference, config, List.of(
         new Surge("surge", "helpline-calls", List.of("WATFORD"), NOW.minus(Duration.ofHours(8)),
-            Duration.ofMinutes(30), Duration.ofHours(2), 5.0)));
+            Duration.ofMinutes(30), Duration.ofHours(2), 5.0, 0)));
 
     StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     CollectingSinks.clear();

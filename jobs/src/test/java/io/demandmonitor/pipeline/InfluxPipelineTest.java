@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.InfluxServer;
 import io.demandmonitor.TestConfig;
+import io.demandmonitor.alerting.AlertText;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingOracle;
 import io.demandmonitor.demand.SeriesEvent;
@@ -74,7 +75,8 @@ class InfluxPipelineTest {
     DemandPipeline.build(
         SimulatorSource.create(env, simulator, new SimulatedRun(FROM, NOW, 0, 0, Duration.ofMinutes(2)))
             .map(new FailOnceAfterACheckpoint()).name("fail-once"),
-        TestConfig.pipeline(), new OutputSinks(reference, dir, influx, null, false));
+        TestConfig.pipeline(), new OutputSinks(reference, new AlertText(reference, java.time.ZoneId.of("Europe/London")), dir, influx,
+            null, false));
     env.execute("influx-pipeline-test");
     assertThat(FailOnceAfterACheckpoint.FAILED).as("the job failed and restarted").isTrue();
 

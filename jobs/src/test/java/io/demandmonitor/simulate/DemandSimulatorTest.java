@@ -165,7 +165,7 @@ class DemandSimulatorTest {
       if (isWeekday(start)) {
         starts.add(start);
         surges.add(new Surge("s" + day, "safeguarding-contacts", List.of("STEVENAGE"), start, Duration.ofMinutes(30),
-            Duration.ofHours(2), 4.0));
+            Duration.ofHours(2), 4.0, 0));
       }
     }
     List<Decoded> surged = decode(new DemandSimulator(reference, config, surges), TERM_START, TERM_END);

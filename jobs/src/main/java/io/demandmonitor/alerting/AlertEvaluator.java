@@ -1,0 +1,186 @@
+package io.demandmonitor.alerting;
+
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.Measures;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.schema.AlertState;
+import io.demandmonitor.schema.SurgeAlert;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Evaluates the alert rules on one series' rolling values (keyed by service and area), final
+ * and provisional, and emits each episode's changes. Threshold rules compare a measure with
+ * fixed thresholds; baseline rules compare the hour's count with the seasonal baseline, whose
+ * history this operator also keeps (hours in alert left out). State: one {@link Episode} per
+ * rule, the baseline history, and a cleanup timer that clears everything once the series has
+ * been silent for longer than the baseline remembers.
+ */
+public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
+
+  public static final String THRESHOLD = "THRESHOLD";
+  public static final String SEASONAL_BASELINE = "SEASONAL_BASELINE";
+  private static final long HOUR = SeasonalBaseline.HOUR;
+
+  private final ReferenceData reference;
+  private final AlertRules rules;
+  private final long retention;
+
+  private transient MapState<String, Episode> episodes;
+  private transient MapState<Integer, long[]> history;
+  private transient ValueState<Long> alertedHour;
+  private transient ValueState<Long> newestFinal;
+  private transient ValueState<Long> cleanupAt;
+
+  public AlertEvaluator(ReferenceData reference, AlertRules rules) {
+    this.reference = reference;
+    this.rules = rules;
+    this.retention = Math.max(1, rules.baselines().stream().mapToInt(AlertRules.Baseline::weeks).max().orElse(0))
+        * SeasonalBaseline.WEEK;
+  }
+
+  /** Whether any rule looks at this value, so the others need not be sent here. */
+  public static boolean watched(AlertRules rules, RollingValue v) {
+    return v.category.isEmpty()
+        && (rules.thresholds().stream().anyMatch(t -> t.service().equals(v.service)
+            && t.horizon().toString().equals(v.horizon))
+        || rules.baselines().stream().anyMatch(b -> b.service().equals(v.service)
+            && b.horizon().toString().equals(v.horizon)));
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes", Types.STRING,
+        TypeInformation.of(Episode.class)));
+    history = getRuntimeContext().getMapState(new MapStateDescriptor<>("baseline-history", Types.INT,
+        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    alertedHour = getRuntimeContext().getState(new ValueStateDescriptor<>("alerted-hour", Types.LONG));
+    newestFinal = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-final", Types.LONG));
+    cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+  }
+
+  @Override
+  public void processElement(RollingValue v, Context ctx, Collector<SurgeAlert> out) throws Exception {
+    List<AlertRules.Threshold> thresholds = rules.thresholds();
+    for (int i = 0; i < thresholds.size(); i++) {
+      AlertRules.Threshold rule = thresholds.get(i);
+      double[] levels = rule.levelsFor(v.area);
+      if (!rule.service().equals(v.service) || !rule.horizon().toString().equals(v.horizon) || levels == null) {
+        continue;
+      }
+      double value = Measures.of(rule.measure(), v, reference.population(v.area));
+      boolean eligible = !Double.isNaN(value) && v.count >= rule.minimumCount();
+      assess(THRESHOLD + i, THRESHOLD, rule.measure(), v, eligible ? value : 0, levels, eligible,
+          rules.policy(rule.policy()), null, out);
+    }
+    List<AlertRules.Baseline> baselines = rules.baselines();
+    for (int i = 0; i < baselines.size(); i++) {
+      AlertRules.Baseline rule = baselines.get(i);
+      if (rule.service().equals(v.service) && rule.horizon().toString().equals(v.horizon)) {
+        assessBaseline(i, rule, v, out);
+      }
+    }
+    if (!v.provisional) {
+      Long newest = newestFinal.value();
+      if (newest == null || v.windowEnd > newest) {
+        newestFinal.update(v.windowEnd);
+        long due = Math.floorDiv(v.windowEnd, HOUR) * HOUR + HOUR + retention; // moved once an hour, one timer
+        Long pending = cleanupAt.value();
+        if (pending == null || pending != due) {
+          if (pending != null) {
+            ctx.timerService().deleteEventTimeTimer(pending);
+          }
+          ctx.timerService().registerEventTimeTimer(due);
+          cleanupAt.update(due);
+        }
+      }
+    }
+  }
+
+  private void assessBaseline(int index, AlertRules.Baseline rule, RollingValue v, Collector<SurgeAlert> out)
+      throws Exception {
+    SeasonalBaseline baseline = new SeasonalBaseline(reference, rules.zone(), rule.weeks(), rule.minWeeks());
+    SeasonalBaseline.History kept = new SeasonalBaseline.History() {
+      @Override
+      public long[] get(int slot) throws Exception {
+        return history.get(slot);
+      }
+
+      @Override
+      public void put(int slot, long[] weeks) throws Exception {
+        history.put(slot, weeks);
+      }
+    };
+    if (!v.provisional && v.windowEnd % HOUR == 0) {
+      long hourStart = v.windowEnd - HOUR;
+      Long alerted = alertedHour.value();
+      if (alerted == null || alerted != hourStart) { // an hour in alert is not normal demand
+        baseline.record(kept, hourStart, v.count);
+      }
+    }
+    SeasonalBaseline.Expectation expected = baseline.expected(kept, v.windowEnd - HOUR, v.windowEnd);
+    if (expected == null) {
+      return; // still learning what is normal
+    }
+    double[] levels = rule.levelArray();
+    Episode episode = assess(SEASONAL_BASELINE + index, SEASONAL_BASELINE, "count", v, expected.z(v.count), levels,
+        v.count >= rule.minCount(), rules.policy(rule.policy()), expected, out);
+    if (episode.level > 1) {
+      alertedHour.update(Math.floorDiv(v.windowEnd - 1, HOUR) * HOUR);
+    }
+  }
+
+  /** Runs one rule's episode on a value and emits its change, if any. */
+  private Episode assess(String ruleKey, String detector, String measure, RollingValue v, double value,
+      double[] levels, boolean eligible, AlertRules.Policy policy, SeasonalBaseline.Expectation expected,
+      Collector<SurgeAlert> out) throws Exception {
+    Episode episode = episodes.get(ruleKey);
+    if (episode == null) {
+      episode = new Episode();
+    }
+    Episode.Change change = episode.assess(v.windowEnd, value, levels, eligible, v.provisional,
+        Episode.Timing.of(policy), v.service + "/" + v.area + "/" + detector + "/" + v.horizon);
+    episodes.put(ruleKey, episode);
+    if (change != null) {
+      int shown = Math.max(2, change.level()); // a resolved episode names the threshold it fell below
+      double threshold = expected != null ? expected.countAt(levels[shown - 2]) : levels[shown - 2];
+      out.collect(SurgeAlert.newBuilder()
+          .setAlertId(episode.alertId)
+          .setService(v.service)
+          .setDistrict(v.area)
+          .setLevel(change.level())
+          .setState(change.state())
+          .setDetector(detector)
+          .setMeasure(measure)
+          .setWindow(v.horizon)
+          .setObserved(expected != null ? v.count : value)
+          .setThreshold(threshold)
+          .setExpected(expected == null ? null : expected.mean())
+          .setEpisodeStart(Instant.ofEpochMilli(episode.start))
+          .setChangedAt(Instant.ofEpochMilli(v.windowEnd))
+          .setProvisional(v.provisional && change.state() != AlertState.RESOLVED)
+          .build());
+    }
+    return episode;
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SurgeAlert> out) throws Exception {
+    // Silent for longer than the baseline remembers: nothing worth keeping.
+    episodes.clear();
+    history.clear();
+    alertedHour.clear();
+    newestFinal.clear();
+    cleanupAt.clear();
+  }
+}

@@ -1,0 +1,203 @@
+package io.demandmonitor.alerting;
+
+import io.demandmonitor.config.ConfigFiles;
+import io.demandmonitor.config.Problems;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.SeriesEvent;
+import io.demandmonitor.demand.WindowSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The alert rules from config/alerts.yaml: thresholds on rolling values, seasonal-baseline surge
+ * detection and silent feeds. Levels follow the OPEL scale (1 normal, 2 moderate, 3 severe,
+ * 4 extreme); every rule lists what it takes to reach levels 2, 3 and 4.
+ */
+public record AlertRules(String timeZone, Policy defaults, List<Threshold> thresholds, List<Baseline> baselines,
+    List<Feed> feeds) implements Serializable {
+
+  public static final String FILE = "alerts.yaml";
+  public static final List<String> MEASURES = List.of("count", "rate_per_100k", "abandoned_rate", "positivity");
+
+  /**
+   * How an episode behaves: a higher level must hold for {@code minDuration} (event time) before
+   * it is raised; a level holds until the value falls below {@code clearBelow} times its
+   * threshold (hysteresis); after an episode resolves, the rule does not raise again for
+   * {@code coolDown}. Any may be left out of a rule to take the defaults.
+   */
+  public record Policy(Duration minDuration, Double clearBelow, Duration coolDown) implements Serializable {
+
+    Policy over(Policy defaults) {
+      return new Policy(minDuration != null ? minDuration : defaults.minDuration,
+          clearBelow != null ? clearBelow : defaults.clearBelow, coolDown != null ? coolDown : defaults.coolDown);
+    }
+  }
+
+  /**
+   * A fixed threshold on a measure of one service's rolling values over one horizon. {@code levels}
+   * applies to every district, {@code county} to the county total (no county rule when absent),
+   * {@code districts} overrides per district code. Values with fewer than {@code minCount} events
+   * never alarm (ratios of tiny numbers are noise).
+   */
+  public record Threshold(String service, Duration horizon, String measure, List<Double> levels, List<Double> county,
+      Map<String, List<Double>> districts, Long minCount, Policy policy) implements Serializable {
+
+    /** The thresholds for levels 2, 3, 4 in an area (district code or COUNTY), or null if the rule does not apply. */
+    public double[] levelsFor(String area) {
+      List<Double> chosen = SeriesEvent.COUNTY.equals(area) ? county
+          : districts != null && districts.containsKey(area) ? districts.get(area) : levels;
+      return chosen == null ? null : chosen.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    public long minimumCount() {
+      return minCount == null ? 0 : minCount;
+    }
+  }
+
+  /**
+   * Surge detection against a seasonal baseline, for every district and the county: the expected count for the same hour of the
+   * week, in term time or school holidays, over the previous {@code weeks} weeks (at least
+   * {@code minWeeks} of history, hours in alert left out); {@code levels} are how many standard
+   * deviations above expected reach levels 2, 3, 4; fewer than {@code minCount} events never alarm.
+   */
+  public record Baseline(String service, Duration horizon, List<Double> levels, long minCount, int weeks,
+      int minWeeks, Policy policy) implements Serializable {
+
+    public double[] levelArray() {
+      return levels.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+  }
+
+  /**
+   * A feed that sends nothing for {@code silentAfter} raises FEED_SILENT at {@code level}, but
+   * only between {@code activeFrom} and {@code activeTo} o'clock local time, when it normally sends.
+   */
+  public record Feed(String service, Duration silentAfter, int activeFrom, int activeTo, int level)
+      implements Serializable {
+
+    public boolean activeAt(int hourOfDay) {
+      return activeFrom <= activeTo ? hourOfDay >= activeFrom && hourOfDay < activeTo
+          : hourOfDay >= activeFrom || hourOfDay < activeTo;
+    }
+  }
+
+  public ZoneId zone() {
+    return ZoneId.of(timeZone);
+  }
+
+  public Policy policy(Policy own) {
+    return own == null ? defaults : own.over(defaults);
+  }
+
+  public List<Threshold> thresholds() {
+    return thresholds == null ? List.of() : thresholds;
+  }
+
+  public List<Baseline> baselines() {
+    return baselines == null ? List.of() : baselines;
+  }
+
+  public List<Feed> feeds() {
+    return feeds == null ? List.of() : feeds;
+  }
+
+  public static AlertRules load(ConfigFiles files, ReferenceData reference, WindowSettings windows) {
+    AlertRules rules = files.read(FILE, AlertRules.class);
+    rules.validate(new Problems(files.describe(FILE)), reference, windows);
+    return rules;
+  }
+
+  private void validate(Problems problems, ReferenceData reference, WindowSettings windows) {
+    try {
+      ZoneId.of(String.valueOf(timeZone));
+    } catch (RuntimeException e) {
+      problems.add("time-zone", timeZone, "is not a time zone such as Europe/London");
+    }
+    if (defaults == null || defaults.minDuration == null || defaults.clearBelow == null || defaults.coolDown == null) {
+      problems.add("defaults", defaults, "must give min-duration, clear-below and cool-down");
+    } else {
+      checkPolicy(problems, "defaults", defaults);
+    }
+    for (int i = 0; i < thresholds().size(); i++) {
+      Threshold t = thresholds().get(i);
+      String key = "thresholds[" + i + "]";
+      checkService(problems, key, t.service(), reference);
+      checkHorizon(problems, key, t.horizon(), windows);
+      problems.require(MEASURES.contains(t.measure()), key + ".measure", t.measure(), "must be one of " + MEASURES);
+      checkLevels(problems, key + ".levels", t.levels(), true);
+      checkLevels(problems, key + ".county", t.county(), true);
+      if (t.districts() != null) {
+        t.districts().forEach((code, levels) -> {
+          problems.require(reference.district(code) != null, key + ".districts", code,
+              "is not a district code in districts.yaml");
+          checkLevels(problems, key + ".districts." + code, levels, false);
+        });
+      }
+      problems.require(t.minCount() == null || t.minCount() >= 0, key + ".min-count", t.minCount(),
+          "must be 0 or more events");
+      checkPolicy(problems, key, t.policy());
+    }
+    for (int i = 0; i < baselines().size(); i++) {
+      Baseline b = baselines().get(i);
+      String key = "baselines[" + i + "]";
+      checkService(problems, key, b.service(), reference);
+      problems.require(b.horizon() != null && b.horizon().equals(Duration.ofHours(1)), key + ".horizon",
+          b.horizon(), "must be 1h: the baseline is kept per hour of the week");
+      checkHorizon(problems, key, b.horizon(), windows);
+      checkLevels(problems, key + ".levels", b.levels(), false);
+      problems.require(b.minCount() >= 0, key + ".min-count", b.minCount(), "must be 0 or more events");
+      problems.require(b.weeks() >= 1 && b.weeks() <= 52, key + ".weeks", b.weeks(), "must be 1 to 52 weeks");
+      problems.require(b.minWeeks() >= 1 && b.minWeeks() <= b.weeks(), key + ".min-weeks", b.minWeeks(),
+          "must be 1 to weeks");
+      checkPolicy(problems, key, b.policy());
+    }
+    for (int i = 0; i < feeds().size(); i++) {
+      Feed f = feeds().get(i);
+      String key = "feeds[" + i + "]";
+      checkService(problems, key, f.service(), reference);
+      problems.require(f.silentAfter() != null && f.silentAfter().toMinutes() >= 1, key + ".silent-after",
+          f.silentAfter(), "must be at least 1m");
+      problems.require(f.activeFrom() >= 0 && f.activeFrom() <= 24, key + ".active-from", f.activeFrom(),
+          "must be an hour 0 to 24");
+      problems.require(f.activeTo() >= 0 && f.activeTo() <= 24, key + ".active-to", f.activeTo(),
+          "must be an hour 0 to 24");
+      problems.require(f.level() >= 2 && f.level() <= 4, key + ".level", f.level(), "must be 2, 3 or 4");
+    }
+    problems.throwIfAny();
+  }
+
+  private static void checkService(Problems problems, String key, String service, ReferenceData reference) {
+    problems.require(reference.service(service) != null, key + ".service", service,
+        "is not a service id in services.yaml");
+  }
+
+  private static void checkHorizon(Problems problems, String key, Duration horizon, WindowSettings windows) {
+    problems.require(horizon != null && windows.horizons().stream().anyMatch(h -> h.size().equals(horizon)),
+        key + ".horizon", horizon, "is not a horizon in windows.yaml");
+  }
+
+  private static void checkLevels(Problems problems, String key, List<Double> levels, boolean optional) {
+    if (levels == null) {
+      problems.require(optional, key, null, "must list the thresholds of levels 2, 3 and 4");
+      return;
+    }
+    boolean increasing = levels.size() == 3 && levels.get(0) > 0 && levels.get(0) < levels.get(1)
+        && levels.get(1) < levels.get(2);
+    problems.require(increasing, key, levels, "must be three increasing positive thresholds, for levels 2, 3 and 4");
+  }
+
+  private static void checkPolicy(Problems problems, String key, Policy policy) {
+    if (policy == null) {
+      return;
+    }
+    problems.require(policy.minDuration == null || !policy.minDuration.isNegative(), key + ".min-duration",
+        policy.minDuration, "must be a duration, 0m or more");
+    problems.require(policy.clearBelow == null || policy.clearBelow > 0 && policy.clearBelow <= 1,
+        key + ".clear-below", policy.clearBelow, "must be a fraction above 0 and at most 1");
+    problems.require(policy.coolDown == null || !policy.coolDown.isNegative(), key + ".cool-down",
+        policy.coolDown, "must be a duration, 0m or more");
+  }
+}

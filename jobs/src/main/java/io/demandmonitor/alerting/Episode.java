@@ -1,0 +1,114 @@
+package io.demandmonitor.alerting;
+
+import io.demandmonitor.schema.AlertState;
+
+/**
+ * One rule's alert state for one series: a small state machine driven by assessments in event
+ * time. It emits only changes (RAISED, ESCALATED, DE_ESCALATED, RESOLVED), keeps one id per
+ * episode, and damps flapping three ways: a higher level must hold for the minimum duration,
+ * a level holds until the value falls below a fraction of its threshold (hysteresis), and after
+ * an episode resolves no new one is raised for the cool-down. An episode raised on a provisional
+ * value is resolved if the final value of a window does not bear it out. A Flink POJO.
+ */
+public class Episode {
+
+  private static final long NONE = Long.MIN_VALUE;
+
+  public int level = 1;
+  public String alertId;
+  public long start = NONE;
+  /** Since when the value has been above the current level, waiting for the minimum duration. */
+  public long pendingSince = NONE;
+  public long resolvedAt = NONE;
+  /** Whether a final value has borne out the current episode. */
+  public boolean confirmed;
+  /** Newest final window assessed: older corrections do not move the state back in time. */
+  public long newestFinal = NONE;
+
+  /** A change of state, with the level after it. */
+  public record Change(AlertState state, int level) {}
+
+  /**
+   * @param time the window end assessed
+   * @param value what is compared to the thresholds
+   * @param thresholds the values reaching levels 2, 3 and 4
+   * @param eligible false when a guard (too few events) forbids alarming on this value
+   * @param policy minimum duration, hysteresis and cool-down, in milliseconds and fractions
+   * @param idPrefix the alert id is this plus the episode's start time
+   * @return the change, or null when the state stays as it is
+   */
+  public Change assess(long time, double value, double[] thresholds, boolean eligible, boolean provisional,
+      Timing policy, String idPrefix) {
+    if (time < newestFinal) {
+      return null; // a late correction of a window already assessed
+    }
+    if (!provisional) {
+      newestFinal = time;
+    }
+    int raise = eligible ? levelFor(value, thresholds, 1.0) : 1;
+    int hold = eligible ? Math.min(level, levelFor(value, thresholds, policy.clearBelow())) : 1;
+    int target = Math.max(raise, hold);
+    if (!provisional && level > 1 && !confirmed) {
+      if (raise > 1) {
+        confirmed = true;
+      } else {
+        target = 1; // raised on a provisional value that the final value contradicts
+      }
+    }
+    if (target > level) {
+      if (pendingSince == NONE) {
+        pendingSince = time;
+      }
+      boolean held = time - pendingSince >= policy.minDuration();
+      boolean coolingDown = level == 1 && resolvedAt != NONE && time < resolvedAt + policy.coolDown();
+      if (!held || coolingDown) {
+        return null;
+      }
+      int before = level;
+      level = target;
+      pendingSince = NONE;
+      if (before == 1) {
+        start = time;
+        alertId = idPrefix + "/" + java.time.Instant.ofEpochMilli(time);
+        confirmed = !provisional;
+        return new Change(AlertState.RAISED, level);
+      }
+      confirmed |= !provisional;
+      return new Change(AlertState.ESCALATED, level);
+    }
+    pendingSince = NONE;
+    if (target < level) {
+      level = target;
+      if (level == 1) {
+        resolvedAt = time;
+        return new Change(AlertState.RESOLVED, 1);
+      }
+      return new Change(AlertState.DE_ESCALATED, level);
+    }
+    return null;
+  }
+
+  /** Nothing to remember: no episode, nothing pending, no cool-down running at {@code time}. */
+  public boolean idle(long time, Timing policy) {
+    return level == 1 && pendingSince == NONE && (resolvedAt == NONE || time >= resolvedAt + policy.coolDown());
+  }
+
+  /** The highest level whose threshold, times {@code fraction}, the value reaches; 1 if none. */
+  static int levelFor(double value, double[] thresholds, double fraction) {
+    int level = 1;
+    for (int i = 0; i < thresholds.length; i++) {
+      if (value >= thresholds[i] * fraction) {
+        level = i + 2;
+      }
+    }
+    return level;
+  }
+
+  /** A policy in the units the state machine works in. */
+  public record Timing(long minDuration, double clearBelow, long coolDown) implements java.io.Serializable {
+
+    public static Timing of(AlertRules.Policy policy) {
+      return new Timing(policy.minDuration().toMillis(), policy.clearBelow(), policy.coolDown().toMillis());
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.demandmonitor.alerting;
+
+import io.demandmonitor.demand.SeriesEvent;
+import io.demandmonitor.schema.AlertState;
+import io.demandmonitor.schema.SurgeAlert;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * No-data detection: a feed that sends nothing for its silent-after time, while it normally
+ * sends, raises FEED_SILENT, and a feed never heard from since the job started counts as silent
+ * from the start; the alert resolves when data returns. Silence is measured on the processing
+ * clock, because when every feed stops, event time stops too. Input: the service id of each
+ * accepted event, and one empty id when the job starts (so a feed that never sends is noticed);
+ * all under one key, as there are only a few feeds.
+ */
+public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeAlert> {
+
+  public static final String FEED_SILENT = "FEED_SILENT";
+  public static final String STARTED = "";
+  private static final long CHECK_EVERY = 60_000;
+
+  private final AlertRules rules;
+
+  private transient MapState<String, Long> lastHeard;
+  private transient MapState<String, Long> silentSince;
+  private transient ValueState<Long> started;
+
+  public FeedWatch(AlertRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    lastHeard = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-heard", Types.STRING, Types.LONG));
+    silentSince = getRuntimeContext().getMapState(new MapStateDescriptor<>("silent-since", Types.STRING, Types.LONG));
+    started = getRuntimeContext().getState(new ValueStateDescriptor<>("started", Types.LONG));
+  }
+
+  @Override
+  public void processElement(String service, Context ctx, Collector<SurgeAlert> out) throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    if (started.value() == null) {
+      started.update(now);
+      ctx.timerService().registerProcessingTimeTimer(now - now % CHECK_EVERY + CHECK_EVERY);
+    }
+    if (service.equals(STARTED)) {
+      return;
+    }
+    lastHeard.put(service, now);
+    Long since = silentSince.get(service);
+    if (since != null) {
+      silentSince.remove(service);
+      out.collect(alert(service, AlertState.RESOLVED, 1, since, now, 0));
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SurgeAlert> out) throws Exception {
+    int hour = Instant.ofEpochMilli(timestamp).atZone(rules.zone()).getHour();
+    for (AlertRules.Feed feed : rules.feeds()) {
+      Long heard = lastHeard.get(feed.service());
+      long quietSince = heard != null ? heard : started.value();
+      long silentFor = timestamp - quietSince;
+      if (silentFor >= feed.silentAfter().toMillis() && feed.activeAt(hour) && !silentSince.contains(feed.service())) {
+        silentSince.put(feed.service(), quietSince);
+        out.collect(alert(feed.service(), AlertState.RAISED, feed.level(), quietSince, timestamp, silentFor));
+      }
+    }
+    ctx.timerService().registerProcessingTimeTimer(timestamp + CHECK_EVERY);
+  }
+
+  private SurgeAlert alert(String service, AlertState state, int level, long since, long now, long silentFor) {
+    AlertRules.Feed feed = rules.feeds().stream().filter(f -> f.service().equals(service)).findFirst().orElseThrow();
+    return SurgeAlert.newBuilder()
+        .setAlertId(service + "/" + SeriesEvent.COUNTY + "/" + FEED_SILENT + "/" + Instant.ofEpochMilli(since))
+        .setService(service)
+        .setDistrict(SeriesEvent.COUNTY)
+        .setLevel(level)
+        .setState(state)
+        .setDetector(FEED_SILENT)
+        .setMeasure("minutes_silent")
+        .setWindow(feed.silentAfter().toString())
+        .setObserved(silentFor / 60_000.0)
+        .setThreshold(feed.silentAfter().toMinutes())
+        .setExpected(null)
+        .setEpisodeStart(Instant.ofEpochMilli(since))
+        .setChangedAt(Instant.ofEpochMilli(now))
+        .setProvisional(false)
+        .build();
+  }
+}

@@ -1,0 +1,132 @@
+package io.demandmonitor.alerting;
+
+import io.demandmonitor.config.ReferenceData;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+
+/**
+ * What demand is normal for one series: hourly counts of the same hour of the week, kept apart
+ * for term time and school holidays, over the previous weeks. The expected count of a rolling
+ * hour is the mean of the history of the clock hours it overlaps; how unusual an observed count
+ * is, is the Anscombe-transformed Poisson deviation (about a standard normal for counts of any
+ * size), widened by any over-dispersion seen in the history and by the uncertainty of a mean of
+ * few weeks.
+ */
+public final class SeasonalBaseline implements Serializable {
+
+  static final long HOUR = 3_600_000L;
+  static final long WEEK = 7 * 24 * HOUR;
+  private static final int HOLIDAY = 168;
+  private static final double MAX_DISPERSION = 5;
+
+  /** Where the history lives: Flink keyed state in the job, a map in tests. */
+  public interface History {
+    long[] get(int slot) throws Exception;
+
+    void put(int slot, long[] weeks) throws Exception;
+  }
+
+  /** The expected count of a window, and the factor its variance exceeds a Poisson's by. */
+  public record Expectation(double mean, double dispersion) {
+
+    /** Standard deviations above expected (negative below). */
+    public double z(long observed) {
+      return 2 * (Math.sqrt(observed + 0.375) - Math.sqrt(mean + 0.375)) / Math.sqrt(dispersion);
+    }
+
+    /** The count that is {@code z} standard deviations above expected. */
+    public double countAt(double z) {
+      double root = z * Math.sqrt(dispersion) / 2 + Math.sqrt(mean + 0.375);
+      return root * root - 0.375;
+    }
+  }
+
+  private final ReferenceData reference;
+  private final ZoneId zone;
+  private final int weeks;
+  private final int minWeeks;
+
+  public SeasonalBaseline(ReferenceData reference, ZoneId zone, int weeks, int minWeeks) {
+    this.reference = reference;
+    this.zone = zone;
+    this.weeks = weeks;
+    this.minWeeks = minWeeks;
+  }
+
+  /** Hour of the week (Monday 00:00 local is 0), plus 168 in school holidays. */
+  public int slot(long hourStart) {
+    ZonedDateTime local = Instant.ofEpochMilli(hourStart).atZone(zone);
+    int hourOfWeek = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
+    return hourOfWeek + (reference.isSchoolHoliday(local.toLocalDate()) ? HOLIDAY : 0);
+  }
+
+  /** Remembers the count of the clock hour starting at {@code hourStart}, replacing that slot's oldest week. */
+  public void record(History history, long hourStart, long count) throws Exception {
+    int slot = slot(hourStart);
+    long week = Math.floorDiv(hourStart, WEEK);
+    long[] kept = history.get(slot);
+    if (kept == null) {
+      kept = new long[2 * weeks];
+      java.util.Arrays.fill(kept, 0, weeks, Long.MIN_VALUE);
+    }
+    int index = (int) Math.floorMod(week, weeks);
+    kept[index] = week;
+    kept[weeks + index] = count;
+    history.put(slot, kept);
+  }
+
+  /** The expectation for the window [from, to), or null while fewer than min-weeks of history exist. */
+  public Expectation expected(History history, long from, long to) throws Exception {
+    double mean = 0;
+    double variance = 0;
+    for (long hour = Math.floorDiv(from, HOUR) * HOUR; hour < to; hour += HOUR) {
+      double weight = (double) (Math.min(to, hour + HOUR) - Math.max(from, hour)) / HOUR;
+      double[] stats = hourStats(history, hour);
+      if (stats == null) {
+        return null;
+      }
+      mean += weight * stats[0];
+      variance += weight * stats[1];
+    }
+    double dispersion = mean > 0 ? Math.min(MAX_DISPERSION, Math.max(1, variance / mean)) : 1;
+    return new Expectation(mean, dispersion);
+  }
+
+  /**
+   * Mean and variance (with the uncertainty of the mean) of a clock hour's history, from its own
+   * slot, else the same hour of the week in the other kind of week (term or holiday).
+   */
+  private double[] hourStats(History history, long hourStart) throws Exception {
+    int slot = slot(hourStart);
+    double[] stats = stats(history.get(slot), Math.floorDiv(hourStart, WEEK));
+    if (stats == null) {
+      stats = stats(history.get(slot >= HOLIDAY ? slot - HOLIDAY : slot + HOLIDAY), Math.floorDiv(hourStart, WEEK));
+    }
+    return stats;
+  }
+
+  private double[] stats(long[] kept, long week) {
+    if (kept == null) {
+      return null;
+    }
+    int n = 0;
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < weeks; i++) {
+      if (kept[i] >= week - weeks && kept[i] < week) {
+        n++;
+        sum += kept[weeks + i];
+        squares += (double) kept[weeks + i] * kept[weeks + i];
+      }
+    }
+    if (n < minWeeks) {
+      return null;
+    }
+    double mean = sum / n;
+    double sampleVariance = n > 1 ? (squares - n * mean * mean) / (n - 1) : mean;
+    double variance = Math.max(mean, sampleVariance) * (1 + 1.0 / n);
+    return new double[] {mean, variance};
+  }
+}

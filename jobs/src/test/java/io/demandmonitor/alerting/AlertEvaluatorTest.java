@@ -1,0 +1,117 @@
+package io.demandmonitor.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.alerting.AlertRules.Policy;
+import io.demandmonitor.alerting.AlertRules.Threshold;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.schema.SurgeAlert;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/** The alert state machine through the keyed operator, with Flink's test harness. */
+class AlertEvaluatorTest {
+
+  private static final long T0 = 1_772_442_000_000L; // Mon 2 Mar 2026 09:00 UTC
+  private static final long MIN = 60_000;
+
+  private static AlertRules rules(Duration minDuration) {
+    return new AlertRules("Europe/London", new Policy(minDuration, 0.75, Duration.ofMinutes(30)),
+        List.of(new Threshold("safeguarding-contacts", Duration.ofHours(1), "count", List.of(5.0, 8.0, 12.0),
+            null, null, null, null)), List.of(), List.of());
+  }
+
+  @Test
+  void raisesEscalatesDeEscalatesAndResolvesWithHysteresisUnderOneId() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      long[] counts = {3, 5, 7, 8, 7, 5, 4, 3};
+      for (int i = 0; i < counts.length; i++) {
+        harness.processElement(value(T0 + i * MIN, counts[i], false), T0 + i * MIN);
+      }
+      List<SurgeAlert> alerts = harness.extractOutputValues();
+      assertThat(alerts).extracting(a -> a.getState() + " " + a.getLevel() + " at " + (a.getChangedAt().toEpochMilli()
+          - T0) / MIN).containsExactly("RAISED 2 at 1", "ESCALATED 3 at 3", "DE_ESCALATED 2 at 5", "RESOLVED 1 at 7");
+      assertThat(alerts).extracting(SurgeAlert::getAlertId).containsOnly(
+          "safeguarding-contacts/STEVENAGE/THRESHOLD/PT1H/2026-03-02T09:01:00Z");
+      assertThat(alerts.get(1).getThreshold()).isEqualTo(8.0);
+    }
+  }
+
+  @Test
+  void aHigherLevelMustHoldForTheMinimumDuration() throws Exception {
+    try (var harness = harness(rules(Duration.ofMinutes(5)))) {
+      for (int i = 0; i <= 5; i++) {
+        harness.processElement(value(T0 + i * MIN, i == 2 ? 4 : 6, false), T0 + i * MIN); // a dip restarts the wait
+      }
+      assertThat(harness.extractOutputValues()).isEmpty();
+      for (int i = 6; i <= 8; i++) {
+        harness.processElement(value(T0 + i * MIN, 6, false), T0 + i * MIN);
+      }
+      assertThat(harness.extractOutputValues()).singleElement()
+          .satisfies(a -> assertThat(a.getChangedAt().toEpochMilli()).isEqualTo(T0 + 8 * MIN));
+    }
+  }
+
+  @Test
+  void flappingAroundAThresholdRaisesAtMostOnceACoolDown() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      for (int i = 0; i < 60; i++) {
+        harness.processElement(value(T0 + i * MIN, i % 2 == 0 ? 6 : 2, false), T0 + i * MIN);
+      }
+      assertThat(harness.extractOutputValues()).extracting(a -> a.getState() + " at " + (a.getChangedAt()
+          .toEpochMilli() - T0) / MIN).containsExactly("RAISED at 0", "RESOLVED at 1", "RAISED at 32",
+          "RESOLVED at 33");
+    }
+  }
+
+  @Test
+  void aProvisionalRaiseIsResolvedWhenTheFinalValueDoesNotBearItOut() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      harness.processElement(value(T0 + MIN, 6, true), T0);
+      harness.processElement(value(T0 + MIN, 4, false), T0 + MIN); // above the hysteresis, below the threshold
+      harness.processElement(value(T0 + 40 * MIN, 6, true), T0 + 39 * MIN);
+      harness.processElement(value(T0 + 40 * MIN, 7, false), T0 + 40 * MIN); // borne out: no change
+      assertThat(harness.extractOutputValues()).extracting(a -> a.getState() + " " + a.getProvisional())
+          .containsExactly("RAISED true", "RESOLVED false", "RAISED true");
+    }
+  }
+
+  @Test
+  void aLateCorrectionOfAnOlderWindowDoesNotMoveTheStateBack() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      harness.processElement(value(T0 + 10 * MIN, 2, false), T0 + 10 * MIN);
+      harness.processElement(value(T0 + 5 * MIN, 9, false), T0 + 10 * MIN);
+      assertThat(harness.extractOutputValues()).isEmpty();
+    }
+  }
+
+  @Test
+  void stateAndTimersAreClearedWhenTheSeriesHasBeenQuietLongerThanTheBaselineRemembers() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      harness.processElement(value(T0, 6, false), T0);
+      harness.processElement(value(T0 + MIN, 0, false), T0 + MIN);
+      assertThat(harness.numKeyedStateEntries()).isPositive();
+      assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+      harness.processWatermark(T0 + Duration.ofDays(7).toMillis() + 2 * 3_600_000L);
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(AlertRules rules)
+      throws Exception {
+    var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new AlertEvaluator(TestConfig.reference(), rules), v -> v.service + "|" + v.area, Types.STRING);
+    harness.open();
+    return harness;
+  }
+
+  private static RollingValue value(long windowEnd, long count, boolean provisional) {
+    return new RollingValue("safeguarding-contacts", "STEVENAGE", "", "PT1H", windowEnd, count, 0, 0, provisional);
+  }
+}
