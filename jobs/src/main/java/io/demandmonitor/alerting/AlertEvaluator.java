@@ -41,6 +41,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private transient ValueState<Long> alertedHour;
   private transient ValueState<Long> newestFinal;
   private transient ValueState<Long> cleanupAt;
+  /** The final 1 h counts of the last hour, by minute of the hour: window end, then count. */
+  private transient ValueState<long[]> recentHours;
 
   public AlertEvaluator(ReferenceData reference, AlertRules rules) {
     this.reference = reference;
@@ -67,6 +69,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     alertedHour = getRuntimeContext().getState(new ValueStateDescriptor<>("alerted-hour", Types.LONG));
     newestFinal = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-final", Types.LONG));
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+    recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
+        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
   @Override
@@ -132,8 +136,26 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     if (expected == null) {
       return; // still learning what is normal
     }
+    // A sustained surge shows sooner over two hours than over one: the level is the larger of both.
+    double z = expected.z(v.count);
+    long[] hours = recentHours.value();
+    if (hours == null) {
+      hours = new long[120];
+    }
+    int minute = (int) Math.floorMod(v.windowEnd / 60_000, 60);
+    if (hours[minute] == v.windowEnd - HOUR) {
+      SeasonalBaseline.Expectation twoHours = baseline.expected(kept, v.windowEnd - 2 * HOUR, v.windowEnd);
+      if (twoHours != null) {
+        z = Math.max(z, twoHours.z(v.count + hours[60 + minute]));
+      }
+    }
+    if (!v.provisional) {
+      hours[minute] = v.windowEnd;
+      hours[60 + minute] = v.count;
+      recentHours.update(hours);
+    }
     double[] levels = rule.levelArray();
-    Episode episode = assess(SEASONAL_BASELINE + index, SEASONAL_BASELINE, "count", v, expected.z(v.count), levels,
+    Episode episode = assess(SEASONAL_BASELINE + index, SEASONAL_BASELINE, "count", v, z, levels,
         v.count >= rule.minCount(), rules.policy(rule.policy()), expected, out);
     if (episode.level > 1) {
       alertedHour.update(Math.floorDiv(v.windowEnd - 1, HOUR) * HOUR);
@@ -182,5 +204,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     alertedHour.clear();
     newestFinal.clear();
     cleanupAt.clear();
+    recentHours.clear();
   }
 }

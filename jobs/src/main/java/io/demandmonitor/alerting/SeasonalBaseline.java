@@ -12,7 +12,8 @@ import java.time.ZonedDateTime;
  * hour is the mean of the history of the clock hours it overlaps; how unusual an observed count
  * is, is the Anscombe-transformed Poisson deviation (about a standard normal for counts of any
  * size), widened by any over-dispersion seen in the history and by the uncertainty of a mean of
- * few weeks.
+ * few weeks. A holiday hour with too little holiday history borrows the term-time hour, scaled by
+ * the ratio of holiday to term-time demand this series has shown in any holiday hours so far.
  */
 public final class SeasonalBaseline implements Serializable {
 
@@ -20,6 +21,10 @@ public final class SeasonalBaseline implements Serializable {
   static final long WEEK = 7 * 24 * HOUR;
   private static final int HOLIDAY = 168;
   private static final double MAX_DISPERSION = 5;
+  /** Where the holiday ratio's sums are kept in the history: holiday counts, and term means (x1000) of the same hours. */
+  private static final int HOLIDAY_RATIO = -1;
+  /** Term-time events behind a holiday ratio before it is trusted. */
+  private static final double RATIO_EVIDENCE = 30;
 
   /** Where the history lives: Flink keyed state in the job, a map in tests. */
   public interface History {
@@ -75,6 +80,16 @@ public final class SeasonalBaseline implements Serializable {
     kept[index] = week;
     kept[weeks + index] = count;
     history.put(slot, kept);
+    if (slot >= HOLIDAY) { // learn how holidays differ from term time
+      double[] term = stats(history.get(slot - HOLIDAY), week);
+      if (term != null) {
+        long[] sums = history.get(HOLIDAY_RATIO);
+        sums = sums == null ? new long[2] : sums;
+        sums[0] += count;
+        sums[1] += Math.round(term[0] * 1000);
+        history.put(HOLIDAY_RATIO, sums);
+      }
+    }
   }
 
   /** The expectation for the window [from, to), or null while fewer than min-weeks of history exist. */
@@ -100,11 +115,20 @@ public final class SeasonalBaseline implements Serializable {
    */
   private double[] hourStats(History history, long hourStart) throws Exception {
     int slot = slot(hourStart);
-    double[] stats = stats(history.get(slot), Math.floorDiv(hourStart, WEEK));
-    if (stats == null) {
-      stats = stats(history.get(slot >= HOLIDAY ? slot - HOLIDAY : slot + HOLIDAY), Math.floorDiv(hourStart, WEEK));
+    long week = Math.floorDiv(hourStart, WEEK);
+    double[] stats = stats(history.get(slot), week);
+    if (stats != null) {
+      return stats;
     }
-    return stats;
+    boolean holiday = slot >= HOLIDAY;
+    stats = stats(history.get(holiday ? slot - HOLIDAY : slot + HOLIDAY), week);
+    if (stats == null) {
+      return null;
+    }
+    long[] sums = history.get(HOLIDAY_RATIO);
+    double ratio = sums == null || sums[1] < RATIO_EVIDENCE * 1000 ? 1 : sums[0] * 1000.0 / sums[1];
+    double scale = holiday ? ratio : 1 / Math.max(ratio, 0.01);
+    return new double[] {stats[0] * scale, stats[1] * scale};
   }
 
   private double[] stats(long[] kept, long week) {

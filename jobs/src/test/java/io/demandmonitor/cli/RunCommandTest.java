@@ -54,6 +54,29 @@ class RunCommandTest {
   }
 
   @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void theDefaultScenarioRaisesAnAlertAndResolvesIt() throws IOException {
+    int exit = cli().execute("run", "--backfill", "8h", "--speed", "0", "--no-live", "--web-ui-port", "0",
+        "--summary-every", "1s", "--out", dir.toString(), "--config-dir", TestConfig.CONFIG_DIR.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("ALERT LEVEL [234] Safeguarding contacts, Stevenage: \\d+ in the last hour")
+        .containsPattern("ALERT RESOLVED Safeguarding contacts, Stevenage");
+    assertThat(lines(dir.resolve("alerts"))).anyMatch(l -> l.startsWith("alerts,detector=THRESHOLD,district=Stevenage,"
+        + "horizon=PT1H,run=live,service=safeguarding-contacts,state=RAISED "));
+  }
+
+  @Test
+  void checkConfigReportsEveryProblemWithItsFileAndKey() {
+    Path config = TestConfig.copyWith(dir, "alerts.yaml", "levels: [5, 8, 12]", "levels: [5, 3, 12]");
+    int exit = cli().execute("check-config", "--config-dir", config.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains(config.resolve("alerts.yaml") + ": thresholds[0].levels: must be three "
+        + "increasing positive thresholds, for levels 2, 3 and 4 (got [5.0, 3.0, 12.0])");
+    assertThat(cli().execute("check-config", "--config-dir", TestConfig.CONFIG_DIR.toString())).isZero();
+  }
+
+  @Test
   void badConfigurationStopsTheRunWithTheFileKeyAndValue() {
     Path config = TestConfig.copyWith(dir, "districts.yaml", "population: 90000", "population: 0");
     int exit = cli().execute("run", "--no-live", "--config-dir", config.toString());
@@ -72,7 +95,7 @@ class RunCommandTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("run", "simulate")) {
+    for (String command : List.of("run", "simulate", "check-config", "bench")) {
       StringWriter help = new StringWriter();
       CommandLine cli = DemandMonitorCli.commandLine();
       cli.setOut(new PrintWriter(help));
