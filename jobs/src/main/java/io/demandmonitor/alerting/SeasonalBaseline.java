@@ -11,8 +11,9 @@ import java.time.ZonedDateTime;
  * for term time and school holidays, over the previous weeks. The expected count of a rolling
  * hour is the mean of the history of the clock hours it overlaps; how unusual an observed count
  * is, is the Anscombe-transformed Poisson deviation (about a standard normal for counts of any
- * size), widened by any over-dispersion seen in the history and by the uncertainty of a mean of
- * few weeks. A holiday hour with too little holiday history borrows the term-time hour, scaled by
+ * size), widened by the dispersion of the series' own past predictions: the mean of
+ * (count - expected)^2 / expected over the hours recorded, which covers both over-dispersed
+ * demand and the uncertainty of a mean of few weeks. A holiday hour with too little holiday history borrows the term-time hour, scaled by
  * the ratio of holiday to term-time demand this series has shown in any holiday hours so far.
  */
 public final class SeasonalBaseline implements Serializable {
@@ -25,6 +26,10 @@ public final class SeasonalBaseline implements Serializable {
   private static final int HOLIDAY_RATIO = -1;
   /** Term-time events behind a holiday ratio before it is trusted. */
   private static final double RATIO_EVIDENCE = 30;
+  /** Where the dispersion's sums are kept: squared prediction errors over expected (x1000), and how many. */
+  private static final int DISPERSION = -2;
+  /** Predictions behind a learnt dispersion before it is trusted. */
+  private static final long DISPERSION_EVIDENCE = 100;
 
   /** Where the history lives: Flink keyed state in the job, a map in tests. */
   public interface History {
@@ -71,6 +76,14 @@ public final class SeasonalBaseline implements Serializable {
   public void record(History history, long hourStart, long count) throws Exception {
     int slot = slot(hourStart);
     long week = Math.floorDiv(hourStart, WEEK);
+    double[] predicted = hourStats(history, hourStart);
+    if (predicted != null && predicted[0] >= 1) { // how far off the baseline was, before it learns this hour
+      long[] sums = history.get(DISPERSION);
+      sums = sums == null ? new long[2] : sums;
+      sums[0] += Math.round(1000 * (count - predicted[0]) * (count - predicted[0]) / predicted[0]);
+      sums[1]++;
+      history.put(DISPERSION, sums);
+    }
     long[] kept = history.get(slot);
     if (kept == null) {
       kept = new long[2 * weeks];
@@ -105,8 +118,10 @@ public final class SeasonalBaseline implements Serializable {
       mean += weight * stats[0];
       variance += weight * stats[1];
     }
-    double dispersion = mean > 0 ? Math.min(MAX_DISPERSION, Math.max(1, variance / mean)) : 1;
-    return new Expectation(mean, dispersion);
+    long[] learnt = history.get(DISPERSION);
+    double dispersion = learnt != null && learnt[1] >= DISPERSION_EVIDENCE ? learnt[0] / 1000.0 / learnt[1]
+        : mean > 0 ? variance / mean : 1;
+    return new Expectation(mean, Math.min(MAX_DISPERSION, Math.max(1, dispersion)));
   }
 
   /**
