@@ -57,7 +57,7 @@ public final class CollectingSinks implements PipelineSinks {
 
   @Override
   public void alerts(DataStream<SurgeAlert> alerts) {
-    alerts.sinkTo(new CallbackSink<>(ALERTS::add));
+    alerts.sinkTo(new CallbackSink<>(CollectingSinks::addAlert));
   }
 
   private static void addDemand(RollingValue c) {
@@ -66,6 +66,10 @@ public final class CollectingSinks implements PipelineSinks {
 
   private static void addDeadLetter(DeadLetter d) {
     DEAD_LETTERS.add(d);
+  }
+
+  private static void addAlert(SurgeAlert a) {
+    ALERTS.add(a);
   }
 
   private static void addHealth(HealthEvent h) {
