@@ -54,7 +54,7 @@ class KafkaAlertsTest {
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void aSurgeProducedToTheTopicsYieldsTheExpectedAlertRecords() throws Exception {
-    Path finalOnly = TestConfig.copyWith(dir, "windows.yaml", "provisional-every: 2s", "provisional-every: 0s");
+    Path finalOnly = TestConfig.copyWith(dir, "windows.yaml", "provisional-every: 1s", "provisional-every: 0s");
     Path simulation = finalOnly.resolve("simulation.yaml");
     Files.writeString(simulation, Files.readString(simulation).replace("start: -6h", "start: " + SURGE_START));
 
