@@ -106,7 +106,7 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
 
   public static AlertRules load(ConfigFiles files, ReferenceData reference, WindowSettings windows) {
     AlertRules rules = files.read(FILE, AlertRules.class);
-    rules.validate(new Problems(files.describe(FILE)), reference, windows);
+    rules.validate(files.problems(FILE), reference, windows);
     return rules;
   }
 

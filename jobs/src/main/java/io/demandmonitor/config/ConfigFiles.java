@@ -2,6 +2,7 @@ package io.demandmonitor.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,8 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
@@ -54,6 +57,49 @@ public final class ConfigFiles implements Serializable {
   /** How a file is named in messages: its path, or where it sits in the jar. */
   public String describe(String fileName) {
     return directory == null ? "classpath:" + PACKAGED + fileName : Path.of(directory, fileName).toString();
+  }
+
+  /** A collector of the file's problems, naming the line of each key. */
+  public Problems problems(String fileName) {
+    return new Problems(describe(fileName), keyLines(fileName));
+  }
+
+  /**
+   * The line of every key and list item in a YAML file, by the key's name in messages
+   * (districts[6].population, services.helpline-calls.daily-volume); empty if it cannot be read.
+   */
+  Map<String, Integer> keyLines(String fileName) {
+    Map<String, Integer> lines = new HashMap<>();
+    try (InputStream in = open(fileName); JsonParser parser = in == null ? null : YAML.createParser(in)) {
+      while (parser != null && parser.nextToken() != null) {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+          continue;
+        }
+        String pointer = parser.getParsingContext().pathAsPointer().toString();
+        lines.putIfAbsent(keyOf(pointer), parser.currentTokenLocation().getLineNr());
+      }
+    } catch (IOException e) {
+      return lines; // the reader reports what is wrong with the file
+    }
+    return lines;
+  }
+
+  /** /districts/6/population to districts[6].population. */
+  private static String keyOf(String pointer) {
+    StringBuilder key = new StringBuilder();
+    for (String segment : pointer.split("/")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      String name = segment.replace("~1", "/").replace("~0", "~");
+      if (name.chars().allMatch(Character::isDigit)) {
+        key.append('[').append(name).append(']');
+      } else {
+        key.append(key.length() == 0 ? "" : ".").append(name);
+      }
+    }
+    return key.toString();
   }
 
   public <T> T read(String fileName, Class<T> type) {
@@ -99,6 +145,7 @@ public final class ConfigFiles implements Serializable {
         .replace(".[", "[");
   }
 
+  private static final YAMLFactory YAML = new YAMLFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -7,15 +7,30 @@ import java.util.List;
 public final class Problems {
 
   private final String file;
+  private final java.util.Map<String, Integer> lines;
   private final List<String> found = new ArrayList<>();
 
-  public Problems(String file) {
+  /** @param lines the line of each key in the file, as {@link ConfigFiles#keyLines} finds them */
+  public Problems(String file, java.util.Map<String, Integer> lines) {
     this.file = file;
+    this.lines = lines;
   }
 
   /** Records that {@code key} holds {@code value}, which {@code problem}. */
   public void add(String key, Object value, String problem) {
-    found.add(file + ": " + key + ": " + problem + " (got " + describe(value) + ")");
+    found.add(file + line(key) + ": " + key + ": " + problem + " (got " + describe(value) + ")");
+  }
+
+  /** " line N" of the key, or of the nearest enclosing key that is in the file; "" if none is. */
+  private String line(String key) {
+    for (String k = key; !k.isEmpty(); k = k.substring(0, Math.max(0, Math.max(k.lastIndexOf('.'),
+        k.lastIndexOf('['))))) {
+      Integer line = lines.get(k);
+      if (line != null) {
+        return " line " + line;
+      }
+    }
+    return "";
   }
 
   /** Checks a condition, recording a problem when it does not hold. */

@@ -60,7 +60,7 @@ public final class ReferenceData implements Serializable {
 
   private static List<District> validDistricts(ConfigFiles files) {
     List<District> list = files.read(DISTRICTS_FILE, DistrictsFile.class).districts();
-    Problems problems = new Problems(files.describe(DISTRICTS_FILE));
+    Problems problems = files.problems(DISTRICTS_FILE);
     problems.require(list != null && !list.isEmpty(), "districts", list, "at least one district is needed");
     Set<String> seen = new HashSet<>();
     for (int i = 0; list != null && i < list.size(); i++) {
@@ -77,7 +77,7 @@ public final class ReferenceData implements Serializable {
 
   private static List<Service> validServices(ConfigFiles files) {
     List<Service> list = files.read(SERVICES_FILE, ServicesFile.class).services();
-    Problems problems = new Problems(files.describe(SERVICES_FILE));
+    Problems problems = files.problems(SERVICES_FILE);
     problems.require(list != null && !list.isEmpty(), "services", list, "at least one service is needed");
     Set<String> ids = new HashSet<>();
     Set<String> topics = new HashSet<>();
@@ -107,7 +107,7 @@ public final class ReferenceData implements Serializable {
 
   private static List<Site> validSites(ConfigFiles files, Set<String> districtCodes) {
     List<Site> list = files.read(SITES_FILE, SitesFile.class).sites();
-    Problems problems = new Problems(files.describe(SITES_FILE));
+    Problems problems = files.problems(SITES_FILE);
     Set<String> ids = new HashSet<>();
     for (int i = 0; list != null && i < list.size(); i++) {
       Site s = list.get(i);
@@ -125,7 +125,7 @@ public final class ReferenceData implements Serializable {
 
   private static List<SchoolTerm> validTerms(ConfigFiles files) {
     List<SchoolTerm> list = files.read(TERMS_FILE, TermsFile.class).terms();
-    Problems problems = new Problems(files.describe(TERMS_FILE));
+    Problems problems = files.problems(TERMS_FILE);
     for (int i = 0; list != null && i < list.size(); i++) {
       SchoolTerm t = list.get(i);
       String key = "terms[" + i + "]";

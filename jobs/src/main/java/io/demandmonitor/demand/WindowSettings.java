@@ -23,7 +23,7 @@ public record WindowSettings(List<Horizon> horizons, List<Duration> categoryHori
 
   public static WindowSettings load(ConfigFiles files) {
     WindowSettings settings = files.read(FILE, WindowSettings.class);
-    settings.validate(new Problems(files.describe(FILE)));
+    settings.validate(files.problems(FILE));
     return settings;
   }
 

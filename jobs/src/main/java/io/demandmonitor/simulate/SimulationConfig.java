@@ -54,7 +54,7 @@ public record SimulationConfig(long seed, Duration slot, String timeZone, Map<St
 
   public static SimulationConfig load(ConfigFiles files, ReferenceData reference) {
     SimulationConfig config = files.read(FILE, SimulationConfig.class);
-    config.validate(new Problems(files.describe(FILE)), reference);
+    config.validate(files.problems(FILE), reference);
     return config;
   }
 
