@@ -25,7 +25,7 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
 
   public static final String FEED_SILENT = "FEED_SILENT";
   public static final String STARTED = "";
-  private static final long CHECK_EVERY = 60_000;
+  private static final long CHECK_EVERY = 10_000;
 
   private final AlertRules rules;
 

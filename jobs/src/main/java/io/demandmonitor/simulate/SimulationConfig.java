@@ -121,7 +121,8 @@ public record SimulationConfig(long seed, Duration slot, String timeZone, Map<St
       }
       problems.require(s.ramp() != null && !s.ramp().isNegative(), key + ".ramp", s.ramp(), "must be a duration");
       problems.require(s.hold() != null && !s.hold().isNegative(), key + ".hold", s.hold(), "must be a duration");
-      problems.require(s.size() > 0, key + ".size", s.size(), "must be a positive multiple of normal demand");
+      problems.require(s.size() >= 0, key + ".size", s.size(), "must be a multiple of normal demand, 0 or more "
+          + "(0 silences the feed)");
       problems.require(s.extraPerHour() >= 0, key + ".extra-per-hour", s.extraPerHour(),
           "must be 0 or more events per hour");
       problems.require(s.size() != 1 || s.extraPerHour() > 0, key, s.size(),

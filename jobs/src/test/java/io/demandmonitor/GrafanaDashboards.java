@@ -1,0 +1,91 @@
+package io.demandmonitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The provisioned Grafana dashboards, read as Grafana reads them, and their InfluxQL. */
+public final class GrafanaDashboards {
+
+  public static final Path GRAFANA = TestConfig.CONFIG_DIR.toAbsolutePath().getParent().resolve("grafana");
+  public static final String DATASOURCE_UID = "demand-influxdb";
+  private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+)");
+  private static final Pattern IDENTIFIER = Pattern.compile("(AS\\s+)?\"([^\"]+)\"");
+
+  private GrafanaDashboards() {}
+
+  /** A query of a panel, a template variable or an annotation. */
+  public record Query(String dashboard, String title, String influxql) {}
+
+  public static List<Path> files() throws IOException {
+    try (Stream<Path> files = Files.list(GRAFANA.resolve("dashboards"))) {
+      return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
+  public static JsonNode read(Path file) throws IOException {
+    return new ObjectMapper().readTree(file.toFile());
+  }
+
+  /** Every query of every dashboard. */
+  public static List<Query> queries() throws IOException {
+    List<Query> queries = new ArrayList<>();
+    for (Path file : files()) {
+      JsonNode dashboard = read(file);
+      String name = dashboard.path("title").asText();
+      for (JsonNode panel : panels(dashboard)) {
+        panel.path("targets").forEach(t -> queries.add(new Query(name, panel.path("title").asText(),
+            t.path("query").asText())));
+      }
+      dashboard.path("templating").path("list").forEach(v -> queries.add(new Query(name,
+          "variable " + v.path("name").asText(), v.path("query").asText())));
+      dashboard.path("annotations").path("list").forEach(a -> queries.add(new Query(name,
+          "annotation " + a.path("name").asText(), a.path("query").asText())));
+    }
+    return queries;
+  }
+
+  /** Every panel, rows' panels included. */
+  public static List<JsonNode> panels(JsonNode dashboard) {
+    List<JsonNode> panels = new ArrayList<>();
+    dashboard.path("panels").forEach(p -> {
+      panels.add(p);
+      p.path("panels").forEach(panels::add);
+    });
+    return panels;
+  }
+
+  /** The query with $variables and macros replaced, as Grafana sends it. */
+  public static String substitute(String influxql, Map<String, String> values) {
+    Matcher m = VARIABLE.matcher(influxql);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      if (value == null) {
+        throw new AssertionError("no value for $" + m.group(1) + " in " + influxql);
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  /** The measurements, tags and fields a query names (double-quoted identifiers, aliases left out). */
+  public static List<String> identifiers(String influxql) {
+    List<String> ids = new ArrayList<>();
+    Matcher m = IDENTIFIER.matcher(influxql);
+    while (m.find()) {
+      if (m.group(1) == null) {
+        ids.add(m.group(2));
+      }
+    }
+    return ids;
+  }
+}

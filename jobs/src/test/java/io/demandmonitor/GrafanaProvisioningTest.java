@@ -1,0 +1,71 @@
+package io.demandmonitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Grafana cannot run here: its provisioning files are checked for what Grafana needs of them. */
+class GrafanaProvisioningTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @Test
+  void theDatasourceIsInfluxQlWithAFixedUidAndCredentialsOnlyFromTheEnvironment() throws IOException {
+    JsonNode source = YAML.readTree(GrafanaDashboards.GRAFANA.resolve("provisioning/datasources/influxdb.yaml")
+        .toFile()).path("datasources").get(0);
+    assertThat(source.path("uid").asText()).isEqualTo(GrafanaDashboards.DATASOURCE_UID);
+    assertThat(source.path("type").asText()).isEqualTo("influxdb");
+    assertThat(source.path("jsonData").path("version").asText("InfluxQL")).isEqualTo("InfluxQL");
+    for (JsonNode secret : List.of(source.path("user"), source.path("secureJsonData").path("password"),
+        source.path("url"), source.path("jsonData").path("dbName"))) {
+      assertThat(secret.asText()).matches("\\$\\{[A-Z_]+\\}");
+    }
+  }
+
+  @Test
+  void theDashboardsProviderLoadsTheDashboardsFolder() throws IOException {
+    JsonNode provider = YAML.readTree(GrafanaDashboards.GRAFANA.resolve("provisioning/dashboards/demand-monitor.yaml")
+        .toFile()).path("providers").get(0);
+    assertThat(provider.path("type").asText()).isEqualTo("file");
+    assertThat(provider.path("options").path("path").asText()).isEqualTo("/var/lib/grafana/dashboards");
+  }
+
+  @Test
+  void everyDashboardParsesHasAUniqueUidAndUsesOnlyTheProvisionedDatasource() throws IOException {
+    Set<String> uids = new HashSet<>();
+    List<String> wrong = new ArrayList<>();
+    List<Path> files = GrafanaDashboards.files();
+    assertThat(files).hasSizeGreaterThanOrEqualTo(4);
+    for (Path file : files) {
+      JsonNode dashboard = GrafanaDashboards.read(file);
+      assertThat(uids.add(dashboard.path("uid").asText())).as("uid of " + file).isTrue();
+      assertThat(GrafanaDashboards.panels(dashboard)).as(file.toString()).isNotEmpty();
+      for (JsonNode panel : GrafanaDashboards.panels(dashboard)) {
+        if (!panel.path("datasource").path("uid").asText().equals(GrafanaDashboards.DATASOURCE_UID)) {
+          wrong.add(file.getFileName() + " / " + panel.path("title").asText());
+        }
+        panel.path("targets").forEach(t -> {
+          if (!t.path("datasource").path("uid").asText().equals(GrafanaDashboards.DATASOURCE_UID)
+              || t.path("query").asText().isBlank()) {
+            wrong.add(file.getFileName() + " / " + panel.path("title").asText() + " / " + t.path("refId").asText());
+          }
+        });
+      }
+      dashboard.path("templating").path("list").forEach(v -> {
+        if (!v.path("datasource").path("uid").asText().equals(GrafanaDashboards.DATASOURCE_UID)) {
+          wrong.add(file.getFileName() + " / variable " + v.path("name").asText());
+        }
+      });
+    }
+    assertThat(wrong).as("panels, queries or variables not on the provisioned datasource").isEmpty();
+  }
+}
