@@ -31,13 +31,28 @@ public final class GrafanaDashboards {
     }
   }
 
+  /** The alerting provisioning: contact points, notification policies, rules. */
+  public static JsonNode alerting() throws IOException {
+    return new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(GRAFANA.resolve("provisioning/alerting/demand-alerts.yaml").toFile());
+  }
+
   public static JsonNode read(Path file) throws IOException {
     return new ObjectMapper().readTree(file.toFile());
   }
 
-  /** Every query of every dashboard. */
+  /** Every query of every dashboard, and of every provisioned alert rule on the datasource. */
   public static List<Query> queries() throws IOException {
     List<Query> queries = new ArrayList<>();
+    for (JsonNode group : alerting().path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        rule.path("data").forEach(d -> {
+          if (d.path("datasourceUid").asText().equals(DATASOURCE_UID)) {
+            queries.add(new Query("alert rules", rule.path("title").asText(), d.path("model").path("query").asText()));
+          }
+        });
+      }
+    }
     for (Path file : files()) {
       JsonNode dashboard = read(file);
       String name = dashboard.path("title").asText();

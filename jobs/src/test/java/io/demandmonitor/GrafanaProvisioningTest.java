@@ -40,6 +40,34 @@ class GrafanaProvisioningTest {
   }
 
   @Test
+  void alertRoutingSendsLevelThreeAndAboveToContactPointsWhoseAddressesComeFromTheEnvironment() throws IOException {
+    JsonNode alerting = GrafanaDashboards.alerting();
+    Set<String> contactPoints = new HashSet<>();
+    alerting.path("contactPoints").forEach(c -> {
+      contactPoints.add(c.path("name").asText());
+      c.path("receivers").forEach(r -> r.path("settings").fields().forEachRemaining(setting -> {
+        if (setting.getKey().matches("addresses|url")) {
+          assertThat(setting.getValue().asText()).as(c.path("name").asText()).matches("\\$\\{[A-Z_]+\\}");
+        }
+      }));
+    });
+    List<String> receivers = new ArrayList<>();
+    alerting.path("policies").forEach(p -> {
+      receivers.add(p.path("receiver").asText());
+      p.path("routes").forEach(r -> receivers.add(r.path("receiver").asText()));
+    });
+    assertThat(contactPoints).containsAll(receivers);
+    assertThat(alerting.path("policies").get(0).path("routes").toString()).contains("\"level\"", "\"service\"");
+
+    JsonNode rule = alerting.path("groups").get(0).path("rules").get(0);
+    JsonNode threshold = rule.path("data").get(2).path("model").path("conditions").get(0).path("evaluator");
+    assertThat(threshold.path("type").asText()).isEqualTo("gt");
+    assertThat(threshold.path("params").get(0).asDouble()).isBetween(2.0, 3.0); // level 3 and above
+    assertThat(rule.path("data").get(0).path("datasourceUid").asText()).isEqualTo(GrafanaDashboards.DATASOURCE_UID);
+    assertThat(rule.path("labels").path("level").asText()).contains("4", "3");
+  }
+
+  @Test
   void everyDashboardParsesHasAUniqueUidAndUsesOnlyTheProvisionedDatasource() throws IOException {
     Set<String> uids = new HashSet<>();
     List<String> wrong = new ArrayList<>();
