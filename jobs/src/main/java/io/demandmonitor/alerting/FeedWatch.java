@@ -15,16 +15,16 @@ import org.apache.flink.util.Collector;
 
 /**
  * No-data detection: a feed that sends nothing for its silent-after time, while it normally
- * sends, raises FEED_SILENT, and a feed never heard from since the job started counts as silent
- * from the start; the alert resolves when data returns. Silence is measured on the processing
- * clock, because when every feed stops, event time stops too. Input: the service id of each
- * accepted event, and one empty id when the job starts (so a feed that never sends is noticed);
- * all under one key, as there are only a few feeds.
+ * sends, raises FEED_SILENT, and a feed never heard from counts as silent from when the first
+ * event of any feed arrived; the alert resolves when data returns. Silence is measured on the
+ * processing clock, because when every feed stops, event time stops too. Input: the service id
+ * of each accepted event, all under one key, as there are only a few feeds. (A start marker from
+ * a bounded source would notice a job where no feed ever sends, but a finished source blocks
+ * stop-with-savepoint --drain after a restore, seen in KafkaRestartTest.)
  */
 public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeAlert> {
 
   public static final String FEED_SILENT = "FEED_SILENT";
-  public static final String STARTED = "";
   private static final long CHECK_EVERY = 10_000;
 
   private final AlertRules rules;
@@ -51,9 +51,6 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
       started.update(now);
       ctx.timerService().registerProcessingTimeTimer(now - now % CHECK_EVERY + CHECK_EVERY);
     }
-    if (service.equals(STARTED)) {
-      return;
-    }
     lastHeard.put(service, now);
     Long since = silentSince.get(service);
     if (since != null) {
@@ -64,6 +61,9 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SurgeAlert> out) throws Exception {
+    if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+      return; // the input has ended (a bounded run, or a stop with drain): no feed can be silent any more
+    }
     int hour = Instant.ofEpochMilli(timestamp).atZone(rules.zone()).getHour();
     for (AlertRules.Feed feed : rules.feeds()) {
       Long heard = lastHeard.get(feed.service());

@@ -62,7 +62,6 @@ public final class DemandPipeline {
         .name("evaluate-alerts").uid("evaluate-alerts")
         .union(ingested.events()
             .map(e -> e.service).name("feed-activity")
-            .union(raw.getExecutionEnvironment().fromData(FeedWatch.STARTED).name("job-started"))
             .keyBy(service -> "feeds")
             .process(new FeedWatch(settings.alerts()))
             .name("watch-feeds").uid("watch-feeds").setParallelism(1));

@@ -201,7 +201,7 @@ public final class DemandSimulator implements Serializable {
   }
 
   /** Poisson draw: Knuth's method for small means, a normal approximation for large ones. */
-  static int poisson(SplittableRandom rng, double mean) {
+  public static int poisson(SplittableRandom rng, double mean) {
     if (mean <= 0) {
       return 0;
     }

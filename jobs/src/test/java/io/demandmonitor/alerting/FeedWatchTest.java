@@ -26,7 +26,6 @@ class FeedWatchTest {
   void aFeedThatFallsSilentIsRaisedAndResolvesWhenDataReturns() throws Exception {
     try (var harness = harness()) {
       harness.setProcessingTime(NINE_AM);
-      harness.processElement(FeedWatch.STARTED, NINE_AM);
       harness.processElement("helpline-calls", NINE_AM);
       harness.processElement("testing-events", NINE_AM);
       harness.setProcessingTime(NINE_AM + 20 * MIN);
@@ -45,11 +44,11 @@ class FeedWatchTest {
   }
 
   @Test
-  void aFeedNeverHeardFromSinceTheStartIsSilentAndNightsAreNotAlarmed() throws Exception {
+  void aFeedNeverHeardFromIsSilentAndNightsAreNotAlarmed() throws Exception {
     long tenPm = NINE_AM + 13 * 60 * MIN;
     try (var harness = harness()) {
       harness.setProcessingTime(tenPm);
-      harness.processElement(FeedWatch.STARTED, tenPm);
+      harness.processElement("care-referrals", tenPm); // a feed without a rule: starts the watch
       harness.setProcessingTime(tenPm + 9 * 60 * MIN); // 07:00: outside the active hours all night
       assertThat(harness.extractOutputValues()).isEmpty();
       harness.setProcessingTime(tenPm + 10 * 60 * MIN + MIN); // 08:01

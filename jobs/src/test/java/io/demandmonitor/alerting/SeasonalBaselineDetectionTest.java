@@ -132,7 +132,7 @@ class SeasonalBaselineDetectionTest {
     try (var harness = AlertEvaluatorTest.harness(baselinesOnly)) {
       for (long minute = from, i = 0; minute < to; minute += MIN, i++) {
         double perMinute = simulator.expectedPerHour(service, district, Instant.ofEpochMilli(minute + MIN / 2)) / 60;
-        long count = poisson(rng, perMinute);
+        long count = DemandSimulator.poisson(rng, perMinute);
         int slot = (int) (i % 60);
         rolling += count - lastHour[slot];
         lastHour[slot] = count;
@@ -143,16 +143,5 @@ class SeasonalBaselineDetectionTest {
       }
       return harness.extractOutputValues();
     }
-  }
-
-  private static long poisson(SplittableRandom rng, double mean) {
-    double limit = Math.exp(-mean);
-    double product = rng.nextDouble();
-    long n = 0;
-    while (product > limit) {
-      product *= rng.nextDouble();
-      n++;
-    }
-    return n;
   }
 }
