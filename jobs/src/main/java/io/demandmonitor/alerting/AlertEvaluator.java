@@ -43,6 +43,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private transient ValueState<Long> cleanupAt;
   /** The final 1 h counts of the last hour, by minute of the hour: window end, then count. */
   private transient ValueState<long[]> recentHours;
+  /** One per baseline rule, and the keyed history they read and write. */
+  private transient SeasonalBaseline[] baselines;
+  private transient SeasonalBaseline.History kept;
 
   public AlertEvaluator(ReferenceData reference, AlertRules rules) {
     this.reference = reference;
@@ -51,13 +54,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         * SeasonalBaseline.WEEK;
   }
 
-  /** Whether any rule looks at this value, so the others need not be sent here. */
-  public static boolean watched(AlertRules rules, RollingValue v) {
-    return v.category.isEmpty()
-        && (rules.thresholds().stream().anyMatch(t -> t.service().equals(v.service)
-            && t.horizon().toString().equals(v.horizon))
-        || rules.baselines().stream().anyMatch(b -> b.service().equals(v.service)
-            && b.horizon().toString().equals(v.horizon)));
+  /** The series (service|horizon) some rule looks at, so the other values need not be sent here. */
+  public static java.util.HashSet<String> watched(AlertRules rules) {
+    java.util.HashSet<String> watched = new java.util.HashSet<>();
+    rules.thresholds().forEach(t -> watched.add(t.service() + "|" + t.horizon()));
+    rules.baselines().forEach(b -> watched.add(b.service() + "|" + b.horizon()));
+    return watched;
   }
 
   @Override
@@ -71,6 +73,20 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
     recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    baselines = rules.baselines().stream()
+        .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
+        .toArray(SeasonalBaseline[]::new);
+    kept = new SeasonalBaseline.History() {
+      @Override
+      public long[] get(int slot) throws Exception {
+        return history.get(slot);
+      }
+
+      @Override
+      public void put(int slot, long[] weeks) throws Exception {
+        history.put(slot, weeks);
+      }
+    };
   }
 
   @Override
@@ -113,18 +129,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
   private void assessBaseline(int index, AlertRules.Baseline rule, RollingValue v, Collector<SurgeAlert> out)
       throws Exception {
-    SeasonalBaseline baseline = new SeasonalBaseline(reference, rules.zone(), rule.weeks(), rule.minWeeks());
-    SeasonalBaseline.History kept = new SeasonalBaseline.History() {
-      @Override
-      public long[] get(int slot) throws Exception {
-        return history.get(slot);
-      }
-
-      @Override
-      public void put(int slot, long[] weeks) throws Exception {
-        history.put(slot, weeks);
-      }
-    };
+    SeasonalBaseline baseline = baselines[index];
     if (!v.provisional && v.windowEnd % HOUR == 0) {
       long hourStart = v.windowEnd - HOUR;
       Long alerted = alertedHour.value();

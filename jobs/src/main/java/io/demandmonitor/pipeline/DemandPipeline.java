@@ -55,8 +55,9 @@ public final class DemandPipeline {
                 .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("late-health"));
 
+    java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
     DataStream<SurgeAlert> alerts = rolling
-        .filter(v -> AlertEvaluator.watched(settings.alerts(), v)).name("alert-inputs")
+        .filter(v -> v.category.isEmpty() && watched.contains(v.service + "|" + v.horizon)).name("alert-inputs")
         .keyBy(v -> v.service + "|" + v.area)
         .process(new AlertEvaluator(settings.reference(), settings.alerts()))
         .name("evaluate-alerts").uid("evaluate-alerts")
