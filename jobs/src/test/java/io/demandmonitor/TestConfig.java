@@ -83,6 +83,20 @@ public final class TestConfig {
     }
   }
 
+  /** Replaces every {@code find} in {@code dir/file} by {@code replace}; fails if there is none. */
+  public static void edit(Path dir, String file, String find, String replace) {
+    try {
+      Path target = dir.resolve(file);
+      String text = Files.readString(target);
+      if (!text.contains(find)) {
+        throw new IllegalArgumentException(file + " does not contain " + find);
+      }
+      Files.writeString(target, text.replace(find, replace));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in {@code file}. */
   public static Path copyWith(Path dir, String file, String find, String replace) {
     try (Stream<Path> files = Files.list(CONFIG_DIR)) {

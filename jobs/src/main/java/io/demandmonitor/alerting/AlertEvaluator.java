@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Evaluates the alert rules on one series' rolling values (keyed by service and area), final
@@ -24,13 +25,15 @@ import org.apache.flink.util.Collector;
  * fixed thresholds; baseline rules compare the hour's count with the seasonal baseline, whose
  * history this operator also keeps (hours in alert left out). State: one {@link Episode} per
  * rule, the baseline history, and a cleanup timer that clears everything once the series has
- * been silent for longer than the baseline remembers.
+ * been silent for longer than the baseline remembers. The expectation of each final value a
+ * baseline rule assesses goes to the {@link #EXPECTED} side output.
  */
 public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
 
   public static final String THRESHOLD = "THRESHOLD";
   public static final String SEASONAL_BASELINE = "SEASONAL_BASELINE";
   private static final long HOUR = SeasonalBaseline.HOUR;
+  public static final OutputTag<ExpectedDemand> EXPECTED = new OutputTag<>("expected-demand") {};
 
   private final ReferenceData reference;
   private final AlertRules rules;
@@ -107,7 +110,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     for (int i = 0; i < baselines.size(); i++) {
       AlertRules.Baseline rule = baselines.get(i);
       if (rule.service().equals(v.service) && rule.horizon().toString().equals(v.horizon)) {
-        assessBaseline(i, rule, v, out);
+        assessBaseline(i, rule, v, ctx, out);
       }
     }
     if (!v.provisional) {
@@ -127,8 +130,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
   }
 
-  private void assessBaseline(int index, AlertRules.Baseline rule, RollingValue v, Collector<SurgeAlert> out)
-      throws Exception {
+  private void assessBaseline(int index, AlertRules.Baseline rule, RollingValue v, Context ctx,
+      Collector<SurgeAlert> out) throws Exception {
     SeasonalBaseline baseline = baselines[index];
     if (!v.provisional && v.windowEnd % HOUR == 0) {
       long hourStart = v.windowEnd - HOUR;
@@ -154,12 +157,14 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         z = Math.max(z, twoHours.z(v.count + hours[60 + minute]));
       }
     }
+    double[] levels = rule.levelArray();
     if (!v.provisional) {
       hours[minute] = v.windowEnd;
       hours[60 + minute] = v.count;
       recentHours.update(hours);
+      ctx.output(EXPECTED, new ExpectedDemand(v.service, v.area, v.horizon, v.windowEnd, expected.mean(),
+          expected.countAt(levels[0])));
     }
-    double[] levels = rule.levelArray();
     Episode episode = assess(SEASONAL_BASELINE + index, SEASONAL_BASELINE, "count", v, z, levels,
         v.count >= rule.minCount(), rules.policy(rule.policy()), expected, out);
     if (episode.level > 1) {

@@ -10,6 +10,7 @@ import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.CareReferral;
@@ -85,6 +86,11 @@ public final class AlertLatencyBenchmark {
       @Override
       public void demand(DataStream<RollingValue> rolling) {
         rolling.sinkTo(new DiscardingSink<>());
+      }
+
+      @Override
+      public void expected(DataStream<ExpectedDemand> expected) {
+        expected.sinkTo(new DiscardingSink<>());
       }
 
       @Override

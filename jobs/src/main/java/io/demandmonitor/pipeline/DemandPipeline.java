@@ -21,7 +21,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * The one definition of the demand pipeline, shared by the live job, replay and the tests:
  * raw records (with event-time watermarks from their source) are decoded and validated,
  * de-duplicated, and counted in rolling windows per series, on which alert rules are evaluated
- * (and feeds watched for silence); dead letters, late events and duplicates are set aside and
+ * (and feeds watched for silence), with the seasonal expectation of each value a baseline
+ * rule looks at; dead letters, late events and duplicates are set aside and
  * reported, never dropped silently.
  */
 public final class DemandPipeline {
@@ -56,11 +57,12 @@ public final class DemandPipeline {
                 .returns(HealthEvent.class).name("late-health"));
 
     java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
-    DataStream<SurgeAlert> alerts = rolling
+    SingleOutputStreamOperator<SurgeAlert> evaluated = rolling
         .filter(v -> v.category.isEmpty() && watched.contains(v.service + "|" + v.horizon)).name("alert-inputs")
         .keyBy(v -> v.service + "|" + v.area)
         .process(new AlertEvaluator(settings.reference(), settings.alerts()))
-        .name("evaluate-alerts").uid("evaluate-alerts")
+        .name("evaluate-alerts").uid("evaluate-alerts");
+    DataStream<SurgeAlert> alerts = evaluated
         .union(ingested.events()
             .map(e -> e.service).name("feed-activity")
             .keyBy(service -> "feeds")
@@ -68,6 +70,7 @@ public final class DemandPipeline {
             .name("watch-feeds").uid("watch-feeds").setParallelism(1));
 
     sinks.demand(rolling);
+    sinks.expected(evaluated.getSideOutput(AlertEvaluator.EXPECTED));
     sinks.deadLetters(ingested.deadLetters());
     sinks.health(health);
     sinks.alerts(alerts);

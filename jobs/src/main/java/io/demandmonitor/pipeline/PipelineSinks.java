@@ -1,5 +1,6 @@
 package io.demandmonitor.pipeline;
 
+import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
@@ -13,6 +14,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public interface PipelineSinks {
 
   void demand(DataStream<RollingValue> rolling);
+
+  /** What the seasonal baselines expect of the series they watch. */
+  void expected(DataStream<ExpectedDemand> expected);
 
   void deadLetters(DataStream<DeadLetter> deadLetters);
 

@@ -1,5 +1,6 @@
 package io.demandmonitor.sink;
 
+import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.Measures;
 import io.demandmonitor.demand.RollingValue;
@@ -21,6 +22,7 @@ public final class LineProtocol implements Serializable {
   public static final String DEMAND = "demand";
   public static final String DEMAND_BY_CATEGORY = "demand_by_category";
   public static final String SERVICE_MEASURES = "service_measures";
+  public static final String EXPECTED_DEMAND = "expected_demand";
   public static final String PIPELINE_HEALTH = "pipeline_health";
   public static final String SINK_HEALTH = "sink_health";
   public static final String COUNTY = ReferenceData.COUNTY_NAME;
@@ -67,13 +69,25 @@ public final class LineProtocol implements Serializable {
     points(v).forEach(p -> out.accept(p.lineProtocol(TimeUnit.MILLISECONDS)));
   }
 
+  /** expected_demand, at the same time and tags as the demand point it goes with. */
+  public String line(ExpectedDemand e) {
+    return base(EXPECTED_DEMAND, e.service, areaName(e.area), e.horizon, e.windowEnd)
+        .addField("expected", e.expected)
+        .addField("alert_from", e.alertFrom)
+        .build().lineProtocol(TimeUnit.MILLISECONDS);
+  }
+
   private Point.Builder base(String measurement, RollingValue v, String area) {
+    return base(measurement, v.service, area, v.horizon, v.windowEnd);
+  }
+
+  private Point.Builder base(String measurement, String service, String area, String horizon, long time) {
     return Point.measurement(measurement)
-        .time(v.windowEnd, TimeUnit.MILLISECONDS)
+        .time(time, TimeUnit.MILLISECONDS)
         .tag("run", run)
-        .tag("service", v.service)
+        .tag("service", service)
         .tag("district", area)
-        .tag("horizon", v.horizon);
+        .tag("horizon", horizon);
   }
 
   private String areaName(String area) {

@@ -1,6 +1,7 @@
 package io.demandmonitor.sink;
 
 import io.demandmonitor.alerting.AlertText;
+import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.SeriesEvent;
@@ -19,9 +20,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
- * Where the job's outputs go. Demand, alerts and pipeline health go to InfluxDB when it is
- * configured; otherwise demand and alerts are written as line-protocol files under
- * {@code out/demand} and {@code out/alerts}, committed on each checkpoint, so the embedded run
+ * Where the job's outputs go. Demand, expected demand, alerts and pipeline health go to InfluxDB
+ * when it is configured; otherwise demand, expected demand and alerts are written as
+ * line-protocol files under {@code out/demand}, {@code out/expected} and {@code out/alerts}, committed on each checkpoint, so the embedded run
  * needs no server. When reading Kafka, dead letters go to the dead-letter topic (else to
  * JSON-lines files under {@code out/dead-letters}) and alerts to the alert topic too. The
  * console board is fed only in the embedded run.
@@ -68,6 +69,18 @@ public final class OutputSinks implements PipelineSinks {
     if (console) {
       rolling.filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty()).name("county-totals")
           .sinkTo(new CallbackSink<>(LiveSummary::recordDemand)).name("console-demand").setParallelism(1);
+    }
+  }
+
+  @Override
+  public void expected(DataStream<ExpectedDemand> expected) {
+    LineProtocol points = lineProtocol;
+    if (influx != null) {
+      expected.sinkTo(new InfluxSink<>(influx, "expected", (e, now, out) -> out.accept(points.line(e))))
+          .name("influx-expected").uid("influx-expected");
+    } else {
+      expected.map(points::line).name("expected-line-protocol")
+          .sinkTo(files("expected", ".lp")).name("expected-files").uid("expected-files");
     }
   }
 

@@ -10,6 +10,7 @@ import io.demandmonitor.schema.SurgeAlert;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,28 @@ class AlertEvaluatorTest {
       harness.processWatermark(T0 + Duration.ofDays(7).toMillis() + 2 * 3_600_000L);
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void everyFinalValueOfABaselineSeriesGoesOutWithWhatTheBaselineExpects() throws Exception {
+    AlertRules baselineOnly = new AlertRules("Europe/London", new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
+        List.of(), List.of(new AlertRules.Baseline("safeguarding-contacts", Duration.ofHours(1),
+            List.of(3.0, 5.0, 7.0), 5, 8, 1, null)), List.of());
+    long week = Duration.ofDays(7).toMillis();
+    try (var harness = harness(baselineOnly)) {
+      harness.processElement(value(T0 + 60 * MIN, 4, false), T0 + 60 * MIN); // learns the hour 09:00-10:00
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).as("no history, no expectation").isNull();
+      harness.processElement(value(T0 + week + 60 * MIN, 9, true), T0 + week + 59 * MIN);
+      harness.processElement(value(T0 + week + 60 * MIN, 10, false), T0 + week + 60 * MIN);
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).as("final values only").singleElement()
+          .extracting(StreamRecord::getValue)
+          .satisfies(e -> {
+            assertThat(e.windowEnd).isEqualTo(T0 + week + 60 * MIN);
+            assertThat(e.expected).isEqualTo(4.0);
+            // one week of history: variance 2 x the mean (a Poisson's, doubled for a mean of one week)
+            assertThat(e.alertFrom).isEqualTo(new SeasonalBaseline.Expectation(4.0, 2.0).countAt(3));
+          });
     }
   }
 

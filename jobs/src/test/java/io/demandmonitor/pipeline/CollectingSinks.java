@@ -1,5 +1,6 @@
 package io.demandmonitor.pipeline;
 
+import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
@@ -16,12 +17,18 @@ public final class CollectingSinks implements PipelineSinks {
   private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<SurgeAlert> ALERTS = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<ExpectedDemand> EXPECTED = new ConcurrentLinkedQueue<>();
 
   public static void clear() {
     DEMAND.clear();
     DEAD_LETTERS.clear();
     HEALTH.clear();
     ALERTS.clear();
+    EXPECTED.clear();
+  }
+
+  public static List<ExpectedDemand> expected() {
+    return List.copyOf(EXPECTED);
   }
 
   public static List<SurgeAlert> alerts() {
@@ -46,6 +53,11 @@ public final class CollectingSinks implements PipelineSinks {
   }
 
   @Override
+  public void expected(DataStream<ExpectedDemand> expected) {
+    expected.sinkTo(new CallbackSink<>(CollectingSinks::addExpected));
+  }
+
+  @Override
   public void deadLetters(DataStream<DeadLetter> deadLetters) {
     deadLetters.sinkTo(new CallbackSink<>(CollectingSinks::addDeadLetter));
   }
@@ -62,6 +74,10 @@ public final class CollectingSinks implements PipelineSinks {
 
   private static void addDemand(RollingValue c) {
     DEMAND.add(c);
+  }
+
+  private static void addExpected(ExpectedDemand e) {
+    EXPECTED.add(e);
   }
 
   private static void addDeadLetter(DeadLetter d) {

@@ -45,6 +45,7 @@ class EmbeddedRunInfluxTest {
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   static void runIntoInfluxDb(@TempDir Path dir) throws IOException {
     influx = InfluxSettings.of(InfluxServer.shared().url(), "embedded_" + System.nanoTime());
+    writeBaselineHistory(dir.resolve("history"));
     Files.createDirectories(dir.resolve("config"));
     // The helpline goes silent 20 minutes before now; its silence is noticed after a minute.
     Path config = TestConfig.copyWith(dir.resolve("config"), "alerts.yaml",
@@ -62,8 +63,34 @@ class EmbeddedRunInfluxTest {
         "--scenario", "stevenage-safeguarding-surge,helpline-outage",
         "--influx-url", influx.url(), "--influx-database", influx.database());
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("Created InfluxDB database " + influx.database(),
-        "Writing to InfluxDB " + influx.url(), "ALERT LEVEL 3 Community helpline, County: no events for");
+    assertThat(out.toString()).contains("Writing to InfluxDB " + influx.url(), "ALERT LEVEL 3 Community helpline, County: no events for");
+  }
+
+  /**
+   * A baseline needs weeks of history before it expects anything, more than the live run
+   * back-fills: first eight simulated days of safeguarding contacts alone (1 h and 24 h windows, a
+   * baseline from one week), so the last day has expected demand to draw.
+   */
+  private static void writeBaselineHistory(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("config"));
+    Path config = TestConfig.copyWith(dir.resolve("config"), "windows.yaml", "category-horizons: [1h, 24h]",
+        "category-horizons: []");
+    TestConfig.edit(config, "alerts.yaml", "min-weeks: 3", "min-weeks: 1");
+    for (String otherService : List.of("daily-volume: 110", "daily-volume: 300", "daily-volume: 700")) {
+      TestConfig.edit(config, "simulation.yaml", otherService, "daily-volume: 0");
+    }
+    TestConfig.edit(config, "windows.yaml", "  - {size: 15m, step: 1m}\n", "");
+    TestConfig.edit(config, "windows.yaml", "  - {size: 7d, step: 1h}\n", "");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = DemandMonitorCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute("run", "--backfill", "8d", "--speed", "0", "--no-live", "--web-ui-port", "0",
+        "--out", dir.resolve("out").toString(), "--config-dir", config.toString(),
+        "--influx-url", influx.url(), "--influx-database", influx.database());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Created InfluxDB database " + influx.database());
   }
 
   @Test
