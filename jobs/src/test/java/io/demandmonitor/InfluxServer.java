@@ -79,24 +79,7 @@ public final class InfluxServer implements AutoCloseable {
 
   /** Every row of a query's result as column (tags included) to value, with the measurement as "name". */
   public static List<Map<String, Object>> select(InfluxConnection connection, String influxql) throws IOException {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (QueryResult.Result result : connection.query(influxql).getResults()) {
-      for (QueryResult.Series series : result.getSeries() == null ? List.<QueryResult.Series>of()
-          : result.getSeries()) {
-        for (List<Object> values : series.getValues() == null ? List.<List<Object>>of() : series.getValues()) {
-          Map<String, Object> row = new HashMap<>();
-          row.put("name", series.getName());
-          if (series.getTags() != null) {
-            row.putAll(series.getTags());
-          }
-          for (int i = 0; i < values.size(); i++) {
-            row.put(series.getColumns().get(i), values.get(i));
-          }
-          rows.add(row);
-        }
-      }
-    }
-    return rows;
+    return connection.select(influxql);
   }
 
   /** Starts the server (again, on the same ports and data) and waits until it answers. */

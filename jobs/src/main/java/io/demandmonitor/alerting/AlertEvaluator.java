@@ -49,6 +49,14 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   /** One per baseline rule, and the keyed history they read and write. */
   private transient SeasonalBaseline[] baselines;
   private transient SeasonalBaseline.History kept;
+  /** What the rules say, resolved once rather than per value: horizon labels, levels, policies. */
+  private transient String[] thresholdHorizons;
+  private transient java.util.Map<String, double[]>[] thresholdLevels;
+  private transient AlertRules.Policy[] thresholdPolicies;
+  private transient String[] baselineHorizons;
+  private transient double[][] baselineLevels;
+  private transient AlertRules.Policy[] baselinePolicies;
+  private static final double[] NOT_APPLICABLE = new double[0];
 
   public AlertEvaluator(ReferenceData reference, AlertRules rules) {
     this.reference = reference;
@@ -76,6 +84,16 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
     recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    List<AlertRules.Threshold> thresholdRules = rules.thresholds();
+    thresholdHorizons = thresholdRules.stream().map(t -> t.horizon().toString()).toArray(String[]::new);
+    thresholdPolicies = thresholdRules.stream().map(t -> rules.policy(t.policy())).toArray(AlertRules.Policy[]::new);
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, double[]>[] byArea = new java.util.Map[thresholdRules.size()];
+    thresholdLevels = byArea;
+    java.util.Arrays.setAll(thresholdLevels, i -> new java.util.HashMap<>());
+    baselineHorizons = rules.baselines().stream().map(b -> b.horizon().toString()).toArray(String[]::new);
+    baselineLevels = rules.baselines().stream().map(AlertRules.Baseline::levelArray).toArray(double[][]::new);
+    baselinePolicies = rules.baselines().stream().map(b -> rules.policy(b.policy())).toArray(AlertRules.Policy[]::new);
     baselines = rules.baselines().stream()
         .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
         .toArray(SeasonalBaseline[]::new);
@@ -97,19 +115,25 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     List<AlertRules.Threshold> thresholds = rules.thresholds();
     for (int i = 0; i < thresholds.size(); i++) {
       AlertRules.Threshold rule = thresholds.get(i);
-      double[] levels = rule.levelsFor(v.area);
-      if (!rule.service().equals(v.service) || !rule.horizon().toString().equals(v.horizon) || levels == null) {
+      if (!rule.service().equals(v.service) || !thresholdHorizons[i].equals(v.horizon)) {
+        continue;
+      }
+      double[] levels = thresholdLevels[i].computeIfAbsent(v.area, area -> {
+        double[] forArea = rule.levelsFor(area);
+        return forArea == null ? NOT_APPLICABLE : forArea;
+      });
+      if (levels == NOT_APPLICABLE) {
         continue;
       }
       double value = Measures.of(rule.measure(), v, reference.population(v.area));
       boolean eligible = !Double.isNaN(value) && v.count >= rule.minimumCount();
       assess(THRESHOLD + i, THRESHOLD, rule.measure(), v, eligible ? value : 0, levels, eligible,
-          rules.policy(rule.policy()), null, out);
+          thresholdPolicies[i], null, out);
     }
     List<AlertRules.Baseline> baselines = rules.baselines();
     for (int i = 0; i < baselines.size(); i++) {
       AlertRules.Baseline rule = baselines.get(i);
-      if (rule.service().equals(v.service) && rule.horizon().toString().equals(v.horizon)) {
+      if (rule.service().equals(v.service) && baselineHorizons[i].equals(v.horizon)) {
         assessBaseline(i, rule, v, ctx, out);
       }
     }
@@ -157,7 +181,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         z = Math.max(z, twoHours.z(v.count + hours[60 + minute]));
       }
     }
-    double[] levels = rule.levelArray();
+    double[] levels = baselineLevels[index];
     if (!v.provisional) {
       hours[minute] = v.windowEnd;
       hours[60 + minute] = v.count;
@@ -166,7 +190,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
           expected.countAt(levels[0])));
     }
     Episode episode = assess(SEASONAL_BASELINE + index, SEASONAL_BASELINE, "count", v, z, levels,
-        v.count >= rule.minCount(), rules.policy(rule.policy()), expected, out);
+        v.count >= rule.minCount(), baselinePolicies[index], expected, out);
     if (episode.level > 1) {
       alertedHour.update(Math.floorDiv(v.windowEnd - 1, HOUR) * HOUR);
     }
@@ -181,7 +205,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       episode = new Episode();
     }
     Episode.Change change = episode.assess(v.windowEnd, value, levels, eligible, v.provisional,
-        Episode.Timing.of(policy), v.service + "/" + v.area + "/" + detector + "/" + v.horizon);
+        Episode.Timing.of(policy),
+        v.service + "/" + v.area + "/" + detector + "/" + measure + "/" + v.horizon); // two rules never share an id
     episodes.put(ruleKey, episode);
     if (change != null) {
       int shown = Math.max(2, change.level()); // a resolved episode names the threshold it fell below

@@ -105,8 +105,13 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
   }
 
   public static AlertRules load(ConfigFiles files, ReferenceData reference, WindowSettings windows) {
-    AlertRules rules = files.read(FILE, AlertRules.class);
-    rules.validate(files.problems(FILE), reference, windows);
+    return load(files, FILE, reference, windows);
+  }
+
+  /** Rules from another file of the same form, e.g. a what-if set for a replay. */
+  public static AlertRules load(ConfigFiles files, String fileName, ReferenceData reference, WindowSettings windows) {
+    AlertRules rules = files.read(fileName, AlertRules.class);
+    rules.validate(files.problems(fileName), reference, windows);
     return rules;
   }
 

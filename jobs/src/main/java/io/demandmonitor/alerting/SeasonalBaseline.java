@@ -57,6 +57,8 @@ public final class SeasonalBaseline implements Serializable {
   private final ZoneId zone;
   private final int weeks;
   private final int minWeeks;
+  /** Slots by hour start: every value asks for the same few hours, and the calendar is not cheap. */
+  private transient java.util.HashMap<Long, Integer> slots;
 
   public SeasonalBaseline(ReferenceData reference, ZoneId zone, int weeks, int minWeeks) {
     this.reference = reference;
@@ -67,6 +69,13 @@ public final class SeasonalBaseline implements Serializable {
 
   /** Hour of the week (Monday 00:00 local is 0), plus 168 in school holidays. */
   public int slot(long hourStart) {
+    if (slots == null || slots.size() > 10_000) {
+      slots = new java.util.HashMap<>();
+    }
+    return slots.computeIfAbsent(hourStart, this::slotOf);
+  }
+
+  private int slotOf(long hourStart) {
     ZonedDateTime local = Instant.ofEpochMilli(hourStart).atZone(zone);
     int hourOfWeek = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
     return hourOfWeek + (reference.isSchoolHoliday(local.toLocalDate()) ? HOLIDAY : 0);

@@ -33,10 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -156,14 +152,14 @@ public final class RunCommand implements Runnable {
     ZoneId zone = ZoneId.of(config.timeZone());
     WindowSettings windows = WindowSettings.load(simulation.files());
     AlertRules alertRules = AlertRules.load(simulation.files(), reference, windows);
-    PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon);
+    PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon, null);
     AlertText alertText = new AlertText(reference, alertRules.zone());
 
     InfluxSettings influxSettings = influx.settings(InfluxSettings.LIVE);
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
     }
-    StreamExecutionEnvironment env = environment();
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUiPort, parallelism, checkpointEvery, 3);
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = env instanceof LocalStreamEnvironment;
     if (kafka.enabled()) {
@@ -171,7 +167,7 @@ public final class RunCommand implements Runnable {
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings, live ? "" : " up to the records present now");
       createTopics(kafkaSettings, List.of(kafkaSettings.deadLetterTopic(), alertTopic), console);
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
-          new OutputSinks(reference, alertText, out, influxSettings, new OutputSinks.Topics(
+          new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, new OutputSinks.Topics(
               KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded));
     } else {
       Instant now = Instant.now();
@@ -179,7 +175,7 @@ public final class RunCommand implements Runnable {
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new OutputSinks(reference, alertText, out, influxSettings, null, embedded));
+          new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, null, embedded));
       console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
           live ? " then live demand" : "", config.seed());
       for (Surge surge : simulator.surges()) {
@@ -255,21 +251,6 @@ public final class RunCommand implements Runnable {
     } finally {
       printer.shutdownNow();
     }
-  }
-
-  private StreamExecutionEnvironment environment() {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a Flink or Avro serializer, never Kryo
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    // Submitted with `flink run`, this is the cluster's environment; otherwise an embedded runtime.
-    if (webUiPort > 0) {
-      conf.set(RestOptions.BIND_PORT, webUiPort + "-" + (webUiPort + 20));
-    }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(parallelism);
-    env.enableCheckpointing(checkpointEvery.toMillis());
-    return env;
   }
 
   private static void createTopics(KafkaSettings settings, List<String> topics, PrintWriter console) {

@@ -4,7 +4,9 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.InvalidRecordException;
+import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.replay.Archive;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.KafkaPublisher;
 import io.demandmonitor.simulate.SimulationConfig;
@@ -12,20 +14,15 @@ import io.demandmonitor.simulate.Surge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecordBase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {
         "Generates the simulated demand streams for a time range (as fast as possible) and reports what was "
-            + "generated per stream. With --out, writes them as Avro container files, one per stream and day: "
-            + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools. With --kafka, publishes them to "
+            + "generated per stream. With --out, writes them as Avro container files, one per stream and day (UTC): "
+            + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools and by replay. With --kafka, publishes them to "
             + "the four input topics (creating missing ones), malformed records included; --follow then goes on "
             + "publishing at real pace until Ctrl-C."})
 public final class SimulateCommand implements Runnable {
@@ -86,12 +83,13 @@ public final class SimulateCommand implements Runnable {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--follow needs --kafka and a --to of now (it continues from there at real pace)");
     }
-    Map<String, long[]> counts = new LinkedHashMap<>(); // topic -> records, undecodable
+    Map<String, long[]> counts = new LinkedHashMap<>(); // topic -> records, invalid
+    Normaliser validation = new Normaliser(reference, Duration.ofMinutes(5));
     reference.services().forEach(s -> counts.put(s.topic(), new long[2]));
     long lastSlot = simulator.slotOf(end);
     LocalDate reported = null;
     KafkaPublisher publisher = kafka.enabled() ? publisher(reference, console) : null;
-    try (Archive archive = out == null ? null : new Archive(out, zone)) {
+    try (Archive.Writer archive = out == null ? null : new Archive.Writer(out)) {
       for (long slot = simulator.slotOf(start); slot < lastSlot || follow; slot++) {
         if (slot >= lastSlot) {
           waitUntil((slot + 1) * simulator.slotMillis()); // real pace: a slot is sent once it has ended
@@ -104,10 +102,11 @@ public final class SimulateCommand implements Runnable {
           }
           if (archive != null) {
             Service service = reference.serviceForTopic(raw.source);
-            try {
+            try { // the archive holds validated events, as the live job's does
+              validation.normalise(raw, (slot + 1) * simulator.slotMillis());
               archive.write(raw.source, Feed.forService(service.id()).decode(raw.value));
             } catch (InvalidRecordException e) {
-              c[1]++; // an Avro file can only hold records that decode
+              c[1]++;
             }
           }
         }
@@ -129,7 +128,7 @@ public final class SimulateCommand implements Runnable {
     }
     console.printf("Simulated %s to %s (seed %d):%n", start, end, config.seed());
     counts.forEach((topic, c) -> console.printf("  %-24s %9d records%s%n", topic, c[0],
-        out == null ? "" : c[1] == 0 ? "" : " (" + c[1] + " undecodable, not archived)"));
+        out == null ? "" : c[1] == 0 ? "" : " (" + c[1] + " invalid, not archived)"));
     if (out != null) {
       console.printf("Archive: %s%n", out.toAbsolutePath());
     }
@@ -166,40 +165,6 @@ public final class SimulateCommand implements Runnable {
     long wait = epochMillis - System.currentTimeMillis();
     if (wait > 0) {
       Thread.sleep(wait);
-    }
-  }
-
-  /** Avro container files, one per topic and local day of the event. */
-  private static final class Archive implements AutoCloseable {
-    private final Path dir;
-    private final ZoneId zone;
-    private final Map<String, DataFileWriter<SpecificRecordBase>> open = new HashMap<>();
-
-    Archive(Path dir, ZoneId zone) {
-      this.dir = dir;
-      this.zone = zone;
-    }
-
-    void write(String topic, SpecificRecordBase record) throws IOException {
-      LocalDate day = ((Instant) record.get("eventTime")).atZone(zone).toLocalDate();
-      String key = topic + "/" + day + ".avro";
-      DataFileWriter<SpecificRecordBase> writer = open.get(key);
-      if (writer == null) {
-        Path file = dir.resolve(key);
-        Files.createDirectories(file.getParent());
-        writer = new DataFileWriter<>(new SpecificDatumWriter<SpecificRecordBase>(record.getSchema()));
-        writer.setCodec(CodecFactory.deflateCodec(6));
-        writer.create(record.getSchema(), file.toFile());
-        open.put(key, writer);
-      }
-      writer.append(record);
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (DataFileWriter<SpecificRecordBase> writer : open.values()) {
-        writer.close();
-      }
     }
   }
 }

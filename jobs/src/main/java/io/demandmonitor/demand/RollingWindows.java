@@ -3,7 +3,13 @@ package io.demandmonitor.demand;
 import io.demandmonitor.demand.WindowSettings.Horizon;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.SourceCounters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -27,6 +33,11 @@ import org.apache.flink.util.OutputTag;
  * leaves through {@link #LATE}. Provisional values of the open window go out on a
  * processing-time timer. After its last event a series emits each horizon down to zero, then
  * its state is cleared once the longest horizon and the lateness have passed.
+ *
+ * <p>A replay that writes demand on a coarser grid than the configured steps coarsens the steps
+ * of every series no alert rule looks at ({@code coarseStep}): their timers then fire once a
+ * coarse step instead of every minute, while the watched series keep their steps, so alerts see
+ * every value. A window's value does not depend on the step, only which window ends are emitted.
  */
 public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, RollingValue> {
 
@@ -35,6 +46,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   public static final OutputTag<HealthEvent> ACCEPTED = new OutputTag<>("accepted") {};
 
   static final long MINUTE = 60_000L;
+  static final long HOUR = 60 * MINUTE;
 
   private final long[] sizes;
   private final long[] steps;
@@ -43,14 +55,31 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private final long lateness;
   private final long provisionalEvery;
   private final long retention;
+  private final long coarseStep;
+  /** service|horizon of the (non-category) series that keep their configured steps. */
+  private final Set<String> exact;
+  /** Per series key: its parts (service, area, category) and steps, worked out once. */
+  private transient Map<String, Series> series;
+
+  private record Series(String[] key, long[] steps) {}
 
   private transient MapState<Long, long[]> buckets;
+  /** The same sums per clock hour, so a slide over whole hours costs one lookup per hour, not sixty. */
+  private transient MapState<Long, long[]> hourBuckets;
   private transient ValueState<long[]> running;
   private transient ValueState<Long> finalizedUpTo;
   private transient ValueState<Long> newestMinute;
   private transient SourceCounters lateCounter;
 
   public RollingWindows(WindowSettings settings) {
+    this(settings, Duration.ofMinutes(1), Set.of());
+  }
+
+  /**
+   * @param coarseStep the least step of the series not in {@code exact}, a whole number of minutes
+   * @param exact service|horizon (e.g. safeguarding-contacts|PT1H) of the series that keep their steps
+   */
+  public RollingWindows(WindowSettings settings, Duration coarseStep, Set<String> exact) {
     List<Horizon> horizons = settings.horizons();
     int n = horizons.size();
     sizes = new long[n];
@@ -69,12 +98,16 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     }
     lateness = settings.allowedLateness().toMillis();
     provisionalEvery = settings.provisionalEvery().toMillis();
+    this.coarseStep = coarseStep.toMillis();
+    this.exact = new HashSet<>(exact);
     // Buckets still needed: the longest window, one step of it to slide, and the lateness to correct.
-    retention = maxSize + maxStep + lateness;
+    retention = maxSize + Math.max(maxStep, this.coarseStep) + lateness;
   }
 
   @Override
   public void open(OpenContext openContext) {
+    hourBuckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("hour-buckets", Types.LONG,
+        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("minute-buckets", Types.LONG,
         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     running = getRuntimeContext().getState(new ValueStateDescriptor<>("running-sums",
@@ -82,6 +115,37 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     finalizedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>("finalized-up-to", Types.LONG));
     newestMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-minute", Types.LONG));
     lateCounter = new SourceCounters(getRuntimeContext().getMetricGroup(), "lateEvents");
+    series = new HashMap<>();
+  }
+
+  /**
+   * A series' key parts and the step of every horizon: configured if an alert rule looks at it,
+   * else at least the coarse step.
+   */
+  private Series series(String currentKey) {
+    Series known = series.get(currentKey);
+    if (known == null) {
+      String[] key = currentKey.split("\\|", -1);
+      long[] keySteps = new long[steps.length];
+      for (int h = 0; h < steps.length; h++) {
+        keySteps[h] = key[2].isEmpty() && exact.contains(key[0] + "|" + labels[h]) ? steps[h]
+            : Math.max(steps[h], coarseStep);
+      }
+      known = new Series(key, keySteps);
+      series.put(currentKey, known);
+    }
+    return known;
+  }
+
+  /** The first boundary after {@code t} at which some horizon of the series ends a window. */
+  private long nextBoundary(long t, String[] key, long[] step) {
+    long next = Long.MAX_VALUE;
+    for (int h = 0; h < step.length; h++) {
+      if (applies(h, key)) {
+        next = Math.min(next, Math.floorDiv(t, step[h]) * step[h] + step[h]);
+      }
+    }
+    return next;
   }
 
   @Override
@@ -95,14 +159,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       ctx.output(LATE, event);
       return;
     }
-    long[] bucket = buckets.get(minute);
-    if (bucket == null) {
-      bucket = new long[3];
-    }
-    bucket[0]++;
-    bucket[1] += event.a;
-    bucket[2] += event.b;
-    buckets.put(minute, bucket);
+    count(buckets, minute, event);
+    count(hourBuckets, Math.floorDiv(minute, HOUR) * HOUR, event);
     Long newest = newestMinute.value();
     if (newest == null || minute > newest) {
       newestMinute.update(minute);
@@ -111,17 +169,20 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     long watermarkMinute = watermark == Long.MIN_VALUE ? Long.MIN_VALUE
         : Math.floorDiv(watermark + 1, MINUTE) * MINUTE; // minutes before it are final
     Long finalized = finalizedUpTo.value();
+    Series s = series(ctx.getCurrentKey());
+    String[] key = s.key();
+    long[] step = s.steps();
     if (finalized == null) { // a new series: final up to the watermark, or from its first minute
       finalized = Math.max(minute, watermarkMinute);
       finalizedUpTo.update(finalized);
       running.update(new long[3 * sizes.length]);
-      ctx.timerService().registerEventTimeTimer(finalized + MINUTE - 1);
+      ctx.timerService().registerEventTimeTimer(nextBoundary(finalized, key, step) - 1);
     } else if (minute < finalized && finalized > watermarkMinute) {
       // Nothing of this series is final yet (its first event ran ahead of others, say from a
       // faster partition): start it earlier instead of treating on-time events as corrections.
       finalized = Math.max(minute, watermarkMinute);
       finalizedUpTo.update(finalized);
-      ctx.timerService().registerEventTimeTimer(finalized + MINUTE - 1);
+      ctx.timerService().registerEventTimeTimer(nextBoundary(finalized, key, step) - 1);
     }
     if (minute >= finalized) {
       if (provisionalEvery > 0) {
@@ -129,36 +190,46 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         ctx.timerService().registerProcessingTimeTimer((now / provisionalEvery + 1) * provisionalEvery);
       }
     } else {
-      correct(event, minute, finalized, out);
+      correct(event, key, step, minute, finalized, out);
       if (isDistrictSeries(event)) {
         ctx.output(ACCEPTED, new HealthEvent(event.service, HealthEvent.ACCEPTED, "", event.eventTime, 1));
       }
     }
   }
 
+  private static void count(MapState<Long, long[]> sums, long key, SeriesEvent event) throws Exception {
+    long[] bucket = sums.get(key);
+    if (bucket == null) {
+      bucket = new long[3];
+    }
+    bucket[0]++;
+    bucket[1] += event.a;
+    bucket[2] += event.b;
+    sums.put(key, bucket);
+  }
+
   /** A late event in an already final minute: fix the running sums and re-emit every window it is in. */
-  private void correct(SeriesEvent event, long minute, long finalized, Collector<RollingValue> out)
-      throws Exception {
+  private void correct(SeriesEvent event, String[] key, long[] step, long minute, long finalized,
+      Collector<RollingValue> out) throws Exception {
     long[] run = running.value();
-    String[] key = key(event);
     for (int h = 0; h < sizes.length; h++) {
       if (!applies(h, key)) {
         continue;
       }
-      long last = floorStep(finalized, h); // end of the newest final window
+      long last = floorStep(finalized, step[h]); // end of the newest final window
       if (minute < last && minute >= last - sizes[h]) {
         run[3 * h] += 1;
         run[3 * h + 1] += event.a;
         run[3 * h + 2] += event.b;
       }
-      long first = floorStep(minute, h) + steps[h]; // the first window holding the minute
-      long lastHolding = Math.min(last, floorStep(minute, h) + sizes[h]);
+      long first = floorStep(minute, step[h]) + step[h]; // the first window holding the minute
+      long lastHolding = Math.min(last, floorStep(minute + sizes[h], step[h])); // the last window end <= minute + size
       long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
-      for (long t = last; t >= first; t -= steps[h]) {
+      for (long t = last; t >= first; t -= step[h]) {
         if (t <= lastHolding) {
           out.collect(value(key, h, t, value, false));
         }
-        slide(value, t - steps[h], t, h, -1); // step back: the window ending one step earlier
+        slide(value, t - step[h], t, h, -1); // step back: the window ending one step earlier
       }
     }
     running.update(run);
@@ -171,33 +242,42 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       return;
     }
     long boundary = timestamp + 1;
-    String[] key = ctx.getCurrentKey().split("\\|", -1);
+    Series s = series(ctx.getCurrentKey());
+    String[] key = s.key();
+    long[] step = s.steps();
     long newest = newestMinute.value();
+    long previous = finalizedUpTo.value();
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
-      if (applies(h, key) && boundary % steps[h] == 0) {
+      if (applies(h, key) && boundary % step[h] == 0) {
         long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
-        slide(value, boundary - steps[h], boundary, h, +1);
+        slide(value, boundary - step[h], boundary, h, +1);
         System.arraycopy(value, 0, run, 3 * h, 3);
         // Down to the first empty window after the newest data, then quiet until new data.
-        if (boundary <= floorStep(newest + sizes[h], h) + steps[h]) {
+        if (boundary <= floorStep(newest + sizes[h], step[h]) + step[h]) {
           out.collect(value(key, h, boundary, value, false));
         }
       }
     }
     running.update(run);
     finalizedUpTo.update(boundary);
-    if (isDistrictSeries(key)) {
-      long[] closed = buckets.get(boundary - MINUTE);
-      if (closed != null) {
-        ctx.output(ACCEPTED, new HealthEvent(key[0], HealthEvent.ACCEPTED, "", boundary - MINUTE, closed[0]));
+    if (isDistrictSeries(key)) { // the minutes final since the last boundary
+      for (long m : minutesWithData(previous, boundary)) {
+        ctx.output(ACCEPTED, new HealthEvent(key[0], HealthEvent.ACCEPTED, "", m, buckets.get(m)[0]));
       }
     }
-    buckets.remove(boundary - MINUTE - retention);
+    for (long m : minutesWithData(previous - retention, boundary - retention)) { // out of reach now
+      buckets.remove(m);
+    }
+    for (long hour = Math.floorDiv(previous - retention, HOUR) * HOUR; hour + HOUR <= boundary - retention;
+        hour += HOUR) {
+      hourBuckets.remove(hour);
+    }
     if (boundary <= newest + retention) {
-      ctx.timerService().registerEventTimeTimer(boundary + MINUTE - 1);
+      ctx.timerService().registerEventTimeTimer(nextBoundary(boundary, key, step) - 1);
     } else {
       buckets.clear();
+      hourBuckets.clear();
       running.clear();
       finalizedUpTo.clear();
       newestMinute.clear();
@@ -211,12 +291,14 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     if (newest == null || newest < finalized) {
       return; // nothing open: the finals have it all
     }
-    String[] key = currentKey.split("\\|", -1);
+    Series s = series(currentKey);
+    String[] key = s.key();
+    long[] step = s.steps();
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
       if (applies(h, key)) {
-        long last = floorStep(finalized, h);
-        long open = floorStep(newest, h) + steps[h];
+        long last = floorStep(finalized, step[h]);
+        long open = floorStep(newest, step[h]) + step[h];
         long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
         slide(value, last, open, h, +1);
         out.collect(value(key, h, open, value, true));
@@ -229,9 +311,40 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
    * (+1) adds the minutes [from, to) and drops [from - size, to - size); backward (-1) the reverse.
    */
   private void slide(long[] value, long from, long to, int h, int direction) throws Exception {
-    for (long m = from; m < to; m += MINUTE) {
-      add(value, buckets.get(m), direction);
-      add(value, buckets.get(m - sizes[h]), -direction);
+    addRange(value, from, to, direction);
+    addRange(value, from - sizes[h], to - sizes[h], -direction);
+  }
+
+  /** The minutes in [from, to) with a bucket, skipping hours without any. */
+  private List<Long> minutesWithData(long from, long to) throws Exception {
+    List<Long> minutes = new ArrayList<>();
+    long m = from;
+    while (m < to) {
+      long hourEnd = Math.floorDiv(m, HOUR) * HOUR + HOUR;
+      if (!hourBuckets.contains(hourEnd - HOUR)) {
+        m = hourEnd;
+        continue;
+      }
+      for (; m < Math.min(to, hourEnd); m += MINUTE) {
+        if (buckets.contains(m)) {
+          minutes.add(m);
+        }
+      }
+    }
+    return minutes;
+  }
+
+  /** Adds the sums of the minutes [from, to), by whole clock hours where it can. */
+  private void addRange(long[] value, long from, long to, int sign) throws Exception {
+    long m = from;
+    while (m < to) {
+      if (Math.floorMod(m, HOUR) == 0 && m + HOUR <= to) {
+        add(value, hourBuckets.get(m), sign);
+        m += HOUR;
+      } else {
+        add(value, buckets.get(m), sign);
+        m += MINUTE;
+      }
     }
   }
 
@@ -247,16 +360,12 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     return new RollingValue(key[0], key[1], key[2], labels[h], windowEnd, sums[0], sums[1], sums[2], provisional);
   }
 
-  private long floorStep(long t, int h) {
-    return Math.floorDiv(t, steps[h]) * steps[h];
+  private static long floorStep(long t, long step) {
+    return Math.floorDiv(t, step) * step;
   }
 
   private boolean applies(int h, String[] key) {
     return key[2].isEmpty() || forCategories[h];
-  }
-
-  private static String[] key(SeriesEvent e) {
-    return new String[] {e.service, e.area, e.category};
   }
 
   private static boolean isDistrictSeries(SeriesEvent e) {

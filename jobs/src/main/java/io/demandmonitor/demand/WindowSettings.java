@@ -57,6 +57,10 @@ public record WindowSettings(List<Horizon> horizons, List<Duration> categoryHori
     problems.throwIfAny();
   }
 
+  public WindowSettings withProvisionalEvery(Duration every) {
+    return new WindowSettings(horizons, categoryHorizons, allowedLateness, every);
+  }
+
   public List<Duration> categoryHorizons() {
     return categoryHorizons == null ? List.of() : categoryHorizons;
   }

@@ -36,10 +36,13 @@ public final class DemandPipeline {
   public static void build(DataStream<RawRecord> raw, PipelineSettings settings, PipelineSinks sinks) {
     Ingested ingested = ingest(raw, settings);
 
+    java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
     SingleOutputStreamOperator<RollingValue> rolling = ingested.events()
         .flatMap(new ToSeries()).name("to-series")
         .keyBy(SeriesEvent::key)
-        .process(new RollingWindows(settings.windows()))
+        .process(settings.replay()
+            ? new RollingWindows(settings.windows(), settings.replayResolution(), watched)
+            : new RollingWindows(settings.windows()))
         .name("rolling-windows").uid("rolling-windows");
 
     DataStream<HealthEvent> health = rolling.getSideOutput(RollingWindows.ACCEPTED)
@@ -56,13 +59,12 @@ public final class DemandPipeline {
                 .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("late-health"));
 
-    java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
     SingleOutputStreamOperator<SurgeAlert> evaluated = rolling
         .filter(v -> v.category.isEmpty() && watched.contains(v.service + "|" + v.horizon)).name("alert-inputs")
         .keyBy(v -> v.service + "|" + v.area)
         .process(new AlertEvaluator(settings.reference(), settings.alerts()))
         .name("evaluate-alerts").uid("evaluate-alerts");
-    DataStream<SurgeAlert> alerts = evaluated
+    DataStream<SurgeAlert> alerts = settings.replay() ? evaluated : evaluated
         .union(ingested.events()
             .map(e -> e.service).name("feed-activity")
             .keyBy(service -> "feeds")

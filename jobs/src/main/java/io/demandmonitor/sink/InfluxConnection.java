@@ -143,6 +143,28 @@ public final class InfluxConnection implements AutoCloseable {
     return rows;
   }
 
+  /** The rows of a query as maps: column and tag names to values, plus "name" for the measurement. */
+  public List<java.util.Map<String, Object>> select(String influxql) throws Failure {
+    List<java.util.Map<String, Object>> rows = new ArrayList<>();
+    for (QueryResult.Result result : query(influxql).getResults()) {
+      for (QueryResult.Series series : result.getSeries() == null ? List.<QueryResult.Series>of()
+          : result.getSeries()) {
+        for (List<Object> values : series.getValues() == null ? List.<List<Object>>of() : series.getValues()) {
+          java.util.Map<String, Object> row = new java.util.HashMap<>();
+          row.put("name", series.getName());
+          if (series.getTags() != null) {
+            row.putAll(series.getTags());
+          }
+          for (int i = 0; i < values.size(); i++) {
+            row.put(series.getColumns().get(i), values.get(i));
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
   /** The server's version; fails when it does not answer. */
   public String version() throws Failure {
     try {

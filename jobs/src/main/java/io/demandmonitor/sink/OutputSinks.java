@@ -40,13 +40,16 @@ public final class OutputSinks implements PipelineSinks {
   private final boolean console;
 
   /**
-   * @param influx where to write demand, health and alerts, or null for files
+   * @param run the run tag of every point: live, or a replay's run id
+   * @param influx where to write demand, health and alerts (with the same run), or null for files
    * @param topics where dead letters and alerts go besides (alerts) or instead of (dead letters) files, or null
    * @param console whether to feed the embedded run's console board
    */
-  public OutputSinks(ReferenceData reference, AlertText alertText, Path outDir, InfluxSettings influx,
+  public OutputSinks(ReferenceData reference, AlertText alertText, String run, Path outDir, InfluxSettings influx,
       Topics topics, boolean console) {
-    String run = influx == null ? InfluxSettings.LIVE : influx.run();
+    if (influx != null && !influx.run().equals(run)) {
+      throw new IllegalArgumentException("run " + run + " but InfluxDB settings for run " + influx.run());
+    }
     this.outDir = outDir;
     this.lineProtocol = new LineProtocol(reference, run);
     this.alertLines = new AlertLines(reference, alertText, run);

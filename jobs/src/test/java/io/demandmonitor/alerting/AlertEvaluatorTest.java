@@ -38,7 +38,7 @@ class AlertEvaluatorTest {
       assertThat(alerts).extracting(a -> a.getState() + " " + a.getLevel() + " at " + (a.getChangedAt().toEpochMilli()
           - T0) / MIN).containsExactly("RAISED 2 at 1", "ESCALATED 3 at 3", "DE_ESCALATED 2 at 5", "RESOLVED 1 at 7");
       assertThat(alerts).extracting(SurgeAlert::getAlertId).containsOnly(
-          "safeguarding-contacts/STEVENAGE/THRESHOLD/PT1H/2026-03-02T09:01:00Z");
+          "safeguarding-contacts/STEVENAGE/THRESHOLD/count/PT1H/2026-03-02T09:01:00Z");
       assertThat(alerts.get(1).getThreshold()).isEqualTo(8.0);
     }
   }

@@ -75,7 +75,7 @@ class KafkaAlertsTest {
       }
 
       List<String> expected = expected(ConfigFiles.directory(finalOnly));
-      assertThat(expected).anyMatch(a -> a.startsWith("safeguarding-contacts/STEVENAGE/THRESHOLD/PT1H/2026-03-02T1")
+      assertThat(expected).anyMatch(a -> a.startsWith("safeguarding-contacts/STEVENAGE/THRESHOLD/count/PT1H/2026-03-02T1")
           && a.contains(" RAISED ")).anyMatch(a -> a.contains("STEVENAGE/THRESHOLD") && a.contains(" RESOLVED "));
       assertThat(onTopic).containsExactlyInAnyOrderElementsOf(expected);
     }

@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -143,7 +144,38 @@ class RollingWindowsTest {
     }
   }
 
+  @Test
+  void coarsenedSeriesEqualTheOracleOnTheCoarseGridAndWatchedOnesKeepEveryStep() throws Exception {
+    Duration coarse = Duration.ofHours(1);
+    Set<String> exact = Set.of("helpline-calls|PT1H");
+    WindowSettings coarsened = new WindowSettings(DEFAULTS.horizons().stream()
+        .map(h -> new WindowSettings.Horizon(h.size(), h.step().compareTo(coarse) < 0 ? coarse : h.step())).toList(),
+        DEFAULTS.categoryHorizons(), DEFAULTS.allowedLateness(), DEFAULTS.provisionalEvery());
+    for (int seed = 100; seed < 104; seed++) {
+      checkAgainstOracle(seed, DEFAULTS, 2, new RollingWindows(DEFAULTS, coarse, exact), (accepted, end) -> {
+        Map<String, long[]> expected = new HashMap<>();
+        RollingOracle.expected(accepted, coarsened, end).forEach((id, sums) -> {
+          if (!id.contains("||PT1H|")) {
+            expected.put(id, sums);
+          }
+        });
+        RollingOracle.expected(accepted, DEFAULTS, end).forEach((id, sums) -> {
+          if (id.contains("||PT1H|")) { // the watched horizon of non-category series: every minute
+            expected.put(id, sums);
+          }
+        });
+        return expected;
+      });
+    }
+  }
+
   private void checkAgainstOracle(long seed, WindowSettings settings, int days) throws Exception {
+    checkAgainstOracle(seed, settings, days, new RollingWindows(settings),
+        (accepted, end) -> RollingOracle.expected(accepted, settings, end));
+  }
+
+  private void checkAgainstOracle(long seed, WindowSettings settings, int days, RollingWindows windows,
+      java.util.function.BiFunction<List<SeriesEvent>, Long, Map<String, long[]>> oracle) throws Exception {
     Random random = new Random(seed);
     long bound = 2 * MIN;
     long lateness = settings.allowedLateness().toMillis();
@@ -165,7 +197,8 @@ class RollingWindowsTest {
     events.sort(Comparator.comparingLong(arrival::get));
 
     List<SeriesEvent> accepted = new ArrayList<>();
-    try (var harness = harness(settings)) {
+    try (var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(windows, SeriesEvent::key,
+        Types.STRING)) {
       long watermark = Long.MIN_VALUE;
       long maxArrival = Long.MIN_VALUE;
       for (SeriesEvent e : events) {
@@ -185,7 +218,7 @@ class RollingWindowsTest {
 
       Map<String, RollingValue> lastFinal = new HashMap<>();
       finals(harness).forEach(v -> lastFinal.put(v.identity(), v));
-      Map<String, long[]> expected = RollingOracle.expected(accepted, settings, end);
+      Map<String, long[]> expected = oracle.apply(accepted, end);
       for (RollingValue v : lastFinal.values()) {
         long[] sums = expected.getOrDefault(v.identity(), new long[3]);
         assertThat(new long[] {v.count, v.a, v.b}).as("seed %d: %s", seed, v.identity()).containsExactly(sums);
@@ -194,6 +227,9 @@ class RollingWindowsTest {
           .containsAll(expected.keySet());
       assertThat(harness.getSideOutput(RollingWindows.LATE)).as("seed %d", seed)
           .hasSize(events.size() - accepted.size());
+      assertThat(harness.getSideOutput(RollingWindows.ACCEPTED).stream().mapToLong(r -> r.getValue().count).sum())
+          .as("seed %d: accepted district events in health", seed)
+          .isEqualTo(accepted.stream().filter(e -> e.category.isEmpty() && !e.area.equals("COUNTY")).count());
       assertThat(harness.numKeyedStateEntries()).as("seed %d: state left", seed).isZero();
       assertThat(harness.numEventTimeTimers()).as("seed %d: timers left", seed).isZero();
     }

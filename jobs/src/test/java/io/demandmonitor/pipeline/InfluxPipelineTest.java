@@ -75,7 +75,7 @@ class InfluxPipelineTest {
     DemandPipeline.build(
         SimulatorSource.create(env, simulator, new SimulatedRun(FROM, NOW, 0, 0, Duration.ofMinutes(2)))
             .map(new FailOnceAfterACheckpoint()).name("fail-once"),
-        TestConfig.pipeline(), new OutputSinks(reference, new AlertText(reference, java.time.ZoneId.of("Europe/London")), dir, influx,
+        TestConfig.pipeline(), new OutputSinks(reference, new AlertText(reference, java.time.ZoneId.of("Europe/London")), influx.run(), dir, influx,
             null, false));
     env.execute("influx-pipeline-test");
     assertThat(FailOnceAfterACheckpoint.FAILED).as("the job failed and restarted").isTrue();

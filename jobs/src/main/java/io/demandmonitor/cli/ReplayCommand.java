@@ -1,0 +1,251 @@
+package io.demandmonitor.cli;
+
+import io.demandmonitor.alerting.AlertRules;
+import io.demandmonitor.alerting.AlertText;
+import io.demandmonitor.config.ConfigFiles;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.config.Service;
+import io.demandmonitor.demand.WindowSettings;
+import io.demandmonitor.pipeline.DemandPipeline;
+import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.replay.Archive;
+import io.demandmonitor.replay.ArchiveSource;
+import io.demandmonitor.replay.ReplayProgress;
+import io.demandmonitor.replay.ReplayReport;
+import io.demandmonitor.replay.ReplaySinks;
+import io.demandmonitor.sink.InfluxConnection;
+import io.demandmonitor.sink.InfluxSettings;
+import io.demandmonitor.sink.OutputSinks;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code demand-monitor replay}: the archive of a date range through the same pipeline as live. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = {
+        "Replays archived input events (Avro files per stream and day, written by the live job or by "
+            + "'simulate --out') through the same pipeline as live, as a bounded job on an embedded Flink runtime, "
+            + "as fast as possible or paced. Results are tagged with the run id, so dashboards compare it with "
+            + "live; --alerts replaces the alert rules for this run only (what-if). With --influx-url, the run's "
+            + "alert episodes are compared at the end with another run (--compare, default live): printed, and "
+            + "written as CSV and JSON under --report."})
+public final class ReplayCommand implements Runnable {
+
+  private static final DateTimeFormatter REACHED = DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm");
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  InfluxOptions influx;
+
+  @Option(names = "--archive", required = true, paramLabel = "DIR", description = "The archive to replay.")
+  Path archive;
+
+  @Option(names = "--from", paramLabel = "TIME",
+      description = "Start: a day (2026-03-02, midnight in the alert rules' time zone) or an instant "
+          + "(2026-03-02T09:00:00Z) (default: the archive's first day).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "End (exclusive), as --from (default: the end of the "
+      + "archive's last day).")
+  String to;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "The run tag of every result (default: replay-<date>-<time> of now, UTC).")
+  String runId;
+
+  @Option(names = "--alerts", paramLabel = "FILE",
+      description = "Alert rules for this run instead of alerts.yaml of the config folder (what-if).")
+  Path alerts;
+
+  @Option(names = "--speed", defaultValue = "max", paramLabel = "X",
+      description = "'max' (as fast as possible), or times real time, e.g. 60x (default: ${DEFAULT-VALUE}).")
+  String speed;
+
+  @Option(names = "--resolution", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Write demand at window ends on this grid only, e.g. 1h; alerts still see every value "
+          + "(default: 1m up to 2 days, 15m up to 31 days, else 1h).")
+  Duration resolution;
+
+  @Option(names = "--compare", defaultValue = InfluxSettings.LIVE, paramLabel = "RUN",
+      description = "The run to compare alert episodes with (default: ${DEFAULT-VALUE}).")
+  String compare;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "Where the comparison goes (default: out/replays/<run id>).")
+  Path report;
+
+  @Option(names = "--out", defaultValue = "out/replay", paramLabel = "DIR",
+      description = "Without InfluxDB: folder of the line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
+  Path configDir;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "5s", paramLabel = "DURATION",
+      description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
+  Duration progressEvery;
+
+  @Override
+  public void run() {
+    PrintWriter console = spec.commandLine().getOut();
+    ConfigFiles files = configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    ReferenceData reference = ReferenceData.load(files);
+    WindowSettings windows = WindowSettings.load(files);
+    AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
+        : AlertRules.load(whatIfFiles(), alerts.getFileName().toString(), reference, windows);
+    ZoneId zone = rules.zone();
+    String run = runId != null ? runId
+        : "replay-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(Instant.now().atOffset(ZoneOffset.UTC));
+    if (!run.matches("[A-Za-z0-9._-]+") || run.equals(InfluxSettings.LIVE)) {
+      throw new ParameterException(spec.commandLine(), "--run-id '" + run + "' must be letters, digits, '.', '_' "
+          + "or '-', and not '" + InfluxSettings.LIVE + "'");
+    }
+    double pace = pace();
+    List<String> topics = reference.services().stream().map(Service::topic).toList();
+    TreeSet<LocalDate> days = Archive.days(archive, topics);
+    if (days.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--archive " + archive + ": no archived days (expected "
+          + archive + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics " + topics + ")");
+    }
+    Instant start = from != null ? time("--from", from, zone) : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end = to != null ? time("--to", to, zone) : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    if (!end.isAfter(start)) {
+      throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")");
+    }
+    Duration grid = resolution != null ? resolution : defaultResolution(Duration.between(start, end));
+    if (grid.isZero() || grid.isNegative() || grid.toMillis() % 60_000 != 0) {
+      throw new ParameterException(spec.commandLine(), "--resolution must be a whole number of minutes, not " + grid);
+    }
+
+    InfluxSettings influxSettings = influx.settings(run);
+    if (influxSettings != null) {
+      InfluxOptions.prepare(influxSettings, console);
+    }
+    StreamExecutionEnvironment env = FlinkEnvironment.create(0, parallelism, Duration.ofSeconds(30), 0);
+    DemandPipeline.build(ArchiveSource.create(env, archive, reference, start, end, pace),
+        PipelineSettings.defaults(reference, windows, rules).forReplay(grid),
+        new ReplaySinks(new OutputSinks(reference, new AlertText(reference, zone), run, out, influxSettings, null,
+            false), grid, end));
+    console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n", archive, start, end, run,
+        pace > 0 ? speed + " real time" : "as fast as possible", human(grid),
+        alerts != null ? ", alert rules from " + alerts : "");
+    console.flush();
+
+    ReplayProgress.reset();
+    long began = System.nanoTime();
+    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "replay-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    printer.scheduleAtFixedRate(() -> progress(console, began, zone), progressEvery.toMillis(),
+        progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      env.execute("demand-monitor replay " + run);
+    } catch (Exception e) {
+      throw new IllegalStateException("The replay failed: " + e.getMessage(), e);
+    } finally {
+      printer.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    console.printf("Replayed %,d events in %.1f s (%,.0f events/s); results: %s%n", ReplayProgress.events(), seconds,
+        ReplayProgress.events() / seconds, influxSettings != null ? influxSettings : out.toAbsolutePath());
+    if (influxSettings != null) {
+      compare(influxSettings, run, start, end, console);
+    } else {
+      console.println("No comparison: it reads both runs' alerts from InfluxDB (--influx-url).");
+    }
+    console.flush();
+  }
+
+  private void compare(InfluxSettings settings, String run, Instant start, Instant end, PrintWriter console) {
+    try (InfluxConnection connection = new InfluxConnection(settings)) {
+      ReplayReport.Comparison comparison = ReplayReport.compare(run,
+          ReplayReport.episodes(connection, run, start, end), compare,
+          ReplayReport.episodes(connection, compare, start, end), start, end);
+      ReplayReport.print(comparison, console);
+      Path dir = report != null ? report : Path.of("out", "replays", run);
+      ReplayReport.write(comparison, dir);
+      console.printf("Comparison with %s: %s (comparison.json, levels.csv, episodes.csv)%n", compare,
+          dir.toAbsolutePath());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot compare with run " + compare + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void progress(PrintWriter console, long began, ZoneId zone) {
+    long reached = ReplayProgress.reached();
+    if (reached == Long.MIN_VALUE) {
+      return;
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    console.printf("  %,d events, up to %s, %,.0f events/s%n", ReplayProgress.events(),
+        REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)), ReplayProgress.events() / seconds);
+    console.flush();
+  }
+
+  private ConfigFiles whatIfFiles() {
+    if (!Files.isRegularFile(alerts)) {
+      throw new ParameterException(spec.commandLine(), "--alerts " + alerts + ": no such file");
+    }
+    return ConfigFiles.directory(alerts.toAbsolutePath().getParent());
+  }
+
+  private double pace() {
+    if (speed.equals("max")) {
+      return 0;
+    }
+    try {
+      double x = Double.parseDouble(speed.endsWith("x") ? speed.substring(0, speed.length() - 1) : speed);
+      if (x > 0) {
+        return x;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ParameterException(spec.commandLine(), "--speed '" + speed + "' must be 'max' or a positive "
+        + "multiple of real time such as 60x");
+  }
+
+  private Instant time(String option, String value, ZoneId zone) {
+    try {
+      return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(zone).toInstant() : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ParameterException(spec.commandLine(), option + " '" + value + "' is neither a day (2026-03-02) "
+          + "nor an instant (2026-03-02T09:00:00Z)");
+    }
+  }
+
+  static Duration defaultResolution(Duration range) {
+    return range.compareTo(Duration.ofDays(2)) <= 0 ? Duration.ofMinutes(1)
+        : range.compareTo(Duration.ofDays(31)) <= 0 ? Duration.ofMinutes(15) : Duration.ofHours(1);
+  }
+
+  private static String human(Duration d) {
+    return d.toString().substring(2).toLowerCase();
+  }
+}

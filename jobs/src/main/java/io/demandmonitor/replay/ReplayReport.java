@@ -1,0 +1,166 @@
+package io.demandmonitor.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import io.demandmonitor.sink.InfluxConnection;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How a run's alert episodes compare with another run's over the same range, from what both
+ * wrote to InfluxDB: episodes per service, district and highest level; episodes added (only in
+ * this run) and removed (only in the other); and for episodes in both (same rule and series,
+ * overlapping in time) how much earlier or later this run raised them. Episodes raised on a
+ * provisional value and withdrawn when the final value contradicted it are left out: they never
+ * happened in a replay, which sees final values only.
+ */
+public final class ReplayReport {
+
+  /** One episode: its rule and series, when it was raised and resolved, and the highest level it reached. */
+  public record Episode(String service, String district, String detector, String measure, String horizon,
+      long start, long end, int level) {
+
+    String rule() {
+      return service + " | " + district + " | " + detector + " " + measure + " " + horizon;
+    }
+  }
+
+  /** Episodes of a run and level, per service and district. */
+  public record LevelCount(String service, String district, int level, int thisRun, int otherRun) {}
+
+  /** One episode row of the comparison: ADDED, REMOVED or IN_BOTH. */
+  public record EpisodeRow(String status, String service, String district, String detector, String measure,
+      String horizon, Instant raised, Instant otherRaised, Integer level, Integer otherLevel,
+      Double raisedMinutesLater) {}
+
+  public record Comparison(String run, String otherRun, Instant from, Instant to, int episodes, int otherEpisodes,
+      int added, int removed, int inBoth, Double medianRaisedMinutesLater, List<LevelCount> levels,
+      List<EpisodeRow> episodeRows) {}
+
+  private ReplayReport() {}
+
+  /** The episodes a run raised in [from, to]. */
+  public static List<Episode> episodes(InfluxConnection influx, String run, Instant from, Instant to)
+      throws IOException {
+    List<Map<String, Object>> rows = influx.select("SELECT \"alert_id\", \"level\", \"measure\", \"episode_start\" "
+        + "FROM \"alerts\" WHERE \"run\" = '" + run.replace("'", "\\'") + "' AND time >= " + from.toEpochMilli()
+        + "ms AND time <= " + to.toEpochMilli() + "ms GROUP BY \"service\", \"district\", \"detector\", \"horizon\", "
+        + "\"state\"");
+    Map<String, List<Map<String, Object>>> byEpisode = new TreeMap<>();
+    rows.forEach(row -> byEpisode.computeIfAbsent((String) row.get("alert_id"), id -> new ArrayList<>()).add(row));
+    List<Episode> episodes = new ArrayList<>();
+    for (List<Map<String, Object>> changes : byEpisode.values()) {
+      Map<String, Object> first = changes.get(0);
+      long start = ((Number) first.get("episode_start")).longValue();
+      long end = Long.MAX_VALUE;
+      int level = 1;
+      for (Map<String, Object> change : changes) {
+        if ("RESOLVED".equals(change.get("state"))) {
+          end = Instant.parse((String) change.get("time")).toEpochMilli();
+        } else {
+          level = Math.max(level, ((Number) change.get("level")).intValue());
+        }
+      }
+      if (start < from.toEpochMilli() || end == start) { // raised before the range, or withdrawn at once
+        continue;
+      }
+      episodes.add(new Episode((String) first.get("service"), (String) first.get("district"),
+          (String) first.get("detector"), (String) first.get("measure"), (String) first.get("horizon"), start, end,
+          level));
+    }
+    episodes.sort(Comparator.comparingLong(Episode::start));
+    return episodes;
+  }
+
+  /** Matches each episode of this run with the first unmatched overlapping one of the other run, by rule and series. */
+  public static Comparison compare(String run, List<Episode> mine, String otherRun, List<Episode> theirs,
+      Instant from, Instant to) {
+    List<EpisodeRow> rows = new ArrayList<>();
+    List<Episode> unmatched = new ArrayList<>(theirs);
+    List<Double> later = new ArrayList<>();
+    for (Episode e : mine) {
+      Episode match = unmatched.stream()
+          .filter(o -> o.rule().equals(e.rule()) && o.start() <= e.end() && e.start() <= o.end())
+          .findFirst().orElse(null);
+      if (match == null) {
+        rows.add(row("ADDED", e, null));
+      } else {
+        unmatched.remove(match);
+        EpisodeRow row = row("IN_BOTH", e, match);
+        later.add(row.raisedMinutesLater());
+        rows.add(row);
+      }
+    }
+    unmatched.forEach(o -> rows.add(new EpisodeRow("REMOVED", o.service(), o.district(), o.detector(), o.measure(),
+        o.horizon(), null, Instant.ofEpochMilli(o.start()), null, o.level(), null)));
+
+    Map<String, int[]> levels = new TreeMap<>();
+    mine.forEach(e -> levels.computeIfAbsent(e.service() + "\t" + e.district() + "\t" + e.level(), k -> new int[2])[0]++);
+    theirs.forEach(e -> levels.computeIfAbsent(e.service() + "\t" + e.district() + "\t" + e.level(), k -> new int[2])[1]++);
+    List<LevelCount> levelCounts = new ArrayList<>();
+    levels.forEach((key, n) -> {
+      String[] parts = key.split("\t");
+      levelCounts.add(new LevelCount(parts[0], parts[1], Integer.parseInt(parts[2]), n[0], n[1]));
+    });
+    later.sort(Double::compare);
+    Double median = later.isEmpty() ? null : later.get(later.size() / 2);
+    return new Comparison(run, otherRun, from, to, mine.size(), theirs.size(),
+        (int) rows.stream().filter(r -> r.status().equals("ADDED")).count(), unmatched.size(), later.size(), median,
+        levelCounts, rows);
+  }
+
+  private static EpisodeRow row(String status, Episode e, Episode other) {
+    return new EpisodeRow(status, e.service(), e.district(), e.detector(), e.measure(), e.horizon(),
+        Instant.ofEpochMilli(e.start()), other == null ? null : Instant.ofEpochMilli(other.start()), e.level(),
+        other == null ? null : other.level(),
+        other == null ? null : Duration.ofMillis(e.start() - other.start()).toSeconds() / 60.0);
+  }
+
+  /** The comparison as a console table. */
+  public static void print(Comparison c, PrintWriter out) {
+    out.printf("Alert episodes %s to %s: %s %d, %s %d; %d added, %d removed, %d in both%s%n", c.from(), c.to(),
+        c.run(), c.episodes(), c.otherRun(), c.otherEpisodes(), c.added(), c.removed(), c.inBoth(),
+        c.medianRaisedMinutesLater() == null ? ""
+            : String.format(" (median: raised %.0f min %s)", Math.abs(c.medianRaisedMinutesLater()),
+                c.medianRaisedMinutesLater() <= 0 ? "earlier" : "later"));
+    out.printf("  %-24s %-18s %5s %10s %10s%n", "service", "district", "level", shorten(c.run()),
+        shorten(c.otherRun()));
+    for (LevelCount l : c.levels()) {
+      out.printf("  %-24s %-18s %5d %10d %10d%n", l.service(), l.district(), l.level(), l.thisRun(), l.otherRun());
+    }
+  }
+
+  /** Writes comparison.json, levels.csv and episodes.csv into {@code dir}. */
+  public static void write(Comparison c, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    ObjectMapper json = new ObjectMapper().findAndRegisterModules()
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(dir.resolve("comparison.json").toFile(), c);
+    CsvMapper csv = new CsvMapper();
+    csv.findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    csv.writer(csv.schemaFor(LevelCount.class).withHeader().sortedBy(columns(LevelCount.class)))
+        .writeValue(dir.resolve("levels.csv").toFile(), c.levels());
+    csv.writer(csv.schemaFor(EpisodeRow.class).withHeader().sortedBy(columns(EpisodeRow.class)))
+        .writeValue(dir.resolve("episodes.csv").toFile(), c.episodeRows());
+  }
+
+  /** A record's components in declaration order, for the CSV columns. */
+  private static String[] columns(Class<? extends Record> type) {
+    return java.util.Arrays.stream(type.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName)
+        .toArray(String[]::new);
+  }
+
+  private static String shorten(String run) {
+    return run.length() <= 10 ? run : run.substring(0, 9) + "~";
+  }
+}

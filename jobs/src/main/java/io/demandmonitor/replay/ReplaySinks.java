@@ -1,0 +1,59 @@
+package io.demandmonitor.replay;
+
+import io.demandmonitor.alerting.ExpectedDemand;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.pipeline.PipelineSinks;
+import io.demandmonitor.schema.DeadLetter;
+import io.demandmonitor.schema.SurgeAlert;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * A replay's outputs, passed on to the usual sinks: demand and expected demand only at window
+ * ends on the output resolution (alerts are still evaluated on every value), and nothing dated
+ * after the replayed range (the end of input would otherwise write every series' fall to zero).
+ */
+public final class ReplaySinks implements PipelineSinks {
+
+  private final PipelineSinks sinks;
+  private final long resolution;
+  private final long until;
+
+  public ReplaySinks(PipelineSinks sinks, Duration resolution, Instant until) {
+    this.sinks = sinks;
+    this.resolution = resolution.toMillis();
+    this.until = until.toEpochMilli();
+  }
+
+  @Override
+  public void demand(DataStream<RollingValue> rolling) {
+    long step = resolution;
+    long end = until;
+    sinks.demand(rolling.filter(v -> v.windowEnd <= end && v.windowEnd % step == 0).name("demand-resolution"));
+  }
+
+  @Override
+  public void expected(DataStream<ExpectedDemand> expected) {
+    long step = resolution;
+    long end = until;
+    sinks.expected(expected.filter(e -> e.windowEnd <= end && e.windowEnd % step == 0).name("expected-resolution"));
+  }
+
+  @Override
+  public void deadLetters(DataStream<DeadLetter> deadLetters) {
+    sinks.deadLetters(deadLetters);
+  }
+
+  @Override
+  public void health(DataStream<HealthEvent> health) {
+    sinks.health(health);
+  }
+
+  @Override
+  public void alerts(DataStream<SurgeAlert> alerts) {
+    long end = until;
+    sinks.alerts(alerts.filter(a -> a.getChangedAt().toEpochMilli() <= end).name("alerts-in-range"));
+  }
+}
