@@ -67,7 +67,7 @@ public final class ReplayCommand implements Runnable {
   String from;
 
   @Option(names = "--to", paramLabel = "TIME", description = "End (exclusive), as --from (default: the end of the "
-      + "archive's last day).")
+      + "archive's last day, or the next full hour if that is sooner).")
   String to;
 
   @Option(names = "--run-id", paramLabel = "ID",
@@ -84,7 +84,7 @@ public final class ReplayCommand implements Runnable {
 
   @Option(names = "--resolution", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "Write demand at window ends on this grid only, e.g. 1h; alerts still see every value "
-          + "(default: 1m up to 2 days, 15m up to 31 days, else 1h).")
+          + "(default: 1m up to 2 days, 15m up to 31 days, 1h up to 92 days, else 1d).")
   Duration resolution;
 
   @Option(names = "--compare", defaultValue = InfluxSettings.LIVE, paramLabel = "RUN",
@@ -132,7 +132,8 @@ public final class ReplayCommand implements Runnable {
           + archive + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics " + topics + ")");
     }
     Instant start = from != null ? time("--from", from, zone) : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant end = to != null ? time("--to", to, zone) : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end = to != null ? time("--to", to, zone) : earliest(days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC)
+        .toInstant(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1)));
     if (!end.isAfter(start)) {
       throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")");
     }
@@ -146,6 +147,7 @@ public final class ReplayCommand implements Runnable {
       InfluxOptions.prepare(influxSettings, console);
     }
     StreamExecutionEnvironment env = FlinkEnvironment.create(0, parallelism, Duration.ofSeconds(30), 0);
+    env.getConfig().enableObjectReuse(); // no operator keeps or changes its input: chained records need no copies
     DemandPipeline.build(ArchiveSource.create(env, archive, reference, start, end, pace),
         PipelineSettings.defaults(reference, windows, rules).forReplay(grid),
         new ReplaySinks(new OutputSinks(reference, new AlertText(reference, zone), run, out, influxSettings, null,
@@ -240,9 +242,14 @@ public final class ReplayCommand implements Runnable {
     }
   }
 
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   static Duration defaultResolution(Duration range) {
     return range.compareTo(Duration.ofDays(2)) <= 0 ? Duration.ofMinutes(1)
-        : range.compareTo(Duration.ofDays(31)) <= 0 ? Duration.ofMinutes(15) : Duration.ofHours(1);
+        : range.compareTo(Duration.ofDays(31)) <= 0 ? Duration.ofMinutes(15)
+        : range.compareTo(Duration.ofDays(92)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
   }
 
   private static String human(Duration d) {

@@ -251,10 +251,12 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     for (int h = 0; h < sizes.length; h++) {
       if (applies(h, key) && boundary % step[h] == 0) {
         long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
+        long before = value[0];
         slide(value, boundary - step[h], boundary, h, +1);
         System.arraycopy(value, 0, run, 3 * h, 3);
-        // Down to the first empty window after the newest data, then quiet until new data.
-        if (boundary <= floorStep(newest + sizes[h], step[h]) + step[h]) {
+        // Down to the first empty window after data, then quiet until new data. Decided by the
+        // windows alone, not by how far the input has been read: a replay gives the same points.
+        if (value[0] != 0 || before != 0) {
           out.collect(value(key, h, boundary, value, false));
         }
       }

@@ -66,7 +66,7 @@ public final class ReplayReport {
       int level = 1;
       for (Map<String, Object> change : changes) {
         if ("RESOLVED".equals(change.get("state"))) {
-          end = Instant.parse((String) change.get("time")).toEpochMilli();
+          end = ((Number) change.get("time")).longValue(); // epoch millis: the connection asks for them
         } else {
           level = Math.max(level, ((Number) change.get("level")).intValue());
         }

@@ -1,0 +1,138 @@
+package io.demandmonitor.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.demandmonitor.InfluxServer;
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.cli.DemandMonitorCli;
+import io.demandmonitor.sink.InfluxConnection;
+import io.demandmonitor.sink.InfluxSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code demand-monitor replay} end to end: eight simulated days with a surge, replayed into a
+ * real InfluxDB twice with the shipped rules (baselines from one week, so they expect something)
+ * and once with a what-if set, through the command an analyst runs.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ReplayTest {
+
+  private static final List<String> RESULTS = List.of("demand", "demand_by_category", "service_measures",
+      "expected_demand", "alerts");
+
+  @TempDir
+  static Path dir;
+  private static InfluxSettings influx;
+  private static String firstRun;
+  private static Path rules;
+
+  @BeforeAll
+  static void archiveAndReplayOnce() throws IOException {
+    influx = InfluxServer.shared().newDatabase("replay");
+    String out = cli("simulate", "--from", "-8d", "--to", "now", "--scenario", "stevenage-safeguarding-surge",
+        "--out", dir.resolve("archive").toString());
+    assertThat(out).contains("Archive: ");
+    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("rules")), "alerts.yaml", "min-weeks: 3",
+        "min-weeks: 1");
+    TestConfig.edit(config, "alerts.yaml", "min-weeks: 3", "min-weeks: 1");
+    rules = config.resolve("alerts.yaml");
+    firstRun = replay("shipped-1", "--alerts", rules.toString(), "--compare", "live");
+    assertThat(firstRun).contains("Replaying", "Replayed", "events/s", "Comparison with live");
+  }
+
+  @Test
+  void theSameArchiveReplayedTwiceGivesIdenticalResultsAndAlerts() throws IOException {
+    assertThat(replay("shipped-2", "--alerts", rules.toString(), "--compare", "shipped-1"))
+        .contains("0 added, 0 removed");
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      for (String measurement : RESULTS) {
+        List<String> first = points(connection, measurement, "shipped-1");
+        List<String> second = points(connection, measurement, "shipped-2");
+        assertThat(first).as(measurement).isNotEmpty();
+        assertThat(difference(second, first)).as(measurement + ": only in the second").isEmpty();
+        assertThat(difference(first, second)).as(measurement + ": only in the first").isEmpty();
+      }
+    }
+    assertThat(firstRun).as("the surge is raised in the replay").contains("safeguarding-contacts");
+  }
+
+  @Test
+  void aLowerThresholdSetRaisesTheExpectedExtraEpisodesInTheComparison() throws IOException {
+    Path whatIf = Files.createDirectories(dir.resolve("what-if"));
+    Files.writeString(whatIf.resolve("alerts.yaml"),
+        Files.readString(rules).replace("levels: [5, 8, 12]", "levels: [3, 5, 8]"));
+    String out = replay("what-if", "--alerts", whatIf.resolve("alerts.yaml").toString(), "--compare", "shipped-1");
+    assertThat(out).contains("alert rules from");
+
+    JsonNode comparison = new ObjectMapper().readTree(dir.resolve("report-what-if").resolve("comparison.json").toFile());
+    assertThat(comparison.get("otherRun").asText()).isEqualTo("shipped-1");
+    assertThat(comparison.get("added").asInt()).as("episodes only a lower threshold raises").isPositive();
+    assertThat(comparison.get("removed").asInt()).as("a lower threshold removes nothing").isZero();
+    List<String> added = new ArrayList<>();
+    comparison.get("episodeRows").forEach(row -> {
+      if (row.get("status").asText().equals("ADDED")) {
+        added.add(row.get("service").asText() + " " + row.get("detector").asText() + " " + row.get("measure").asText());
+      }
+    });
+    assertThat(added).as("only the changed rule adds episodes")
+        .containsOnly("safeguarding-contacts THRESHOLD count");
+    assertThat(Files.readAllLines(dir.resolve("report-what-if").resolve("episodes.csv")).get(0))
+        .startsWith("status,service,district,detector,measure,horizon,raised");
+    assertThat(Files.readAllLines(dir.resolve("report-what-if").resolve("levels.csv")))
+        .hasSizeGreaterThan(1).first().isEqualTo("service,district,level,thisRun,otherRun");
+  }
+
+  private static List<String> difference(List<String> a, List<String> b) {
+    List<String> rest = new ArrayList<>(a);
+    b.forEach(rest::remove);
+    return rest.stream().limit(10).toList();
+  }
+
+  /** Every point of a run, with its tags and fields but not the run tag, in time order. */
+  private static List<String> points(InfluxConnection connection, String measurement, String run) throws IOException {
+    List<String> points = new ArrayList<>();
+    for (Map<String, Object> row : connection.select("SELECT * FROM \"" + measurement + "\" WHERE \"run\" = '" + run
+        + "' GROUP BY *")) {
+      Map<String, Object> point = new TreeMap<>(row);
+      point.remove("run");
+      points.add(point.toString());
+    }
+    points.sort(null);
+    return points;
+  }
+
+  private static String replay(String run, String... more) {
+    List<String> args = new ArrayList<>(List.of("replay", "--archive", dir.resolve("archive").toString(),
+        "--run-id", run, "--report", dir.resolve("report-" + run).toString(), "--out", dir.resolve("out").toString(),
+        "--influx-url", influx.url(), "--influx-database", influx.database()));
+    args.addAll(List.of(more));
+    return cli(args.toArray(String[]::new));
+  }
+
+  private static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = DemandMonitorCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    assertThat(exit).as(String.join(" ", args) + "\n" + out + err).isZero();
+    return out.toString();
+  }
+}
