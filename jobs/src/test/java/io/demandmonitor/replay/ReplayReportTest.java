@@ -1,0 +1,43 @@
+package io.demandmonitor.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Matching episodes of two runs: same rule and series, overlapping in time. */
+class ReplayReportTest {
+
+  private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
+  private static final long MIN = 60_000;
+
+  @Test
+  void episodesMatchByRuleSeriesAndOverlapAndTheRestAreAddedOrRemoved() {
+    List<ReplayReport.Episode> mine = List.of(
+        episode("Stevenage", "count", 0, 60, 3), // overlaps theirs, raised 10 min earlier
+        episode("Stevenage", "count", 300, 320, 2), // nothing of theirs then: added
+        episode("Watford", "count", 0, 60, 2)); // another series: added
+    List<ReplayReport.Episode> theirs = List.of(
+        episode("Stevenage", "count", 10, 50, 2),
+        episode("Stevenage", "abandoned_rate", 0, 60, 2), // another rule: removed
+        episode("Stevenage", "count", 100, 120, 2)); // no overlap: removed
+
+    ReplayReport.Comparison c = ReplayReport.compare("what-if", mine, "live", theirs, Instant.ofEpochMilli(T0),
+        Instant.ofEpochMilli(T0 + 1000 * MIN));
+
+    assertThat(c.added()).isEqualTo(2);
+    assertThat(c.removed()).isEqualTo(2);
+    assertThat(c.inBoth()).isEqualTo(1);
+    assertThat(c.medianRaisedMinutesLater()).isEqualTo(-10.0);
+    assertThat(c.episodeRows()).filteredOn(r -> r.status().equals("IN_BOTH")).singleElement()
+        .satisfies(r -> assertThat(List.of(r.level(), r.otherLevel())).containsExactly(3, 2));
+    assertThat(c.levels()).contains(new ReplayReport.LevelCount("safeguarding-contacts", "Stevenage", 2, 1, 3),
+        new ReplayReport.LevelCount("safeguarding-contacts", "Stevenage", 3, 1, 0));
+  }
+
+  private static ReplayReport.Episode episode(String district, String measure, long from, long to, int level) {
+    return new ReplayReport.Episode("safeguarding-contacts", district, "THRESHOLD", measure, "PT1H", T0 + from * MIN,
+        T0 + to * MIN, level);
+  }
+}
