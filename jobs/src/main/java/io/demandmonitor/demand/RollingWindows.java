@@ -137,12 +137,19 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     return known;
   }
 
-  /** The first boundary after {@code t} at which some horizon of the series ends a window. */
+  /**
+   * The first boundary after {@code t} at which some horizon of the series ends a window; for a
+   * series no horizon applies to (categories without category horizons), the next minute, so
+   * its state is still cleared in time.
+   */
   private long nextBoundary(long t, String[] key, long[] step) {
-    long next = Long.MAX_VALUE;
+    long next = Math.floorDiv(t, MINUTE) * MINUTE + Math.max(MINUTE, coarseStep);
+    boolean any = false;
     for (int h = 0; h < step.length; h++) {
       if (applies(h, key)) {
-        next = Math.min(next, Math.floorDiv(t, step[h]) * step[h] + step[h]);
+        long candidate = Math.floorDiv(t, step[h]) * step[h] + step[h];
+        next = any ? Math.min(next, candidate) : candidate;
+        any = true;
       }
     }
     return next;

@@ -145,6 +145,21 @@ class RollingWindowsTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aCategorySeriesWithoutCategoryHorizonsEmitsNothingAndIsForgotten() throws Exception {
+    WindowSettings noCategories = new WindowSettings(DEFAULTS.horizons(), List.of(), DEFAULTS.allowedLateness(),
+        Duration.ZERO);
+    try (var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RollingWindows(noCategories),
+        SeriesEvent::key, Types.STRING)) {
+      add(harness, "STEVENAGE", "NEGLECT", T0, 0);
+      harness.processWatermark(T0 + 30 * 86_400_000L);
+      assertThat(harness.extractOutputValues()).isEmpty();
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
   void coarsenedSeriesEqualTheOracleOnTheCoarseGridAndWatchedOnesKeepEveryStep() throws Exception {
     Duration coarse = Duration.ofHours(1);
     Set<String> exact = Set.of("helpline-calls|PT1H");
