@@ -127,6 +127,11 @@ public final class RunCommand implements Runnable {
       description = "Folder for line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = "--archive", paramLabel = "DIR",
+      description = "Also archive every validated input record under DIR (Avro files per stream and UTC day, "
+          + "committed on checkpoints), for 'replay'.")
+  Path archive;
+
   @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
@@ -168,14 +173,16 @@ public final class RunCommand implements Runnable {
       createTopics(kafkaSettings, List.of(kafkaSettings.deadLetterTopic(), alertTopic), console);
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
           new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, new OutputSinks.Topics(
-              KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded));
+              KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded)
+              .withArchive(archive));
     } else {
       Instant now = Instant.now();
       DemandSimulator simulator = simulation.simulator(reference, config, now);
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, null, embedded));
+          new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, null, embedded)
+              .withArchive(archive));
       console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
           live ? " then live demand" : "", config.seed());
       for (Surge surge : simulator.surges()) {

@@ -1,5 +1,6 @@
 package io.demandmonitor.ingest;
 
+import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import org.apache.flink.util.OutputTag;
 public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+  /** Every record that passed validation, as it arrived: for the archive. */
+  public static final OutputTag<ArchivedEvent> VALIDATED = new OutputTag<>("validated") {};
 
   private final Normaliser normaliser;
   private transient SourceCounters eventsIn;
@@ -34,7 +37,9 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
     long now = ctx.timerService().currentProcessingTime();
     eventsIn.inc(raw.source);
     try {
-      out.collect(normaliser.normalise(raw, now));
+      DemandEvent event = normaliser.normalise(raw, now);
+      out.collect(event);
+      ctx.output(VALIDATED, new ArchivedEvent(raw.source, event.eventTime, raw.value));
     } catch (InvalidRecordException e) {
       deadLettered.inc(raw.source);
       ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()

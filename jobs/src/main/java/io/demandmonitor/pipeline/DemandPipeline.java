@@ -12,6 +12,7 @@ import io.demandmonitor.ingest.DemandEvent;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -31,7 +32,7 @@ public final class DemandPipeline {
 
   /** What ingestion makes of raw records: unique valid events, and what it set aside. */
   public record Ingested(DataStream<DemandEvent> events, DataStream<DeadLetter> deadLetters,
-      DataStream<DemandEvent> duplicates) {}
+      DataStream<DemandEvent> duplicates, DataStream<ArchivedEvent> validated) {}
 
   public static void build(DataStream<RawRecord> raw, PipelineSettings settings, PipelineSinks sinks) {
     Ingested ingested = ingest(raw, settings);
@@ -74,6 +75,7 @@ public final class DemandPipeline {
     sinks.demand(rolling);
     sinks.expected(evaluated.getSideOutput(AlertEvaluator.EXPECTED));
     sinks.deadLetters(ingested.deadLetters());
+    sinks.archive(ingested.validated());
     sinks.health(health);
     sinks.alerts(alerts);
   }
@@ -90,6 +92,6 @@ public final class DemandPipeline {
         .name("deduplicate").uid("deduplicate");
 
     return new Ingested(unique, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS),
-        unique.getSideOutput(Deduplicator.DUPLICATES));
+        unique.getSideOutput(Deduplicator.DUPLICATES), decoded.getSideOutput(DecodeFunction.VALIDATED));
   }
 }

@@ -3,6 +3,7 @@ package io.demandmonitor.pipeline;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,6 +20,9 @@ public interface PipelineSinks {
   void expected(DataStream<ExpectedDemand> expected);
 
   void deadLetters(DataStream<DeadLetter> deadLetters);
+
+  /** Every record that passed validation, for the archive replays read. */
+  void archive(DataStream<ArchivedEvent> validated);
 
   void health(DataStream<HealthEvent> health);
 

@@ -42,6 +42,11 @@ public final class ReplaySinks implements PipelineSinks {
   }
 
   @Override
+  public void archive(DataStream<ArchivedEvent> validated) {
+    // a replay reads the archive; it does not write it again
+  }
+
+  @Override
   public void deadLetters(DataStream<DeadLetter> deadLetters) {
     sinks.deadLetters(deadLetters);
   }

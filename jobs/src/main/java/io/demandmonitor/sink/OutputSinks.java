@@ -7,6 +7,8 @@ import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.SeriesEvent;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
+import io.demandmonitor.replay.ArchiveSink;
+import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import java.nio.file.Path;
@@ -32,12 +34,14 @@ public final class OutputSinks implements PipelineSinks {
   /** The Kafka topics results go to when the job reads Kafka. */
   public record Topics(Sink<DeadLetter> deadLetters, Sink<SurgeAlert> alerts) {}
 
+  private final ReferenceData reference;
   private final Path outDir;
   private final LineProtocol lineProtocol;
   private final AlertLines alertLines;
   private final InfluxSettings influx;
   private final Topics topics;
   private final boolean console;
+  private Path archive;
 
   /**
    * @param run the run tag of every point: live, or a replay's run id
@@ -51,6 +55,7 @@ public final class OutputSinks implements PipelineSinks {
       throw new IllegalArgumentException("run " + run + " but InfluxDB settings for run " + influx.run());
     }
     this.outDir = outDir;
+    this.reference = reference;
     this.lineProtocol = new LineProtocol(reference, run);
     this.alertLines = new AlertLines(reference, alertText, run);
     this.influx = influx;
@@ -84,6 +89,19 @@ public final class OutputSinks implements PipelineSinks {
     } else {
       expected.map(points::line).name("expected-line-protocol")
           .sinkTo(files("expected", ".lp")).name("expected-files").uid("expected-files");
+    }
+  }
+
+  /** Also archive every validated record under {@code dir} ({@link ArchiveSink}). */
+  public OutputSinks withArchive(Path dir) {
+    this.archive = dir;
+    return this;
+  }
+
+  @Override
+  public void archive(DataStream<ArchivedEvent> validated) {
+    if (archive != null) {
+      validated.sinkTo(ArchiveSink.create(archive, reference)).name("archive-files").uid("archive-files");
     }
   }
 

@@ -1,0 +1,85 @@
+package io.demandmonitor.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.demandmonitor.InfluxServer;
+import io.demandmonitor.KafkaBroker;
+import io.demandmonitor.cli.DemandMonitorCli;
+import io.demandmonitor.sink.InfluxConnection;
+import io.demandmonitor.sink.InfluxSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Events that went through the live job from Kafka (with out-of-order, late, duplicate and
+ * malformed records, and provisional values on) and were archived by it, replayed from that
+ * archive, give the same rolling values and the same alert episodes.
+ */
+class LiveReplayEquivalenceTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void theLiveJobAndAReplayOfItsArchiveAgree() throws Exception {
+    InfluxSettings influx = InfluxServer.shared().newDatabase("equivalence");
+    Path archive = dir.resolve("archive");
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      cli("simulate", "--from", "-2d", "--to", "now", "--kafka", kafka.bootstrapServers());
+      cli("run", "--kafka", kafka.bootstrapServers(), "--no-live", "--start-from", "earliest", "--web-ui-port", "0",
+          "--out", dir.resolve("out").toString(), "--archive", archive.toString(),
+          "--influx-url", influx.url(), "--influx-database", influx.database());
+    }
+    cli("replay", "--archive", archive.toString(), "--run-id", "replayed", "--resolution", "1m",
+        "--compare", "live", "--report", dir.resolve("report").toString(),
+        "--influx-url", influx.url(), "--influx-database", influx.database());
+
+    JsonNode comparison = new ObjectMapper().readTree(dir.resolve("report").resolve("comparison.json").toFile());
+    assertThat(comparison.get("inBoth").asInt()).as("alert episodes in both").isPositive();
+    assertThat(comparison.get("added").asInt()).as("episodes only in the replay").isZero();
+    assertThat(comparison.get("removed").asInt()).as("episodes only live").isZero();
+    comparison.get("levels").forEach(row -> assertThat(row.get("thisRun").asInt()).as(row.toString())
+        .isEqualTo(row.get("otherRun").asInt()));
+
+    Instant to = Instant.parse(comparison.get("to").asText());
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      Map<String, Long> live = counts(connection, "live", to);
+      Map<String, Long> replayed = counts(connection, "replayed", to);
+      assertThat(live).hasSizeGreaterThan(1000);
+      assertThat(replayed).isEqualTo(live);
+    }
+  }
+
+  /** Final counts of every demand window ending by {@code to}, by series, horizon and window end. */
+  private static Map<String, Long> counts(InfluxConnection connection, String run, Instant to) throws IOException {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Map<String, Object> row : connection.select("SELECT \"count\", \"provisional\" FROM \"demand\" WHERE \"run\" = '"
+        + run + "' AND time <= " + to.toEpochMilli() + "ms GROUP BY \"service\", \"district\", \"horizon\"")) {
+      assertThat(row.get("provisional")).as("a window with only a provisional value: " + row).isEqualTo(false);
+      counts.put(row.get("service") + "|" + row.get("district") + "|" + row.get("horizon") + "|"
+          + ((Number) row.get("time")).longValue(), ((Number) row.get("count")).longValue());
+    }
+    return counts;
+  }
+
+  private static void cli(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = DemandMonitorCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(out));
+    assertThat(cli.execute(args)).as(String.join(" ", args) + "\n" + out).isZero();
+  }
+}
