@@ -20,7 +20,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Evaluates the alert rules on one series' rolling values (keyed by service and area), final
+ * Evaluates the alert rules on one series' rolling values (keyed by {@link RollingValue#seriesKey()}: service and area), final
  * and provisional, and emits each episode's changes. Threshold rules compare a measure with
  * fixed thresholds; baseline rules compare the hour's count with the seasonal baseline, whose
  * history this operator also keeps (hours in alert left out). State: one {@link Episode} per

@@ -38,6 +38,11 @@ public class RollingValue {
     this.provisional = provisional;
   }
 
+  /** The series it belongs to, the key of {@link SeriesEvent#key()}. */
+  public String seriesKey() {
+    return service + "|" + area + "|" + category;
+  }
+
   /** Series, horizon and window: what a downstream store overwrites by. */
   public String identity() {
     return service + "|" + area + "|" + category + "|" + horizon + "|" + windowEnd;

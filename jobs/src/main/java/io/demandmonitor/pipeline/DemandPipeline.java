@@ -15,7 +15,9 @@ import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -60,9 +62,12 @@ public final class DemandPipeline {
                 .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("late-health"));
 
-    SingleOutputStreamOperator<SurgeAlert> evaluated = rolling
-        .filter(v -> v.category.isEmpty() && watched.contains(v.service + "|" + v.horizon)).name("alert-inputs")
-        .keyBy(v -> v.service + "|" + v.area)
+    DataStream<RollingValue> alertInputs = rolling
+        .filter(v -> v.category.isEmpty() && watched.contains(v.service + "|" + v.horizon)).name("alert-inputs");
+    // A series' values are already on the subtask that owns the series: keyed by the same key,
+    // alert evaluation is chained to the windows, with no shuffle and no serialization.
+    SingleOutputStreamOperator<SurgeAlert> evaluated = DataStreamUtils
+        .reinterpretAsKeyedStream(alertInputs, RollingValue::seriesKey, Types.STRING)
         .process(new AlertEvaluator(settings.reference(), settings.alerts()))
         .name("evaluate-alerts").uid("evaluate-alerts");
     DataStream<SurgeAlert> alerts = settings.replay() ? evaluated : evaluated

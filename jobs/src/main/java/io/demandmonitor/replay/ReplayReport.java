@@ -18,9 +18,11 @@ import java.util.TreeMap;
 
 /**
  * How a run's alert episodes compare with another run's over the same range, from what both
- * wrote to InfluxDB: episodes per service, district and highest level; episodes added (only in
- * this run) and removed (only in the other); and for episodes in both (same rule and series,
- * overlapping in time) how much earlier or later this run raised them. Episodes raised on a
+ * wrote to InfluxDB: episodes per service, district and highest level; episodes added (nothing
+ * of the same rule and series in the other run overlaps them) and removed (nothing in this run
+ * overlaps them); and for episodes in both how much earlier or later this run raised them than
+ * the first one it overlaps. One long episode may cover several short ones of the other run
+ * (a lower threshold merges them): those are in both, not removed. Episodes raised on a
  * provisional value and withdrawn when the final value contradicted it are left out: they never
  * happened in a replay, which sees final values only.
  */
@@ -82,25 +84,22 @@ public final class ReplayReport {
     return episodes;
   }
 
-  /** Matches each episode of this run with the first unmatched overlapping one of the other run, by rule and series. */
+  /** Episodes of both runs by overlap, within the same rule and series. */
   public static Comparison compare(String run, List<Episode> mine, String otherRun, List<Episode> theirs,
       Instant from, Instant to) {
     List<EpisodeRow> rows = new ArrayList<>();
-    List<Episode> unmatched = new ArrayList<>(theirs);
     List<Double> later = new ArrayList<>();
     for (Episode e : mine) {
-      Episode match = unmatched.stream()
-          .filter(o -> o.rule().equals(e.rule()) && o.start() <= e.end() && e.start() <= o.end())
-          .findFirst().orElse(null);
+      Episode match = theirs.stream().filter(o -> overlap(e, o)).findFirst().orElse(null);
       if (match == null) {
         rows.add(row("ADDED", e, null));
       } else {
-        unmatched.remove(match);
         EpisodeRow row = row("IN_BOTH", e, match);
         later.add(row.raisedMinutesLater());
         rows.add(row);
       }
     }
+    List<Episode> unmatched = theirs.stream().filter(o -> mine.stream().noneMatch(e -> overlap(e, o))).toList();
     unmatched.forEach(o -> rows.add(new EpisodeRow("REMOVED", o.service(), o.district(), o.detector(), o.measure(),
         o.horizon(), null, Instant.ofEpochMilli(o.start()), null, o.level(), null)));
 
@@ -117,6 +116,10 @@ public final class ReplayReport {
     return new Comparison(run, otherRun, from, to, mine.size(), theirs.size(),
         (int) rows.stream().filter(r -> r.status().equals("ADDED")).count(), unmatched.size(), later.size(), median,
         levelCounts, rows);
+  }
+
+  private static boolean overlap(Episode a, Episode b) {
+    return a.rule().equals(b.rule()) && a.start() <= b.end() && b.start() <= a.end();
   }
 
   private static EpisodeRow row(String status, Episode e, Episode other) {

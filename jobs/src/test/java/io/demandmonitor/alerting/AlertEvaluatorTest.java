@@ -129,7 +129,7 @@ class AlertEvaluatorTest {
   static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(AlertRules rules)
       throws Exception {
     var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new AlertEvaluator(TestConfig.reference(), rules), v -> v.service + "|" + v.area, Types.STRING);
+        new AlertEvaluator(TestConfig.reference(), rules), RollingValue::seriesKey, Types.STRING);
     harness.open();
     return harness;
   }

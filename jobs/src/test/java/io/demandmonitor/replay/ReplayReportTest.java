@@ -36,6 +36,15 @@ class ReplayReportTest {
         new ReplayReport.LevelCount("safeguarding-contacts", "Stevenage", 3, 1, 0));
   }
 
+  @Test
+  void oneLongEpisodeCoveringTwoShortOnesIsInBothAndRemovesNothing() {
+    ReplayReport.Comparison c = ReplayReport.compare("what-if", List.of(episode("Stevenage", "count", 0, 200, 2)),
+        "live", List.of(episode("Stevenage", "count", 10, 50, 2), episode("Stevenage", "count", 100, 120, 2)),
+        Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 1000 * MIN));
+
+    assertThat(List.of(c.inBoth(), c.added(), c.removed())).containsExactly(1, 0, 0);
+  }
+
   private static ReplayReport.Episode episode(String district, String measure, long from, long to, int level) {
     return new ReplayReport.Episode("safeguarding-contacts", district, "THRESHOLD", measure, "PT1H", T0 + from * MIN,
         T0 + to * MIN, level);
