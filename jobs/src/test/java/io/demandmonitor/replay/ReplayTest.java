@@ -45,13 +45,16 @@ class ReplayTest {
   @BeforeAll
   static void archiveAndReplayOnce() throws IOException {
     influx = InfluxServer.shared().newDatabase("replay");
-    String out = cli("simulate", "--from", "-8d", "--to", "now", "--scenario", "stevenage-safeguarding-surge",
-        "--out", dir.resolve("archive").toString());
-    assertThat(out).contains("Archive: ");
-    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("rules")), "alerts.yaml", "min-weeks: 3",
+    // A fixed week of March (term time), the surge on its last Monday: the same archive every day.
+    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("config")), "alerts.yaml", "min-weeks: 3",
         "min-weeks: 1");
     TestConfig.edit(config, "alerts.yaml", "min-weeks: 3", "min-weeks: 1");
+    TestConfig.edit(config, "simulation.yaml", "start: -6h", "start: 2026-03-09T10:00:00Z");
     rules = config.resolve("alerts.yaml");
+    String out = cli("simulate", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-10T00:00:00Z",
+        "--scenario", "stevenage-safeguarding-surge", "--config-dir", config.toString(),
+        "--out", dir.resolve("archive").toString());
+    assertThat(out).contains("Archive: ");
     firstRun = replay("shipped-1", "--alerts", rules.toString(), "--compare", "live");
     assertThat(firstRun).contains("Replaying", "Replayed", "events/s", "Comparison with live");
   }
