@@ -49,6 +49,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   /** One per baseline rule, and the keyed history they read and write. */
   private transient SeasonalBaseline[] baselines;
   private transient SeasonalBaseline.History kept;
+  /**
+   * The baseline history read so far, per series: every value reads the same few slots, and a
+   * map lookup is cheaper than keyed state's. Written through, dropped with the state.
+   */
+  private transient java.util.Map<String, java.util.Map<Integer, long[]>> historyRead;
+  private transient String currentKey;
   /** What the rules say, resolved once rather than per value: horizon labels, levels, policies. */
   private transient String[] thresholdHorizons;
   private transient java.util.Map<String, double[]>[] thresholdLevels;
@@ -97,21 +103,30 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     baselines = rules.baselines().stream()
         .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
         .toArray(SeasonalBaseline[]::new);
+    historyRead = new java.util.HashMap<>();
     kept = new SeasonalBaseline.History() {
       @Override
       public long[] get(int slot) throws Exception {
-        return history.get(slot);
+        java.util.Map<Integer, long[]> read = historyRead.computeIfAbsent(currentKey, k -> new java.util.HashMap<>());
+        long[] weeks = read.get(slot);
+        if (weeks == null && !read.containsKey(slot)) {
+          weeks = history.get(slot);
+          read.put(slot, weeks);
+        }
+        return weeks;
       }
 
       @Override
       public void put(int slot, long[] weeks) throws Exception {
         history.put(slot, weeks);
+        historyRead.computeIfAbsent(currentKey, k -> new java.util.HashMap<>()).put(slot, weeks);
       }
     };
   }
 
   @Override
   public void processElement(RollingValue v, Context ctx, Collector<SurgeAlert> out) throws Exception {
+    currentKey = ctx.getCurrentKey();
     List<AlertRules.Threshold> thresholds = rules.thresholds();
     for (int i = 0; i < thresholds.size(); i++) {
       AlertRules.Threshold rule = thresholds.get(i);
@@ -236,6 +251,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     // Silent for longer than the baseline remembers: nothing worth keeping.
     episodes.clear();
     history.clear();
+    historyRead.remove(ctx.getCurrentKey());
     alertedHour.clear();
     newestFinal.clear();
     cleanupAt.clear();

@@ -4,7 +4,6 @@ import io.demandmonitor.demand.WindowSettings.Horizon;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.SourceCounters;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -271,16 +270,30 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     running.update(run);
     finalizedUpTo.update(boundary);
     if (isDistrictSeries(key)) { // the minutes final since the last boundary
-      for (long m : minutesWithData(previous, boundary)) {
-        ctx.output(ACCEPTED, new HealthEvent(key[0], HealthEvent.ACCEPTED, "", m, buckets.get(m)[0]));
+      long m = previous;
+      while (m < boundary) {
+        long hourEnd = Math.floorDiv(m, HOUR) * HOUR + HOUR;
+        if (!hourBuckets.contains(hourEnd - HOUR)) { // nothing in this hour
+          m = hourEnd;
+          continue;
+        }
+        for (; m < Math.min(boundary, hourEnd); m += MINUTE) {
+          long[] closed = buckets.get(m);
+          if (closed != null) {
+            ctx.output(ACCEPTED, new HealthEvent(key[0], HealthEvent.ACCEPTED, "", m, closed[0]));
+          }
+        }
       }
     }
-    for (long m : minutesWithData(previous - retention, boundary - retention)) { // out of reach now
-      buckets.remove(m);
-    }
+    // Whole clock hours out of reach now go, with their minutes.
     for (long hour = Math.floorDiv(previous - retention, HOUR) * HOUR; hour + HOUR <= boundary - retention;
         hour += HOUR) {
-      hourBuckets.remove(hour);
+      if (hourBuckets.contains(hour)) {
+        for (long m = hour; m < hour + HOUR; m += MINUTE) {
+          buckets.remove(m);
+        }
+        hourBuckets.remove(hour);
+      }
     }
     if (boundary <= newest + retention) {
       ctx.timerService().registerEventTimeTimer(nextBoundary(boundary, key, step) - 1);
@@ -322,25 +335,6 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private void slide(long[] value, long from, long to, int h, int direction) throws Exception {
     addRange(value, from, to, direction);
     addRange(value, from - sizes[h], to - sizes[h], -direction);
-  }
-
-  /** The minutes in [from, to) with a bucket, skipping hours without any. */
-  private List<Long> minutesWithData(long from, long to) throws Exception {
-    List<Long> minutes = new ArrayList<>();
-    long m = from;
-    while (m < to) {
-      long hourEnd = Math.floorDiv(m, HOUR) * HOUR + HOUR;
-      if (!hourBuckets.contains(hourEnd - HOUR)) {
-        m = hourEnd;
-        continue;
-      }
-      for (; m < Math.min(to, hourEnd); m += MINUTE) {
-        if (buckets.contains(m)) {
-          minutes.add(m);
-        }
-      }
-    }
-    return minutes;
   }
 
   /** Adds the sums of the minutes [from, to), by whole clock hours where it can. */
