@@ -6,6 +6,9 @@ import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.WindowSettings;
+import io.demandmonitor.ingest.KafkaIngest;
+import io.demandmonitor.ingest.KafkaSettings;
+import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.replay.Archive;
@@ -31,6 +34,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +48,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = {
         "Replays archived input events (Avro files per stream and day, written by the live job or by "
-            + "'simulate --out') through the same pipeline as live, as a bounded job on an embedded Flink runtime, "
+            + "'simulate --out'), or with --kafka the input topics' records of --from to --to (by record time), "
+            + "through the same pipeline as live, as a bounded job on an embedded Flink runtime, "
             + "as fast as possible or paced. Results are tagged with the run id, so dashboards compare it with "
             + "live; --alerts replaces the alert rules for this run only (what-if). With --influx-url, the run's "
             + "alert episodes are compared at the end with another run (--compare, default live): printed, and "
@@ -58,7 +64,10 @@ public final class ReplayCommand implements Runnable {
   @Mixin
   InfluxOptions influx;
 
-  @Option(names = "--archive", required = true, paramLabel = "DIR", description = "The archive to replay.")
+  @Mixin
+  KafkaOptions kafka;
+
+  @Option(names = "--archive", paramLabel = "DIR", description = "The archive to replay (or --kafka).")
   Path archive;
 
   @Option(names = "--from", paramLabel = "TIME",
@@ -125,9 +134,15 @@ public final class ReplayCommand implements Runnable {
           + "or '-', and not '" + InfluxSettings.LIVE + "'");
     }
     double pace = pace();
+    if ((archive == null) == !kafka.enabled()) {
+      throw new ParameterException(spec.commandLine(), "give --archive DIR or --kafka HOST:PORT (one of them)");
+    }
+    if (kafka.enabled() && (from == null || to == null || pace > 0)) {
+      throw new ParameterException(spec.commandLine(), "--kafka needs --from and --to, and replays as fast as possible");
+    }
     List<String> topics = reference.services().stream().map(Service::topic).toList();
-    TreeSet<LocalDate> days = Archive.days(archive, topics);
-    if (days.isEmpty()) {
+    TreeSet<LocalDate> days = kafka.enabled() ? null : Archive.days(archive, topics);
+    if (days != null && days.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--archive " + archive + ": no archived days (expected "
           + archive + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics " + topics + ")");
     }
@@ -148,11 +163,12 @@ public final class ReplayCommand implements Runnable {
     }
     StreamExecutionEnvironment env = FlinkEnvironment.create(0, parallelism, Duration.ofSeconds(30), 0);
     env.getConfig().enableObjectReuse(); // no operator keeps or changes its input: chained records need no copies
-    DemandPipeline.build(ArchiveSource.create(env, archive, reference, start, end, pace),
+    DemandPipeline.build(source(env, reference, run, start, end, pace),
         PipelineSettings.defaults(reference, windows, rules).forReplay(grid),
         new ReplaySinks(new OutputSinks(reference, new AlertText(reference, zone), run, out, influxSettings, null,
             false), grid, end));
-    console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n", archive, start, end, run,
+    console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
+        archive != null ? archive : "Kafka at " + kafka.bootstrapServers, start, end, run,
         pace > 0 ? speed + " real time" : "as fast as possible", human(grid),
         alerts != null ? ", alert rules from " + alerts : "");
     console.flush();
@@ -182,6 +198,21 @@ public final class ReplayCommand implements Runnable {
       console.println("No comparison: it reads both runs' alerts from InfluxDB (--influx-url).");
     }
     console.flush();
+  }
+
+  /** The archive, or the input topics' records of [start, end) by record time (group demand-monitor-replay-RUN). */
+  private DataStream<RawRecord> source(StreamExecutionEnvironment env, ReferenceData reference, String run,
+      Instant start, Instant end, double pace) {
+    if (archive != null) {
+      return ArchiveSource.create(env, archive, reference, start, end, pace);
+    }
+    KafkaSettings settings = kafka.settings("demand-monitor-replay-" + run, start.toString(), "demand-dead-letters",
+        Duration.ofMinutes(2), Duration.ofMinutes(1));
+    return KafkaIngest.sources(env, reference, settings, OffsetsInitializer.timestamp(end.toEpochMilli()))
+        .map(record -> {
+          ReplayProgress.reached(record.timestamp, 1);
+          return record;
+        }).returns(RawRecord.class).name("replay-progress");
   }
 
   private void compare(InfluxSettings settings, String run, Instant start, Instant end, PrintWriter console) {

@@ -32,6 +32,12 @@ public final class KafkaIngest {
    */
   public static DataStream<RawRecord> sources(StreamExecutionEnvironment env, ReferenceData reference,
       KafkaSettings settings, boolean untilLatest) {
+    return sources(env, reference, settings, untilLatest ? OffsetsInitializer.latest() : null);
+  }
+
+  /** The same, ending at {@code stopAt} (e.g. the offsets of a time), or unbounded when null. */
+  public static DataStream<RawRecord> sources(StreamExecutionEnvironment env, ReferenceData reference,
+      KafkaSettings settings, OffsetsInitializer stopAt) {
     WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
         .<RawRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
         .withTimestampAssigner((raw, kafkaTimestamp) -> raw.timestamp)
@@ -45,8 +51,8 @@ public final class KafkaIngest {
           .setStartingOffsets(KafkaSettings.startingOffsets(settings.startFrom()))
           .setDeserializer(new RawRecordDeserializer(reference))
           .setProperty("commit.offsets.on.checkpoint", "true");
-      if (untilLatest) {
-        builder.setBounded(OffsetsInitializer.latest()); // read what is there now, then finish
+      if (stopAt != null) {
+        builder.setBounded(stopAt); // read up to there, then finish
       } else {
         builder.setProperty("partition.discovery.interval.ms", "60000"); // pick up partitions added later
       }

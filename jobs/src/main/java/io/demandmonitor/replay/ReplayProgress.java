@@ -3,8 +3,8 @@ package io.demandmonitor.replay;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How far a replay running in this JVM has read: events and the event time reached. Fed by the
- * archive source, read by the replay command's progress line (embedded runtime only).
+ * How far a replay running in this JVM has read: events and the time reached. Fed by the
+ * replay's source, read by the replay command's progress line (embedded runtime only).
  */
 public final class ReplayProgress {
 
@@ -13,7 +13,7 @@ public final class ReplayProgress {
 
   private ReplayProgress() {}
 
-  static void reached(long eventTime, long events) {
+  public static void reached(long eventTime, long events) {
     EVENTS.addAndGet(events);
     REACHED.accumulateAndGet(eventTime, Math::max);
   }

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import picocli.CommandLine;
 /**
  * Events that went through the live job from Kafka (with out-of-order, late, duplicate and
  * malformed records, and provisional values on) and were archived by it, replayed from that
- * archive, give the same rolling values and the same alert episodes.
+ * archive, give the same rolling values and the same alert episodes; so does a replay of the
+ * Kafka topics' time range.
  */
 class LiveReplayEquivalenceTest {
 
@@ -37,17 +39,22 @@ class LiveReplayEquivalenceTest {
   void theLiveJobAndAReplayOfItsArchiveAgree() throws Exception {
     InfluxSettings influx = InfluxServer.shared().newDatabase("equivalence");
     Path archive = dir.resolve("archive");
+    JsonNode comparison;
     try (KafkaBroker kafka = KafkaBroker.start()) {
       cli("simulate", "--from", "-2d", "--to", "now", "--kafka", kafka.bootstrapServers());
       cli("run", "--kafka", kafka.bootstrapServers(), "--no-live", "--start-from", "earliest", "--web-ui-port", "0",
           "--out", dir.resolve("out").toString(), "--archive", archive.toString(),
           "--influx-url", influx.url(), "--influx-database", influx.database());
+      cli("replay", "--archive", archive.toString(), "--run-id", "replayed", "--resolution", "1m",
+          "--compare", "live", "--report", dir.resolve("report").toString(), "--out", dir.resolve("out-replay").toString(),
+          "--influx-url", influx.url(), "--influx-database", influx.database());
+      comparison = new ObjectMapper().readTree(dir.resolve("report").resolve("comparison.json").toFile());
+      cli("replay", "--kafka", kafka.bootstrapServers(), "--from", comparison.get("from").asText(), "--to",
+          comparison.get("to").asText(), "--run-id", "from-kafka", "--resolution", "1m", "--compare", "live",
+          "--report", dir.resolve("report-kafka").toString(), "--out", dir.resolve("out-kafka").toString(),
+          "--influx-url", influx.url(), "--influx-database", influx.database());
     }
-    cli("replay", "--archive", archive.toString(), "--run-id", "replayed", "--resolution", "1m",
-        "--compare", "live", "--report", dir.resolve("report").toString(),
-        "--influx-url", influx.url(), "--influx-database", influx.database());
 
-    JsonNode comparison = new ObjectMapper().readTree(dir.resolve("report").resolve("comparison.json").toFile());
     assertThat(comparison.get("inBoth").asInt()).as("alert episodes in both").isPositive();
     assertThat(comparison.get("added").asInt()).as("episodes only in the replay").isZero();
     assertThat(comparison.get("removed").asInt()).as("episodes only live").isZero();
@@ -60,7 +67,11 @@ class LiveReplayEquivalenceTest {
       Map<String, Long> replayed = counts(connection, "replayed", to);
       assertThat(live).hasSizeGreaterThan(1000);
       assertThat(replayed).isEqualTo(live);
+      assertThat(counts(connection, "from-kafka", to)).as("replayed from the topics").isEqualTo(live);
     }
+    JsonNode fromKafka = new ObjectMapper().readTree(dir.resolve("report-kafka").resolve("comparison.json").toFile());
+    assertThat(List.of(fromKafka.get("added").asInt(), fromKafka.get("removed").asInt()))
+        .as("episodes added, removed by the replay of the topics").containsExactly(0, 0);
   }
 
   /** Final counts of every demand window ending by {@code to}, by series, horizon and window end. */
