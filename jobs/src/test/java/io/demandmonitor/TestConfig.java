@@ -85,16 +85,7 @@ public final class TestConfig {
 
   /** Replaces every {@code find} in {@code dir/file} by {@code replace}; fails if there is none. */
   public static void edit(Path dir, String file, String find, String replace) {
-    try {
-      Path target = dir.resolve(file);
-      String text = Files.readString(target);
-      if (!text.contains(find)) {
-        throw new IllegalArgumentException(file + " does not contain " + find);
-      }
-      Files.writeString(target, text.replace(find, replace));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    rewrite(dir.resolve(file), find, text -> text.replace(find, replace));
   }
 
   /** A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in {@code file}. */
@@ -103,14 +94,21 @@ public final class TestConfig {
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
       }
-      Path target = dir.resolve(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rewrite(dir.resolve(file), find, text -> text.replaceFirst(java.util.regex.Pattern.quote(find),
+        java.util.regex.Matcher.quoteReplacement(replace)));
+    return dir;
+  }
+
+  private static void rewrite(Path target, String find, java.util.function.UnaryOperator<String> change) {
+    try {
       String text = Files.readString(target);
       if (!text.contains(find)) {
-        throw new IllegalArgumentException(file + " does not contain " + find);
+        throw new IllegalArgumentException(target.getFileName() + " does not contain " + find);
       }
-      Files.writeString(target, text.replaceFirst(java.util.regex.Pattern.quote(find),
-          java.util.regex.Matcher.quoteReplacement(replace)));
-      return dir;
+      Files.writeString(target, change.apply(text));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -107,7 +107,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     kept = new SeasonalBaseline.History() {
       @Override
       public long[] get(int slot) throws Exception {
-        java.util.Map<Integer, long[]> read = historyRead.computeIfAbsent(currentKey, k -> new java.util.HashMap<>());
+        java.util.Map<Integer, long[]> read = read();
         long[] weeks = read.get(slot);
         if (weeks == null && !read.containsKey(slot)) {
           weeks = history.get(slot);
@@ -119,9 +119,14 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       @Override
       public void put(int slot, long[] weeks) throws Exception {
         history.put(slot, weeks);
-        historyRead.computeIfAbsent(currentKey, k -> new java.util.HashMap<>()).put(slot, weeks);
+        read().put(slot, weeks);
       }
     };
+  }
+
+  /** What the current series' history has shown so far. */
+  private java.util.Map<Integer, long[]> read() {
+    return historyRead.computeIfAbsent(currentKey, k -> new java.util.HashMap<>());
   }
 
   @Override

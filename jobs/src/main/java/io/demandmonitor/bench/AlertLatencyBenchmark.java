@@ -12,7 +12,6 @@ import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.pipeline.PipelineSinks;
-import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.CareReferral;
 import io.demandmonitor.schema.Channel;
@@ -97,11 +96,6 @@ public final class AlertLatencyBenchmark {
       @Override
       public void deadLetters(DataStream<DeadLetter> deadLetters) {
         deadLetters.sinkTo(new DiscardingSink<>());
-      }
-
-      @Override
-      public void archive(DataStream<ArchivedEvent> validated) {
-        // not measured
       }
 
       @Override

@@ -16,4 +16,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
       throw new TypeConversionException("'" + value + "' is not a duration (e.g. 90s, 30m, 6h, 7d)");
     }
   }
+
+  /** The other way, for messages: 24h, 15m. */
+  static String format(Duration d) {
+    return d.toString().substring(2).toLowerCase();
+  }
 }

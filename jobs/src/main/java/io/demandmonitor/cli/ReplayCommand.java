@@ -169,7 +169,7 @@ public final class ReplayCommand implements Runnable {
             false), grid, end));
     console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
         archive != null ? archive : "Kafka at " + kafka.bootstrapServers, start, end, run,
-        pace > 0 ? speed + " real time" : "as fast as possible", human(grid),
+        pace > 0 ? speed + " real time" : "as fast as possible", DurationConverter.format(grid),
         alerts != null ? ", alert rules from " + alerts : "");
     console.flush();
 
@@ -283,7 +283,4 @@ public final class ReplayCommand implements Runnable {
         : range.compareTo(Duration.ofDays(92)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
   }
 
-  private static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase();
-  }
 }

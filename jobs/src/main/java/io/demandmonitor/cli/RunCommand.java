@@ -183,7 +183,7 @@ public final class RunCommand implements Runnable {
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
           new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, null, embedded)
               .withArchive(archive));
-      console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", human(backfill),
+      console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", DurationConverter.format(backfill),
           live ? " then live demand" : "", config.seed());
       for (Surge surge : simulator.surges()) {
         console.printf("  scenario %s: %s x%.1f in %s, %s to %s%n", surge.name(), surge.service(), surge.size(),
@@ -272,9 +272,6 @@ public final class RunCommand implements Runnable {
     }
   }
 
-  private static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase();
-  }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {
     try (Stream<Path> paths = Files.walk(dir)) {

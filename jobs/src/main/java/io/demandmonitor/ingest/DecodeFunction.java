@@ -19,11 +19,14 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
   public static final OutputTag<ArchivedEvent> VALIDATED = new OutputTag<>("validated") {};
 
   private final Normaliser normaliser;
+  private final boolean keepValidated;
   private transient SourceCounters eventsIn;
   private transient SourceCounters deadLettered;
 
-  public DecodeFunction(Normaliser normaliser) {
+  /** @param keepValidated whether validated records go to {@link #VALIDATED} too (for an archive) */
+  public DecodeFunction(Normaliser normaliser, boolean keepValidated) {
     this.normaliser = normaliser;
+    this.keepValidated = keepValidated;
   }
 
   @Override
@@ -39,7 +42,9 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
     try {
       DemandEvent event = normaliser.normalise(raw, now);
       out.collect(event);
-      ctx.output(VALIDATED, new ArchivedEvent(raw.source, event.eventTime, raw.value));
+      if (keepValidated) {
+        ctx.output(VALIDATED, new ArchivedEvent(raw.source, event.eventTime, raw.value));
+      }
     } catch (InvalidRecordException e) {
       deadLettered.inc(raw.source);
       ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()

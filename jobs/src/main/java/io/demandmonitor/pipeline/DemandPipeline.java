@@ -37,7 +37,7 @@ public final class DemandPipeline {
       DataStream<DemandEvent> duplicates, DataStream<ArchivedEvent> validated) {}
 
   public static void build(DataStream<RawRecord> raw, PipelineSettings settings, PipelineSinks sinks) {
-    Ingested ingested = ingest(raw, settings);
+    Ingested ingested = ingest(raw, settings, sinks.archives());
 
     java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
     SingleOutputStreamOperator<RollingValue> rolling = ingested.events()
@@ -80,15 +80,17 @@ public final class DemandPipeline {
     sinks.demand(rolling);
     sinks.expected(evaluated.getSideOutput(AlertEvaluator.EXPECTED));
     sinks.deadLetters(ingested.deadLetters());
-    sinks.archive(ingested.validated());
+    if (sinks.archives()) {
+      sinks.archive(ingested.validated());
+    }
     sinks.health(health);
     sinks.alerts(alerts);
   }
 
-  /** Decode and validate, then de-duplicate by event id. */
-  public static Ingested ingest(DataStream<RawRecord> raw, PipelineSettings settings) {
+  /** Decode and validate (keeping the validated records for an archive if asked), then de-duplicate by event id. */
+  public static Ingested ingest(DataStream<RawRecord> raw, PipelineSettings settings, boolean keepValidated) {
     SingleOutputStreamOperator<DemandEvent> decoded = raw
-        .process(new DecodeFunction(new Normaliser(settings.reference(), settings.futureMargin())))
+        .process(new DecodeFunction(new Normaliser(settings.reference(), settings.futureMargin()), keepValidated))
         .name("decode-and-validate").uid("decode-and-validate");
 
     SingleOutputStreamOperator<DemandEvent> unique = decoded

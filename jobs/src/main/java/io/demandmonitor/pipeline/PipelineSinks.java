@@ -21,8 +21,13 @@ public interface PipelineSinks {
 
   void deadLetters(DataStream<DeadLetter> deadLetters);
 
-  /** Every record that passed validation, for the archive replays read. */
-  void archive(DataStream<ArchivedEvent> validated);
+  /** Whether these sinks archive validated records: only then does decoding set them aside. */
+  default boolean archives() {
+    return false;
+  }
+
+  /** Every record that passed validation, for the archive replays read; called if {@link #archives()}. */
+  default void archive(DataStream<ArchivedEvent> validated) {}
 
   void health(DataStream<HealthEvent> health);
 

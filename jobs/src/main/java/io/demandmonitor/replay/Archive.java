@@ -82,6 +82,13 @@ public final class Archive {
     return Instant.ofEpochMilli(eventTime).atZone(ZoneOffset.UTC).toLocalDate();
   }
 
+  /** A container-file writer for records of {@code schema}, compressed as every archive file is. */
+  static DataFileWriter<SpecificRecordBase> newWriter(org.apache.avro.Schema schema) {
+    DataFileWriter<SpecificRecordBase> writer = new DataFileWriter<>(new SpecificDatumWriter<>(schema));
+    writer.setCodec(CodecFactory.deflateCodec(6));
+    return writer;
+  }
+
   /** All records of one file. */
   public static List<SpecificRecordBase> read(Path file) {
     List<SpecificRecordBase> records = new ArrayList<>();
@@ -126,9 +133,8 @@ public final class Archive {
       if (writer == null) {
         Path file = dir.resolve(key);
         Files.createDirectories(file.getParent());
-        writer = new DataFileWriter<>(new SpecificDatumWriter<SpecificRecordBase>(record.getSchema()));
+        writer = newWriter(record.getSchema());
         if (written.add(key)) {
-          writer.setCodec(CodecFactory.deflateCodec(6));
           writer.create(record.getSchema(), file.toFile());
         } else {
           writer.appendTo(file.toFile());

@@ -5,11 +5,7 @@ import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.InvalidRecordException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -29,11 +25,8 @@ public final class ArchiveSink {
   private ArchiveSink() {}
 
   public static FileSink<ArchivedEvent> create(Path dir, ReferenceData reference) {
-    Map<String, String> serviceByTopic = new HashMap<>();
-    reference.services().forEach(s -> serviceByTopic.put(s.topic(), s.id()));
     return FileSink
-        .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()),
-            new AvroFiles(serviceByTopic))
+        .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()), new AvroFiles(reference))
         .withBucketAssigner(new ByStreamAndDay())
         .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".avro").build())
         .build();
@@ -54,10 +47,10 @@ public final class ArchiveSink {
 
   /** One container file per part; its schema is the stream's, known from the first record. */
   static final class AvroFiles implements BulkWriter.Factory<ArchivedEvent> {
-    private final Map<String, String> serviceByTopic;
+    private final ReferenceData reference;
 
-    AvroFiles(Map<String, String> serviceByTopic) {
-      this.serviceByTopic = serviceByTopic;
+    AvroFiles(ReferenceData reference) {
+      this.reference = reference;
     }
 
     @Override
@@ -69,13 +62,12 @@ public final class ArchiveSink {
         public void addElement(ArchivedEvent event) throws IOException {
           SpecificRecordBase record;
           try {
-            record = Feed.forService(serviceByTopic.get(event.topic)).decode(event.value);
+            record = Feed.forService(reference.serviceForTopic(event.topic).id()).decode(event.value);
           } catch (InvalidRecordException e) {
             throw new IOException("a validated record no longer decodes: " + e.getMessage(), e);
           }
           if (writer == null) {
-            writer = new DataFileWriter<>(new SpecificDatumWriter<SpecificRecordBase>(record.getSchema()));
-            writer.setCodec(CodecFactory.deflateCodec(6));
+            writer = Archive.newWriter(record.getSchema());
             writer.create(record.getSchema(), out);
           }
           writer.append(record);

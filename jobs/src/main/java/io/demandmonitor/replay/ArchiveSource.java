@@ -40,11 +40,9 @@ public final class ArchiveSource {
       Instant from, Instant to, double speed) {
     long first = Math.floorDiv(from.toEpochMilli(), HOUR) * HOUR;
     long hours = Math.floorDiv(to.toEpochMilli() - first + HOUR - 1, HOUR);
-    List<String> topics = reference.services().stream().map(Service::topic).toList();
-    List<String> serviceIds = reference.services().stream().map(Service::id).toList();
     @SuppressWarnings({"unchecked", "rawtypes"})
     DataGeneratorSource<SlotBatch> source = new DataGeneratorSource<>(
-        new HourReader(archive.toAbsolutePath().toString(), topics, serviceIds, first), hours,
+        new HourReader(archive.toAbsolutePath().toString(), reference, first), hours,
         speed > 0 ? (RateLimiterStrategy) RateLimiterStrategy.perSecond(speed / 3600) : RateLimiterStrategy.noOp(),
         TypeInformation.of(SlotBatch.class));
     WatermarkStrategy<SlotBatch> watermarks = WatermarkStrategy.<SlotBatch>forMonotonousTimestamps()
@@ -62,17 +60,15 @@ public final class ArchiveSource {
   /** Hour {@code index} of the range: its records from the day's files, read and sorted once a day. */
   static final class HourReader implements GeneratorFunction<Long, SlotBatch> {
     private final String archive;
-    private final List<String> topics;
-    private final List<String> serviceIds;
+    private final ReferenceData reference;
     private final long first;
     private transient LocalDate cachedDay;
     private transient List<RawRecord> dayRecords;
     private transient int next;
 
-    HourReader(String archive, List<String> topics, List<String> serviceIds, long first) {
+    HourReader(String archive, ReferenceData reference, long first) {
       this.archive = archive;
-      this.topics = topics;
-      this.serviceIds = serviceIds;
+      this.reference = reference;
       this.first = first;
     }
 
@@ -97,12 +93,12 @@ public final class ArchiveSource {
 
     private List<RawRecord> readDay(LocalDate day) {
       List<RawRecord> records = new ArrayList<>();
-      for (int t = 0; t < topics.size(); t++) {
-        Feed feed = Feed.forService(serviceIds.get(t));
-        for (Path file : Archive.files(Path.of(archive), topics.get(t), day)) {
+      for (Service service : reference.services()) {
+        Feed feed = Feed.forService(service.id());
+        for (Path file : Archive.files(Path.of(archive), service.topic(), day)) {
           for (SpecificRecordBase record : Archive.read(file)) {
             long eventTime = ((Instant) record.get("eventTime")).toEpochMilli();
-            records.add(new RawRecord(topics.get(t), 0, records.size(), eventTime, null, feed.encode(record)));
+            records.add(new RawRecord(service.topic(), 0, records.size(), eventTime, null, feed.encode(record)));
           }
         }
       }

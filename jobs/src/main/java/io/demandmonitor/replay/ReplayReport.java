@@ -103,19 +103,22 @@ public final class ReplayReport {
     unmatched.forEach(o -> rows.add(new EpisodeRow("REMOVED", o.service(), o.district(), o.detector(), o.measure(),
         o.horizon(), null, Instant.ofEpochMilli(o.start()), null, o.level(), null)));
 
-    Map<String, int[]> levels = new TreeMap<>();
-    mine.forEach(e -> levels.computeIfAbsent(e.service() + "\t" + e.district() + "\t" + e.level(), k -> new int[2])[0]++);
-    theirs.forEach(e -> levels.computeIfAbsent(e.service() + "\t" + e.district() + "\t" + e.level(), k -> new int[2])[1]++);
-    List<LevelCount> levelCounts = new ArrayList<>();
-    levels.forEach((key, n) -> {
-      String[] parts = key.split("\t");
-      levelCounts.add(new LevelCount(parts[0], parts[1], Integer.parseInt(parts[2]), n[0], n[1]));
-    });
+    // Episodes per cell (service, district, level), this run's then the other's.
+    Map<LevelCount, int[]> levels = new TreeMap<>(Comparator.comparing(LevelCount::service)
+        .thenComparing(LevelCount::district).thenComparingInt(LevelCount::level));
+    mine.forEach(e -> levels.computeIfAbsent(cell(e), k -> new int[2])[0]++);
+    theirs.forEach(e -> levels.computeIfAbsent(cell(e), k -> new int[2])[1]++);
+    List<LevelCount> levelCounts = levels.entrySet().stream().map(c -> new LevelCount(c.getKey().service(),
+        c.getKey().district(), c.getKey().level(), c.getValue()[0], c.getValue()[1])).toList();
     later.sort(Double::compare);
     Double median = later.isEmpty() ? null : later.get(later.size() / 2);
     return new Comparison(run, otherRun, from, to, mine.size(), theirs.size(),
         (int) rows.stream().filter(r -> r.status().equals("ADDED")).count(), unmatched.size(), later.size(), median,
         levelCounts, rows);
+  }
+
+  private static LevelCount cell(Episode e) {
+    return new LevelCount(e.service(), e.district(), e.level(), 0, 0);
   }
 
   private static boolean overlap(Episode a, Episode b) {

@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * A replay's outputs, passed on to the usual sinks: demand and expected demand only at window
  * ends on the output resolution (alerts are still evaluated on every value), and nothing dated
  * after the replayed range (the end of input would otherwise write every series' fall to zero).
+ * It never archives: a replay reads the archive.
  */
 public final class ReplaySinks implements PipelineSinks {
 
@@ -39,11 +40,6 @@ public final class ReplaySinks implements PipelineSinks {
     long step = resolution;
     long end = until;
     sinks.expected(expected.filter(e -> e.windowEnd <= end && e.windowEnd % step == 0).name("expected-resolution"));
-  }
-
-  @Override
-  public void archive(DataStream<ArchivedEvent> validated) {
-    // a replay reads the archive; it does not write it again
   }
 
   @Override

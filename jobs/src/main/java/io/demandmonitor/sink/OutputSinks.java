@@ -99,10 +99,13 @@ public final class OutputSinks implements PipelineSinks {
   }
 
   @Override
+  public boolean archives() {
+    return archive != null;
+  }
+
+  @Override
   public void archive(DataStream<ArchivedEvent> validated) {
-    if (archive != null) {
-      validated.sinkTo(ArchiveSink.create(archive, reference)).name("archive-files").uid("archive-files");
-    }
+    validated.sinkTo(ArchiveSink.create(archive, reference)).name("archive-files").uid("archive-files");
   }
 
   @Override

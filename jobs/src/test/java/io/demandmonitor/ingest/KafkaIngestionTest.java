@@ -112,7 +112,7 @@ class KafkaIngestionTest {
     EVENTS.clear();
     DUPLICATES.clear();
     DemandPipeline.Ingested ingested = DemandPipeline.ingest(
-        KafkaIngest.sources(env, reference, settings, true), TestConfig.pipeline());
+        KafkaIngest.sources(env, reference, settings, true), TestConfig.pipeline(), false);
     ingested.events().sinkTo(new CallbackSink<>(KafkaIngestionTest::event));
     ingested.duplicates().sinkTo(new CallbackSink<>(KafkaIngestionTest::duplicate));
     ingested.deadLetters().sinkTo(KafkaIngest.deadLetterSink(settings));

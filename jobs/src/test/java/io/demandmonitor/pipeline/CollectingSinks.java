@@ -3,7 +3,6 @@ package io.demandmonitor.pipeline;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
-import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.sink.CallbackSink;
@@ -56,11 +55,6 @@ public final class CollectingSinks implements PipelineSinks {
   @Override
   public void expected(DataStream<ExpectedDemand> expected) {
     expected.sinkTo(new CallbackSink<>(CollectingSinks::addExpected));
-  }
-
-  @Override
-  public void archive(DataStream<ArchivedEvent> validated) {
-    // not collected
   }
 
   @Override
