@@ -13,6 +13,7 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** docker-compose.yml, without a Docker engine: valid Compose, and consistent with the job's settings. */
 class DockerComposeTest {
 
-  private static final Path COMPOSE = TestConfig.CONFIG_DIR.toAbsolutePath().getParent().resolve("docker-compose.yml");
+  private static final Path REPO = TestConfig.CONFIG_DIR.toAbsolutePath().getParent();
+  private static final Path COMPOSE = REPO.resolve("docker-compose.yml");
   private static final JsonNode STACK = read();
 
   private static JsonNode read() {
@@ -79,8 +81,12 @@ class DockerComposeTest {
     List<String> problems = new ArrayList<>();
     STACK.path("services").fields().forEachRemaining(e -> e.getValue().path("environment").fields()
         .forEachRemaining(v -> {
-          if (v.getKey().matches(".*(PASSWORD|TOKEN|SECRET).*") && !v.getValue().asText().matches("\\$\\{\\w+:\\?.+}")) {
+          String value = v.getValue().asText();
+          if (v.getKey().matches(".*(PASSWORD|TOKEN|SECRET).*") && !value.matches("\\$\\{\\w+:\\?.+}")) {
             problems.add(e.getKey() + "." + v.getKey() + " is not a required environment variable");
+          }
+          if (value.contains("password=") && !value.matches("(?s).*password=\"\\$\\{\\w+:\\?[^}]+}\";")) {
+            problems.add(e.getKey() + "." + v.getKey() + " holds a password that is not a required environment variable");
           }
         }));
     assertThat(problems).isEmpty();
@@ -88,9 +94,71 @@ class DockerComposeTest {
   }
 
   @Test
-  void theJobTheTopicsTheDatabaseAndGrafanaAgree() {
+  void publishedPortsListenOnLoopbackUnlessToldOtherwise() {
+    List<String> ports = new ArrayList<>();
+    STACK.path("services").forEach(service -> service.path("ports").forEach(p -> ports.add(p.asText())));
+    assertThat(ports).hasSize(3).allMatch(p -> p.matches("\\$\\{PUBLISH_ADDRESS:-127\\.0\\.0\\.1}:\\d+:\\d+"));
+  }
+
+  @Test
+  void eachClientHasItsOwnLeastPrivilegedCredentials() throws IOException {
+    JsonNode influx = STACK.at("/services/influxdb/environment");
+    assertThat(influx.path("INFLUXDB_HTTP_AUTH_ENABLED").asText()).isEqualTo("true");
+    String writer = influx.path("INFLUXDB_WRITE_USER").asText();
+    String reader = influx.path("INFLUXDB_READ_USER").asText();
+    assertThat(List.of(writer, reader)).doesNotContain("", influx.path("INFLUXDB_ADMIN_USER").asText());
+    assertThat(STACK.at("/services/jobmanager/environment/DEMAND_MONITOR_INFLUX_USER").asText()).isEqualTo(writer);
+    assertThat(STACK.at("/services/grafana/environment/INFLUXDB_USER").asText()).isEqualTo(reader);
+    assertThat(influx.has("INFLUXDB_USER")).as("a user with all privileges on the database").isFalse();
+    // Admin passwords reach only the server that needs them and its one-off set-up.
+    STACK.path("services").fields().forEachRemaining(e -> {
+      String environment = e.getValue().path("environment").toString();
+      if (!List.of("influxdb").contains(e.getKey())) {
+        assertThat(environment).as(e.getKey()).doesNotContain("INFLUXDB_ADMIN_PASSWORD");
+      }
+      if (!List.of("kafka", "kafka-setup").contains(e.getKey())) {
+        assertThat(environment).as(e.getKey()).doesNotContain("KAFKA_ADMIN_PASSWORD");
+      }
+    });
+    // Kafka: SASL/SCRAM for every client, each with its own user; the job and the simulator only
+    // get the operations their ACLs grant.
+    String broker = Files.readString(REPO.resolve("deploy/compose/kafka-broker.sh"));
+    assertThat(broker).contains("CLIENTS:SASL_PLAINTEXT", "INTERNAL://127.0.0.1:", "CONTROLLER://127.0.0.1:",
+        "allow.everyone.if.no.acl.found=false", "StandardAuthorizer");
+    assertThat(broker).doesNotContainPattern("PLAINTEXT://(0\\.0\\.0\\.0)?:");
+    assertThat(jaasUser("jobmanager")).isEqualTo("demand-monitor");
+    assertThat(jaasUser("simulator")).isEqualTo("simulator");
+    String setup = Files.readString(REPO.resolve("deploy/compose/kafka-setup.sh"));
+    assertThat(setup).contains("User:simulator --operation Write --operation Describe --topic",
+        "User:demand-monitor --operation Read --operation Describe --topic",
+        "User:demand-monitor --operation Write --operation Describe --topic").doesNotContain("--operation All");
+  }
+
+  private static String jaasUser(String service) {
+    JsonNode env = STACK.at("/services/" + service + "/environment");
+    assertThat(env.path("DEMAND_MONITOR_KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_PLAINTEXT");
+    assertThat(env.path("DEMAND_MONITOR_KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
+    return env.path("DEMAND_MONITOR_KAFKA_SASL_JAAS_CONFIG").asText().replaceAll("(?s).*username=\"([^\"]+)\".*", "$1");
+  }
+
+  @Test
+  void serversRestartTheWebUiTakesNoJarsAndGrafanaCanSendMail() {
+    List<String> once = List.of("build", "kafka-setup");
+    STACK.path("services").fields().forEachRemaining(e -> assertThat(e.getValue().path("restart").asText())
+        .as(e.getKey()).isEqualTo(once.contains(e.getKey()) ? "" : "unless-stopped"));
+    assertThat(STACK.at("/services/jobmanager/environment/FLINK_PROPERTIES").asText())
+        .contains("web.submit.enable: false", "web.cancel.enable: false");
+    JsonNode grafana = STACK.at("/services/grafana/environment");
+    assertThat(grafana.path("GF_SMTP_ENABLED").asText()).isEqualTo("true");
+    for (String key : List.of("GF_SMTP_HOST", "GF_SMTP_FROM_ADDRESS", "ALERT_EMAIL", "ALERT_WEBHOOK_URL")) {
+      assertThat(grafana.path(key).asText()).as(key).matches("\\$\\{\\w+:\\?.+}");
+    }
+  }
+
+  @Test
+  void theJobTheTopicsTheDatabaseAndGrafanaAgree() throws IOException {
     ReferenceData reference = TestConfig.reference();
-    String topicScript = STACK.at("/services/kafka-topics/command/0").asText();
+    String topicScript = Files.readString(REPO.resolve("deploy/compose/kafka-setup.sh"));
     for (Service service : reference.services()) {
       assertThat(topicScript).as("topics created").contains(service.topic());
     }
@@ -99,8 +167,7 @@ class DockerComposeTest {
     List<String> job = new ArrayList<>();
     STACK.at("/services/jobmanager/command").forEach(a -> job.add(a.asText()));
     String kafka = job.get(job.indexOf("--kafka") + 1);
-    assertThat(STACK.at("/services/kafka/environment/KAFKA_ADVERTISED_LISTENERS").asText())
-        .contains("//" + kafka);
+    assertThat(Files.readString(REPO.resolve("deploy/compose/kafka-broker.sh"))).contains("advertised.listeners=CLIENTS://" + kafka);
     String influxUrl = job.get(job.indexOf("--influx-url") + 1);
     assertThat(influxUrl).isEqualTo("http://influxdb:8086")
         .isEqualTo(STACK.at("/services/grafana/environment/INFLUXDB_URL").asText());

@@ -17,8 +17,13 @@ public final class GrafanaDashboards {
 
   public static final Path GRAFANA = TestConfig.CONFIG_DIR.toAbsolutePath().getParent().resolve("grafana");
   public static final String DATASOURCE_UID = "demand-influxdb";
-  private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+)");
+  /** $name, ${name} or ${name:format}, [[name]] or [[name:format]]: Grafana's variable syntax. */
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{(\\w+)(?::(\\w+))?}|\\$(\\w+)|\\[\\[(\\w+)(?::(\\w+))?]]");
   private static final Pattern IDENTIFIER = Pattern.compile("(AS\\s+)?\"([^\"]+)\"");
+
+  /** Grafana's macros as the panels' queries get them. */
+  public static final Map<String, String> MACROS = Map.of("timeFilter", "time > now() - 2d", "__interval", "1m");
 
   private GrafanaDashboards() {}
 
@@ -78,18 +83,35 @@ public final class GrafanaDashboards {
     return panels;
   }
 
-  /** The query with $variables and macros replaced, as Grafana sends it. */
-  public static String substitute(String influxql, Map<String, String> values) {
+  /**
+   * The query as Grafana sends it: macros ($timeFilter, $__interval) replaced by their values,
+   * template variables formatted as {@code ${name:regex}} formats them (Grafana's escapeRegex of
+   * each value, several values as (a|b)). A template variable in any other form would reach InfluxQL
+   * unescaped, so it fails the test.
+   */
+  public static String substitute(String influxql, Map<String, String> macros, Map<String, List<String>> variables) {
     Matcher m = VARIABLE.matcher(influxql);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String value = values.get(m.group(1));
-      if (value == null) {
-        throw new AssertionError("no value for $" + m.group(1) + " in " + influxql);
+      String name = m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(4);
+      String format = m.group(2) != null ? m.group(2) : m.group(5);
+      String value;
+      if (macros.containsKey(name) && format == null) {
+        value = macros.get(name);
+      } else if (variables.containsKey(name) && "regex".equals(format)) {
+        List<String> escaped = variables.get(name).stream().map(GrafanaDashboards::escapeRegex).toList();
+        value = escaped.size() == 1 ? escaped.get(0) : "(" + String.join("|", escaped) + ")";
+      } else {
+        throw new AssertionError(m.group() + " is not a macro nor a variable in ${name:regex} form, in " + influxql);
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     return m.appendTail(out).toString();
+  }
+
+  /** Grafana's escapeRegex (packages/grafana-data/src/text/string.ts), the regex format's escaping. */
+  static String escapeRegex(String value) {
+    return value.replaceAll("[\\\\^$*+?.()|\\[\\]{}/]", "\\\\$0");
   }
 
   /** The measurements, tags and fields a query names (double-quoted identifiers, aliases left out). */

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,24 @@ class GrafanaProvisioningTest {
     assertThat(threshold.path("params").get(0).asDouble()).isBetween(2.0, 3.0); // level 3 and above
     assertThat(rule.path("data").get(0).path("datasourceUid").asText()).isEqualTo(GrafanaDashboards.DATASOURCE_UID);
     assertThat(rule.path("labels").path("level").asText()).contains("4", "3");
+  }
+
+  /** A dead job writes nothing: its silence must be an alert, and so must a sink that keeps retrying. */
+  @Test
+  void missingPipelineHealthAndPersistentSinkRetriesAreAlerts() throws IOException {
+    Map<String, JsonNode> rules = new HashMap<>();
+    GrafanaDashboards.alerting().path("groups").forEach(g -> g.path("rules").forEach(r -> rules.put(
+        r.path("data").get(0).path("model").path("query").asText(), r)));
+    JsonNode silence = rules.entrySet().stream().filter(e -> e.getKey().contains("FROM \"pipeline_health\""))
+        .map(Map.Entry::getValue).findFirst().orElseThrow();
+    assertThat(silence.path("noDataState").asText()).isEqualTo("Alerting");
+    assertThat(silence.path("data").get(0).path("relativeTimeRange").path("from").asInt()).isBetween(60, 900);
+    JsonNode retries = rules.entrySet().stream().filter(e -> e.getKey().contains("sum(\"retries\") FROM \"sink_health\""))
+        .map(Map.Entry::getValue).findFirst().orElseThrow();
+    assertThat(retries.path("for").asText()).isNotIn("", "0s");
+    for (JsonNode rule : List.of(silence, retries)) {
+      assertThat(rule.path("labels").path("level").asText()).as(rule.path("title").asText()).isIn("3", "4");
+    }
   }
 
   @Test

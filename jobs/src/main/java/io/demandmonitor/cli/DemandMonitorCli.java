@@ -1,6 +1,9 @@
 package io.demandmonitor.cli;
 
 import io.demandmonitor.config.ConfigException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +31,33 @@ public final class DemandMonitorCli {
       }
       throw e;
     });
+    cli.setParameterExceptionHandler(DemandMonitorCli::reportBadArguments);
     return cli;
+  }
+
+  /**
+   * Picocli's own message, except for arguments it does not know: those may be a secret typed
+   * where it does not belong (--influx-password X), so only their option names are shown.
+   */
+  private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> names = new ArrayList<>();
+      int values = 0;
+      for (String arg : unmatched.getUnmatched()) {
+        if (arg.startsWith("-") && arg.length() > 1) {
+          names.add(arg.split("=", 2)[0]);
+        } else {
+          values++;
+        }
+      }
+      err.println((names.isEmpty() ? "Unexpected arguments" : "Unknown options: " + String.join(", ", names))
+          + (values > 0 || unmatched.getUnmatched().stream().anyMatch(a -> a.contains("=")) ? " (values not shown)" : ""));
+    } else {
+      err.println(e.getMessage());
+    }
+    err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 }

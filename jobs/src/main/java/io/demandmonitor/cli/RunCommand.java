@@ -47,7 +47,7 @@ import sun.misc.Signal;
 /** {@code demand-monitor run}: the demand pipeline on an embedded Flink runtime. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
-        "Runs the demand pipeline on an embedded Flink runtime (web UI on http://localhost:8081).",
+        "Runs the demand pipeline on an embedded Flink runtime (web UI on http://127.0.0.1:8081).",
         "By default the built-in simulator back-fills the last 24 hours at an accelerated clock, then "
             + "continues at real pace; demand is written as InfluxDB line protocol under out/ and summarised "
             + "on the console. With --influx-url demand and pipeline health go to InfluxDB instead of files. "
@@ -140,6 +140,11 @@ public final class RunCommand implements Runnable {
           + "(default: ${DEFAULT-VALUE}).")
   int webUiPort;
 
+  @Option(names = "--web-ui-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Where the web UI and Flink's REST API listen (default: ${DEFAULT-VALUE}, this machine only). "
+          + "Anyone who reaches it can run code as this user: see docs/security.md before you widen it.")
+  String webUiAddress;
+
   @Option(names = "--summary-every", converter = DurationConverter.class, defaultValue = "5s",
       paramLabel = "DURATION", description = "How often the console summary is printed (default: ${DEFAULT-VALUE}).")
   Duration summaryEvery;
@@ -164,7 +169,9 @@ public final class RunCommand implements Runnable {
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
     }
-    StreamExecutionEnvironment env = FlinkEnvironment.create(webUiPort, parallelism, checkpointEvery, 3);
+    FlinkEnvironment.WebUi webUi = webUiPort > 0 ? FlinkEnvironment.WebUi.firstFree(webUiAddress, webUiPort)
+        : new FlinkEnvironment.WebUi(webUiAddress, 0);
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, 3);
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = env instanceof LocalStreamEnvironment;
     if (kafka.enabled()) {
@@ -200,7 +207,7 @@ public final class RunCommand implements Runnable {
     try {
       JobClient job = env.executeAsync("demand-monitor");
       console.printf("Flink job %s started%s. Ctrl-C stops it cleanly.%n", job.getJobID(),
-          webUiPort > 0 ? "; web UI on http://localhost:" + webUiPort + " (or the next free port)" : "");
+          webUi.port() > 0 && embedded ? "; web UI on " + webUi.url() : "");
       console.flush();
       String[] lastPrinted = {""};
       if (!embedded) {

@@ -2,9 +2,13 @@ package io.demandmonitor.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Collects every problem in one file, so a user fixes them all in one pass. */
 public final class Problems {
+
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
   private final String file;
   private final java.util.Map<String, Integer> lines;
@@ -40,13 +44,29 @@ public final class Problems {
     }
   }
 
+  /**
+   * Records a problem unless {@code value} is a printable name: it becomes a tag in InfluxDB's line
+   * protocol and a line on the console, where a newline or other control character splits a point.
+   */
+  public void requireName(String key, String value) {
+    require(value != null && !value.isBlank(), key, value, "must not be empty");
+    require(value == null || !CONTROL.matcher(value).find(), key, value,
+        "must not hold control characters such as a newline or tab");
+  }
+
   public void throwIfAny() {
     if (!found.isEmpty()) {
       throw new ConfigException(found);
     }
   }
 
+  /** The value on one line: control characters shown as escapes. */
   private static String describe(Object value) {
-    return value == null ? "nothing" : value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    String text = value == null ? "nothing" : value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    return CONTROL.matcher(text).replaceAll(m -> {
+      char c = m.group().charAt(0);
+      return Matcher.quoteReplacement(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r"
+          : String.format("\\u%04x", (int) c));
+    });
   }
 }

@@ -68,7 +68,7 @@ public final class ReferenceData implements Serializable {
       String key = "districts[" + i + "]";
       problems.require(isCode(d.code()), key + ".code", d.code(), "must be an upper-case code like WELWYN_HATFIELD");
       problems.require(d.code() == null || seen.add(d.code()), key + ".code", d.code(), "is listed twice");
-      problems.require(d.name() != null && !d.name().isBlank(), key + ".name", d.name(), "must not be empty");
+      problems.requireName(key + ".name", d.name());
       problems.require(d.population() > 0, key + ".population", d.population(), "must be a positive number of residents");
     }
     problems.throwIfAny();
@@ -87,7 +87,8 @@ public final class ReferenceData implements Serializable {
       problems.require(s.id() != null && s.id().matches("[a-z][a-z0-9-]*"), key + ".id", s.id(),
           "must be a lower-case id like helpline-calls");
       problems.require(s.id() == null || ids.add(s.id()), key + ".id", s.id(), "is listed twice");
-      problems.require(s.topic() != null && !s.topic().isBlank(), key + ".topic", s.topic(), "must not be empty");
+      problems.requireName(key + ".name", s.name());
+      problems.requireName(key + ".topic", s.topic());
       problems.require(s.topic() == null || topics.add(s.topic()), key + ".topic", s.topic(),
           "is already the topic of another service");
       problems.require(s.categoryField() != null && !s.categoryField().isBlank(), key + ".category-field",
@@ -112,7 +113,8 @@ public final class ReferenceData implements Serializable {
     for (int i = 0; list != null && i < list.size(); i++) {
       Site s = list.get(i);
       String key = "sites[" + i + "]";
-      problems.require(s.id() != null && !s.id().isBlank(), key + ".id", s.id(), "must not be empty");
+      problems.requireName(key + ".id", s.id());
+      problems.requireName(key + ".name", s.name());
       problems.require(s.id() == null || ids.add(s.id()), key + ".id", s.id(), "is listed twice");
       problems.require(districtCodes.contains(s.district()), key + ".district", s.district(),
           "is not a district code from " + DISTRICTS_FILE);

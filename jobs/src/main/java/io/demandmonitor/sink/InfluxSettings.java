@@ -24,6 +24,10 @@ public record InfluxSettings(String url, String database, String retentionPolicy
   public static final String LIVE = "live";
 
   public InfluxSettings {
+    if (url.contains("@")) { // user:password@host would be printed with the URL and sent in the clear
+      throw new IllegalArgumentException("the InfluxDB URL must not hold credentials (USER:PASSWORD@): give the "
+          + "user with --influx-user and the password in DEMAND_MONITOR_INFLUX_PASSWORD or --influx-password-file");
+    }
     URI parsed;
     try {
       parsed = URI.create(url);

@@ -66,6 +66,78 @@ class RunCommandTest {
         + "horizon=PT1H,run=live,service=safeguarding-contacts,state=RAISED "));
   }
 
+  /**
+   * The embedded runtime's REST API runs code for whoever reaches it: it listens on loopback only,
+   * and the web UI neither takes jars nor cancels jobs.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void theWebUiListensOnLoopbackOnlyAndRefusesJarUploads() throws Exception {
+    int firstPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      firstPort = probe.getLocalPort();
+    }
+    CommandLine cli = cli();
+    Thread run = new Thread(() -> cli.execute("run", "--backfill", "1h", "--duration", "30s", "--web-ui-port",
+        String.valueOf(firstPort), "--summary-every", "10s", "--out", dir.toString(),
+        "--config-dir", TestConfig.CONFIG_DIR.toString()));
+    run.start();
+    java.util.regex.Matcher url = java.util.regex.Pattern.compile("web UI on http://127\\.0\\.0\\.1:(\\d+)").matcher("");
+    while (run.isAlive() && !url.reset(out.toString()).find()) {
+      Thread.sleep(100);
+    }
+    assertThat(url.find(0)).as(out + "\n" + err).isTrue();
+    int port = Integer.parseInt(url.group(1));
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
+    String config = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/config")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(config).contains("\"web-submit\":false", "\"web-cancel\":false");
+    // A real upload of a jar, as the web UI's "Submit New Job" sends it: Flink would store and then run it.
+    byte[] jar;
+    try (var bytes = new java.io.ByteArrayOutputStream(); var zip = new java.util.jar.JarOutputStream(bytes)) {
+      zip.close();
+      jar = bytes.toByteArray();
+    }
+    byte[] body = concat(("--b\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"x.jar\"\r\n"
+        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(), jar, "\r\n--b--\r\n".getBytes());
+    java.net.http.HttpResponse<String> upload = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(base + "/jars/upload")).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "multipart/form-data; boundary=b").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).as(upload.body()).isGreaterThanOrEqualTo(400);
+    assertThat(upload.body()).doesNotContain("success", "filename");
+    assertThat(listeningAddresses(port)).as("local addresses listening on " + port).containsOnly("127.0.0.1");
+    run.join();
+    assertThat(out.toString()).contains("Final summary (stopped)");
+  }
+
+  private static byte[] concat(byte[]... parts) throws IOException {
+    var all = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      all.write(part);
+    }
+    return all.toByteArray();
+  }
+
+  /** The local addresses of the sockets listening on a TCP port, from the kernel's tables. */
+  private static List<String> listeningAddresses(int port) throws IOException {
+    List<String> addresses = new java.util.ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] fields = line.trim().split("\\s+");
+        String[] local = fields[1].split(":");
+        if (fields[3].equals("0A") && Integer.parseInt(local[1], 16) == port) { // 0A: LISTEN
+          addresses.add(local[0].equals("0100007F") ? "127.0.0.1"
+              : local[0].equals("0000000000000000FFFF00000100007F") ? "127.0.0.1" : local[0]);
+        }
+      }
+    }
+    return addresses;
+  }
+
   @Test
   void checkConfigReportsEveryProblemWithItsFileAndKey() {
     Path config = TestConfig.copyWith(dir, "alerts.yaml", "levels: [5, 8, 12]", "levels: [5, 3, 12]");
@@ -74,6 +146,14 @@ class RunCommandTest {
     assertThat(err.toString()).contains(config.resolve("alerts.yaml") + " line 18: thresholds[0].levels: must be three "
         + "increasing positive thresholds, for levels 2, 3 and 4 (got [5.0, 3.0, 12.0])");
     assertThat(cli().execute("check-config", "--config-dir", TestConfig.CONFIG_DIR.toString())).isZero();
+  }
+
+  @Test
+  void checkConfigRefusesControlCharactersInNamesAndShowsThemEscaped() {
+    Path config = TestConfig.copyWith(dir, "districts.yaml", "name: Stevenage", "name: \"Steve\\nnage\"");
+    assertThat(cli().execute("check-config", "--config-dir", config.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(config.resolve("districts.yaml") + " line 23: districts[6].name: must not hold "
+        + "control characters such as a newline or tab (got 'Steve\\nnage')");
   }
 
   @Test

@@ -123,23 +123,67 @@ class EmbeddedRunInfluxTest {
   @Test
   void everyDashboardQueryReturnsDataAsGrafanaWouldRunIt() throws IOException {
     try (InfluxConnection connection = new InfluxConnection(influx)) {
-      Map<String, String> values = new java.util.HashMap<>(Map.of("run", "live", "compare", "live",
-          "horizon", "PT1H", "__interval", "1m", "timeFilter", "time > now() - 2d"));
-      for (String multi : List.of("service", "district")) { // "All": every value, as Grafana's regex
+      Map<String, List<String>> values = new java.util.HashMap<>(Map.of("run", List.of("live"),
+          "compare", List.of("live"), "horizon", List.of("PT1H")));
+      for (String multi : List.of("service", "district")) { // "All": every value
         List<String> all = InfluxServer.select(connection, "SHOW TAG VALUES FROM \"demand\" WITH KEY = \"" + multi
             + "\"").stream().map(r -> (String) r.get("value")).toList();
         assertThat(all).as(multi).isNotEmpty();
-        values.put(multi, "(" + String.join("|", all) + ")");
+        values.put(multi, all);
       }
       List<String> empty = new ArrayList<>();
       assertThat(GrafanaDashboards.queries()).hasSizeGreaterThan(20);
       for (GrafanaDashboards.Query query : GrafanaDashboards.queries()) {
-        String influxql = GrafanaDashboards.substitute(query.influxql(), values);
+        String influxql = GrafanaDashboards.substitute(query.influxql(), GrafanaDashboards.MACROS, values);
         if (InfluxServer.select(connection, influxql).isEmpty()) {
           empty.add(query.dashboard() + " / " + query.title() + ": " + influxql);
         }
       }
       assertThat(empty).as("panels, variables and annotations whose query returns nothing").isEmpty();
+    }
+  }
+
+  /**
+   * A dashboard link can set any variable to anything. Hostile values, substituted as Grafana
+   * does, leave every query one SELECT that runs (the literal and the regex hold), matches nothing
+   * (the value is taken literally: "live.*" is not a pattern) and drops nothing; a newline makes
+   * InfluxDB refuse the whole query unparsed. The server runs
+   * without authentication: every statement would run with full rights.
+   */
+  @Test
+  void hostileVariableValuesCannotLeaveTheirRegexOrChangeTheQuery() throws IOException {
+    List<String> hostile = List.of("live' ; DROP DATABASE canary ; --", "live/ ; DROP DATABASE canary ; SELECT * FROM /.*",
+        "live\n; DROP DATABASE canary", ".*", "live|.*", ")|(.*", "live\\", "live$/", "[", "${run}", "\"live\"");
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      connection.query("CREATE DATABASE canary");
+      Map<String, List<String>> real = Map.of("run", List.of("live"), "compare", List.of("live"),
+          "horizon", List.of("PT1H"), "service", List.of("safeguarding-contacts"), "district", List.of("Stevenage"));
+      List<String> leaked = new ArrayList<>();
+      for (GrafanaDashboards.Query query : GrafanaDashboards.queries()) {
+        for (String value : hostile) { // every variable at once: a value that got out would match data
+          Map<String, List<String>> values = new java.util.HashMap<>();
+          real.keySet().forEach(variable -> values.put(variable, List.of(value)));
+          String influxql = GrafanaDashboards.substitute(query.influxql(), GrafanaDashboards.MACROS, values);
+          if (influxql.equals(GrafanaDashboards.substitute(query.influxql(), GrafanaDashboards.MACROS, real))) {
+            continue; // the query has no variables
+          }
+          org.influxdb.dto.QueryResult result;
+          try {
+            result = connection.query(influxql);
+          } catch (InfluxConnection.Failure e) {
+            // InfluxQL refuses a newline inside a regex: the whole query fails to parse and nothing runs
+            if (value.contains("\n") && e.getMessage().contains("error parsing query")) {
+              continue;
+            }
+            throw e;
+          }
+          if (result.getResults().size() != 1 || !InfluxConnection.rows(result).isEmpty()) {
+            leaked.add(query.dashboard() + " / " + query.title() + " with " + value + ": " + influxql);
+          }
+        }
+      }
+      assertThat(leaked).as("queries that ran more than one statement or matched a hostile value").isEmpty();
+      assertThat(InfluxConnection.rows(connection.query("SHOW DATABASES"))).anyMatch(r -> r.get(0).equals("canary"));
     }
   }
 
