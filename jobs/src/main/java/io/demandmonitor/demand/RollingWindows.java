@@ -214,7 +214,10 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     sums.put(key, bucket);
   }
 
-  /** A late event in an already final minute: fix the running sums and re-emit every window it is in. */
+  /**
+   * A late event in an already final minute: fix the running sums and re-emit every window it is
+   * in, and the empty window after them where none was written before (the fall back to zero).
+   */
   private void correct(SeriesEvent event, String[] key, long[] step, long minute, long finalized,
       Collector<RollingValue> out) throws Exception {
     long[] run = running.value();
@@ -230,10 +233,21 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       }
       long first = floorStep(minute, step[h]) + step[h]; // the first window holding the minute
       long lastHolding = Math.min(last, floorStep(minute + sizes[h], step[h])); // the last window end <= minute + size
+      // The window end after them; if not final yet, its timer writes it (the one before now holds events).
+      long fall = lastHolding + step[h];
+      boolean fallEmpty = false;
       long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
       for (long t = last; t >= first; t -= step[h]) {
+        if (t == fall) {
+          fallEmpty = value[0] == 0;
+        }
         if (t <= lastHolding) {
           out.collect(value(key, h, t, value, false));
+        }
+        if (t == lastHolding && value[0] == 1 && fallEmpty) {
+          // Both windows were empty before this event, so nothing wrote the zero after it: without
+          // it the series would hold this count downstream until its next point.
+          out.collect(value(key, h, fall, new long[3], false));
         }
         slide(value, t - step[h], t, h, -1); // step back: the window ending one step earlier
       }

@@ -5,8 +5,11 @@ import io.demandmonitor.ingest.DemandEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.util.ListCollector;
 
 /** Rolling window values the slow and obvious way: count every event into every window it is in. */
@@ -62,5 +65,24 @@ public final class RollingOracle {
       }
     }
     return expected;
+  }
+
+  /**
+   * The window ends that must be written, by {@link RollingValue#identity()}: every window holding
+   * events (the keys of {@code expected}) and the one a step after each (where the count falls
+   * back, to zero if nothing else is there), up to {@code upTo}; nothing else.
+   *
+   * @param stepOf the step of the identity's series and horizon
+   */
+  public static Set<String> written(Map<String, long[]> expected, ToLongFunction<String> stepOf, long upTo) {
+    Set<String> written = new HashSet<>(expected.keySet());
+    for (String id : expected.keySet()) {
+      int cut = id.lastIndexOf('|');
+      long next = Long.parseLong(id.substring(cut + 1)) + stepOf.applyAsLong(id);
+      if (next <= upTo) {
+        written.add(id.substring(0, cut + 1) + next);
+      }
+    }
+    return written;
   }
 }

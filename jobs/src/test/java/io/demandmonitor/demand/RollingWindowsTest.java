@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -103,6 +104,7 @@ class RollingWindowsTest {
           value("DACORUM", "PT5M", T0 + 5 * MIN, 2, 1),
           value("DACORUM", "PT5M", T0 + 6 * MIN, 1, 1),
           value("DACORUM", "PT5M", T0 + 7 * MIN, 1, 1),
+          value("DACORUM", "PT5M", T0 + 8 * MIN, 0, 0), // back to zero, never written before
           value("DACORUM", "PT15M", T0 + 5 * MIN, 2, 1),
           value("DACORUM", "PT15M", T0 + 10 * MIN, 2, 1),
           value("DACORUM", "PT15M", T0 + 15 * MIN, 2, 1),
@@ -166,8 +168,9 @@ class RollingWindowsTest {
     WindowSettings coarsened = new WindowSettings(DEFAULTS.horizons().stream()
         .map(h -> new WindowSettings.Horizon(h.size(), h.step().compareTo(coarse) < 0 ? coarse : h.step())).toList(),
         DEFAULTS.categoryHorizons(), DEFAULTS.allowedLateness(), DEFAULTS.provisionalEvery());
+    ToLongFunction<String> stepOf = id -> id.contains("||PT1H|") ? MIN : steps(coarsened).applyAsLong(id);
     for (int seed = 100; seed < 104; seed++) {
-      checkAgainstOracle(seed, DEFAULTS, 2, new RollingWindows(DEFAULTS, coarse, exact), (accepted, end) -> {
+      checkAgainstOracle(seed, DEFAULTS, 2, new RollingWindows(DEFAULTS, coarse, exact), stepOf, (accepted, end) -> {
         Map<String, long[]> expected = new HashMap<>();
         RollingOracle.expected(accepted, coarsened, end).forEach((id, sums) -> {
           if (!id.contains("||PT1H|")) {
@@ -185,12 +188,13 @@ class RollingWindowsTest {
   }
 
   private void checkAgainstOracle(long seed, WindowSettings settings, int days) throws Exception {
-    checkAgainstOracle(seed, settings, days, new RollingWindows(settings),
+    checkAgainstOracle(seed, settings, days, new RollingWindows(settings), steps(settings),
         (accepted, end) -> RollingOracle.expected(accepted, settings, end));
   }
 
   private void checkAgainstOracle(long seed, WindowSettings settings, int days, RollingWindows windows,
-      java.util.function.BiFunction<List<SeriesEvent>, Long, Map<String, long[]>> oracle) throws Exception {
+      ToLongFunction<String> stepOf, java.util.function.BiFunction<List<SeriesEvent>, Long, Map<String, long[]>> oracle)
+      throws Exception {
     Random random = new Random(seed);
     long bound = 2 * MIN;
     long lateness = settings.allowedLateness().toMillis();
@@ -212,6 +216,7 @@ class RollingWindowsTest {
     events.sort(Comparator.comparingLong(arrival::get));
 
     List<SeriesEvent> accepted = new ArrayList<>();
+    List<SeriesEvent> corrections = new ArrayList<>(); // accepted into minutes already final
     try (var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(windows, SeriesEvent::key,
         Types.STRING)) {
       long watermark = Long.MIN_VALUE;
@@ -220,6 +225,9 @@ class RollingWindowsTest {
         long minute = Math.floorDiv(e.eventTime, MIN) * MIN;
         if (watermark == Long.MIN_VALUE || minute + MIN - 1 + lateness > watermark) {
           accepted.add(e);
+          if (watermark != Long.MIN_VALUE && minute + MIN - 1 <= watermark) {
+            corrections.add(e);
+          }
         }
         harness.processElement(e, e.eventTime);
         maxArrival = Math.max(maxArrival, arrival.get(e));
@@ -240,6 +248,17 @@ class RollingWindowsTest {
       }
       assertThat(lastFinal.keySet()).as("seed %d: every non-empty window emitted", seed)
           .containsAll(expected.keySet());
+      // Complete, not just right: a window end is written where it or the one a step before holds
+      // events (so the value falls back once after them), also after late corrections; nothing else.
+      Set<String> written = RollingOracle.written(expected, stepOf, end);
+      List<String> missing = written.stream().filter(id -> !lastFinal.containsKey(id)).sorted().toList();
+      assertThat(missing).as("seed %d: %d window ends never written (%d late corrections, %d with nothing near"
+          + " after them)", seed, missing.size(), corrections.size(), alone(corrections, accepted, settings, stepOf))
+          .isEmpty();
+      List<String> extra = harness.extractOutputValues().stream().map(RollingValue::identity)
+          .filter(id -> !written.contains(id)).distinct().sorted().toList();
+      assertThat(extra).as("seed %d: written, though neither the window nor the one before holds events", seed)
+          .isEmpty();
       assertThat(harness.getSideOutput(RollingWindows.LATE)).as("seed %d", seed)
           .hasSize(events.size() - accepted.size());
       assertThat(harness.getSideOutput(RollingWindows.ACCEPTED).stream().mapToLong(r -> r.getValue().count).sum())
@@ -248,6 +267,31 @@ class RollingWindowsTest {
       assertThat(harness.numKeyedStateEntries()).as("seed %d: state left", seed).isZero();
       assertThat(harness.numEventTimeTimers()).as("seed %d: timers left", seed).isZero();
     }
+  }
+
+  /** The step of an identity's horizon, as configured. */
+  private static ToLongFunction<String> steps(WindowSettings settings) {
+    Map<String, Long> byLabel = new HashMap<>();
+    settings.horizons().forEach(h -> byLabel.put(h.label(), h.step().toMillis()));
+    return id -> byLabel.get(id.split("\\|", -1)[3]);
+  }
+
+  /**
+   * Late corrections to a district or county series with no other event of it in the first
+   * horizon's windows from the event on until a step after them: only the correction itself can
+   * write where their count falls back.
+   */
+  private static long alone(List<SeriesEvent> corrections, List<SeriesEvent> accepted, WindowSettings settings,
+      ToLongFunction<String> stepOf) {
+    Horizon first = settings.horizons().get(0);
+    long size = first.size().toMillis();
+    return corrections.stream().filter(e -> e.category.isEmpty()).filter(e -> {
+      long step = stepOf.applyAsLong(e.key() + "|" + first.label() + "|0");
+      long minute = Math.floorDiv(e.eventTime, MIN) * MIN;
+      long fall = Math.floorDiv(minute + size, step) * step + step; // the first end past the event's windows
+      return accepted.stream().noneMatch(o -> o != e && o.key().equals(e.key())
+          && o.eventTime >= minute && o.eventTime < fall);
+    }).count();
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, SeriesEvent, RollingValue> harness(
