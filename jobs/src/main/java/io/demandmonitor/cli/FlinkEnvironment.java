@@ -4,11 +4,21 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -43,29 +53,76 @@ final class FlinkEnvironment {
   private FlinkEnvironment() {}
 
   /**
+   * Where a job keeps its checkpoints (retained when it is cancelled or killed, so the next
+   * start can resume) and, if not null, the checkpoint or savepoint it resumes from.
+   */
+  record State(Path checkpoints, Path resumeFrom) {}
+
+  /**
    * Submitted with {@code flink run}, the cluster's environment; otherwise an embedded runtime
    * whose web UI and REST API listen on {@code webUi} only, without jar upload or cancel from the
    * web UI: whoever reaches the REST API can run code as this user.
    *
-   * @param restarts how often a failed job is restarted before it fails for good
+   * @param state durable checkpoints and what to resume from, or null to keep checkpoints in memory
+   * @param restart whether a failed job restarts from its last checkpoint: with a delay that doubles
+   *     from 1 s to a minute and starts again after 10 healthy minutes, so an outage of any length
+   *     is ridden out while a job that keeps failing stops after 10 attempts in a row
    */
-  static StreamExecutionEnvironment create(WebUi webUi, int parallelism, Duration checkpointEvery, int restarts) {
+  static StreamExecutionEnvironment create(WebUi webUi, int parallelism, Duration checkpointEvery, State state,
+      boolean restart) {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a Flink or Avro serializer, never Kryo
-    if (restarts > 0) {
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+    if (restart) {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, Duration.ofMinutes(10));
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, 10);
     } else {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    }
+    if (state != null) {
+      // The heap backend: the state is small (minute and hour buckets per series, ids of a day);
+      // checkpoints go to files that outlive the process.
+      conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
+      conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+      conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+      if (state.resumeFrom() != null) {
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, state.resumeFrom().toUri().toString());
+      }
     }
     conf.set(RestOptions.ADDRESS, webUi.address());
     conf.set(RestOptions.BIND_ADDRESS, webUi.address());
     conf.set(RestOptions.BIND_PORT, String.valueOf(webUi.port()));
     conf.set(WebOptions.SUBMIT_ENABLE, false);
     conf.set(WebOptions.CANCEL_ENABLE, false);
+    conf.set(WebOptions.RESCALE_ENABLE, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
     env.enableCheckpointing(checkpointEvery.toMillis());
     return env;
+  }
+
+  /**
+   * The newest complete checkpoint or savepoint under {@code dir} ({@code checkpoints/JOB/chk-N} or
+   * {@code savepoints/savepoint-...}; {@code _metadata} is written last, so its folder is complete).
+   */
+  static Optional<Path> newestSnapshot(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.find(dir, 4, (path, attributes) -> path.endsWith("_metadata"))) {
+      return files.max(Comparator.comparing(FlinkEnvironment::modified)).map(Path::getParent);
+    }
+  }
+
+  private static FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0); // deleted meanwhile: Flink drops old checkpoints
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.demandmonitor.cli;
 
 import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.alerting.AlertText;
+import io.demandmonitor.config.ConfigException;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.ingest.KafkaIngest;
@@ -132,6 +133,14 @@ public final class RunCommand implements Runnable {
           + "committed on checkpoints), for 'replay'.")
   Path archive;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where checkpoints and savepoints are kept (default: OUT/state). A live run with --kafka resumes "
+          + "from the newest one of its consumer group; a stop keeps its savepoint there.")
+  Path stateDir;
+
+  @Option(names = "--fresh", description = "Start with empty windows and baselines instead of resuming.")
+  boolean fresh;
+
   @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
@@ -171,7 +180,8 @@ public final class RunCommand implements Runnable {
     }
     FlinkEnvironment.WebUi webUi = webUiPort > 0 ? FlinkEnvironment.WebUi.firstFree(webUiAddress, webUiPort)
         : new FlinkEnvironment.WebUi(webUiAddress, 0);
-    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, 3);
+    FlinkEnvironment.State state = state(console);
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state, true);
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = env instanceof LocalStreamEnvironment;
     if (kafka.enabled()) {
@@ -239,9 +249,10 @@ public final class RunCommand implements Runnable {
         console.flush();
         // No drain: draining would advance event time to the end of time and write every series'
         // fall to zero in windows that have not happened. Open windows keep their provisional values.
-        Path savepoints = Files.createTempDirectory("demand-monitor-savepoint");
-        job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
-        deleteRecursively(savepoints);
+        String savepoint = job.stopWithSavepoint(false, state.checkpoints().resolveSibling("savepoints").toUri()
+            .toString(), SavepointFormatType.CANONICAL).get();
+        console.println("Savepoint " + savepoint + (kafka.enabled() && live ? ": the next run of this group resumes from it"
+            : ""));
       }
       try {
         end.get();
@@ -267,6 +278,32 @@ public final class RunCommand implements Runnable {
     }
   }
 
+  /**
+   * Checkpoints under the state folder. A live Kafka run keeps them per consumer group (each group
+   * has its own offsets) and resumes from the newest checkpoint or savepoint there unless --fresh.
+   * The simulator and bounded runs start afresh: the simulated stream is generated from the clock
+   * at start, and a bounded run's Kafka splits end where its first start found the topics.
+   */
+  private FlinkEnvironment.State state(PrintWriter console) {
+    boolean resumable = kafka.enabled() && live;
+    String pipeline = !kafka.enabled() ? "simulator" : "kafka-" + groupId + (live ? "" : "-bounded");
+    Path dir = (stateDir != null ? stateDir : out.resolve("state")).resolve(pipeline).toAbsolutePath();
+    Path resumeFrom = null;
+    try {
+      if (!resumable) {
+        deleteRecursively(dir); // never resumed
+      } else if (!fresh) {
+        resumeFrom = FlinkEnvironment.newestSnapshot(dir).orElse(null);
+      }
+    } catch (java.io.IOException e) {
+      throw new ConfigException("--state-dir: " + dir + ": " + e.getMessage());
+    }
+    console.println(resumeFrom != null ? "Resuming from " + resumeFrom + " (--fresh starts over)"
+        : resumable ? "Starting with empty state; checkpoints go to " + dir
+        : "Checkpoints go to " + dir);
+    return new FlinkEnvironment.State(dir.resolve("checkpoints"), resumeFrom);
+  }
+
   private static void createTopics(KafkaSettings settings, List<String> topics, PrintWriter console) {
     try {
       for (String created : KafkaPublisher.createTopics(settings.properties(), topics, 1)) {
@@ -281,6 +318,9 @@ public final class RunCommand implements Runnable {
 
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -1,0 +1,195 @@
+package io.demandmonitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.InfluxServer;
+import io.demandmonitor.KafkaBroker;
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.sink.InfluxConnection;
+import io.demandmonitor.sink.InfluxSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code kill -9} of {@code run --kafka} mid-stream, as in a crash: the next start of the same
+ * consumer group resumes from the newest retained checkpoint, with its windows, so every demand
+ * value that is final in InfluxDB equals a clean run's over the same records.
+ */
+class CrashResumeTest {
+
+  private static final List<String> MEASUREMENTS = List.of("demand", "demand_by_category", "service_measures");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void aKilledRunResumesWithItsWindowsAndWritesWhatACleanRunWrites() throws Exception {
+    InfluxSettings crashed = InfluxServer.shared().newDatabase("crashed");
+    InfluxSettings clean = InfluxServer.shared().newDatabase("clean");
+    long upTo;
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      String broker = kafka.bootstrapServers();
+      cli("simulate", "--from", "-14h", "--to", "-8h", "--kafka", broker);
+      Path out = dir.resolve("crashed");
+      Process first = start("first", broker, "crashing", out, crashed);
+      try {
+        // Killed once offsets are committed: a restart without its state would go on from them with
+        // empty windows.
+        waitFor(() -> hasCheckpoint(out.resolve("state/kafka-crashing/checkpoints")) && newestFinal(crashed) > 0
+            && hasCommittedOffsets(kafka, "crashing"), first, "a checkpoint, committed offsets and demand");
+      } finally {
+        first.destroyForcibly().waitFor(); // SIGKILL: no savepoint, no clean-up
+      }
+
+      cli("simulate", "--from", "-8h", "--to", "-2h", "--kafka", broker);
+      // Final values up to here come from events of both halves, read by both processes.
+      upTo = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(150);
+      Process resumed = start("resumed", broker, "crashing", out, crashed);
+      Process fresh = start("clean", broker, "clean", dir.resolve("clean"), clean);
+      try {
+        waitFor(() -> newestFinal(crashed) >= upTo, resumed, "the resumed run to catch up");
+        waitFor(() -> newestFinal(clean) >= upTo, fresh, "the clean run to catch up");
+        waitFor(() -> stable(crashed, upTo) && stable(clean, upTo), resumed, "the sinks to flush");
+      } finally {
+        resumed.destroyForcibly().waitFor();
+        fresh.destroyForcibly().waitFor();
+      }
+    }
+    for (String measurement : MEASUREMENTS) {
+      Map<String, String> expected = points(clean, measurement, upTo);
+      assertThat(expected).as(measurement).hasSizeGreaterThan(100);
+      assertThat(points(crashed, measurement, upTo)).as(measurement).isEqualTo(expected);
+    }
+    assertThat(Files.readString(dir.resolve("resumed.log")))
+        .contains("Resuming from " + dir.resolve("crashed/state/kafka-crashing/checkpoints").toAbsolutePath());
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aStopKeepsItsSavepointAndTheNextStartResumesFromItUnlessFresh() throws Exception {
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      String broker = kafka.bootstrapServers();
+      cli("simulate", "--from", "-2h", "--to", "-1h", "--kafka", broker);
+      Path out = dir.resolve("out");
+      String[] run = {"run", "--kafka", broker, "--group-id", "stopping", "--duration", "10s", "--web-ui-port", "0",
+          "--out", out.toString()};
+      String first = cli(run);
+      Path savepoints = out.resolve("state/kafka-stopping/savepoints").toAbsolutePath();
+      assertThat(first).contains("Starting with empty state", "Savepoint file:" + savepoints);
+      assertThat(cli(run)).contains("Resuming from " + savepoints.resolve(""));
+      String[] fresh = java.util.Arrays.copyOf(run, run.length + 1);
+      fresh[run.length] = "--fresh";
+      assertThat(cli(fresh)).contains("Starting with empty state").doesNotContain("Resuming");
+    }
+  }
+
+  private Process start(String name, String broker, String group, Path out, InfluxSettings influx) throws IOException {
+    return new ProcessBuilder(javaCommand("run", "--kafka", broker, "--group-id", group,
+        "--checkpoint-every", "1s", "--web-ui-port", "0", "--out", out.toString(),
+        "--influx-url", influx.url(), "--influx-database", influx.database()))
+        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+  }
+
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private void waitFor(Condition condition, Process process, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!condition.holds()) {
+      assertThat(process.isAlive()).as("the run stopped before " + what).isTrue();
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Thread.sleep(500);
+    }
+  }
+
+  private static boolean hasCommittedOffsets(KafkaBroker kafka, String group) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        kafka.clientProperties())) {
+      return !admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty();
+    }
+  }
+
+  private static boolean hasCheckpoint(Path checkpoints) throws IOException {
+    if (!Files.isDirectory(checkpoints)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.find(checkpoints, 3, (p, a) -> p.endsWith("_metadata"))) {
+      return files.findAny().isPresent();
+    }
+  }
+
+  /** The end of the newest final demand window written, or 0. */
+  private static long newestFinal(InfluxSettings influx) throws IOException {
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      return connection.select("SELECT last(\"count\") FROM demand WHERE provisional = false AND time < now()").stream()
+          .mapToLong(row -> ((Number) row.get("time")).longValue()).max().orElse(0);
+    }
+  }
+
+  private final Map<String, long[]> seen = new java.util.HashMap<>();
+
+  /** Whether the number of points up to a time has not changed for 3 s (sinks flush every second). */
+  private boolean stable(InfluxSettings influx, long upTo) throws IOException {
+    long count = points(influx, "demand", upTo).size();
+    long[] last = seen.get(influx.database());
+    if (last == null || last[0] != count) {
+      seen.put(influx.database(), new long[] {count, System.nanoTime()});
+      return false;
+    }
+    return System.nanoTime() - last[1] >= TimeUnit.SECONDS.toNanos(3);
+  }
+
+
+  /** Every point of a measurement: tags and time to fields. */
+  private static Map<String, String> points(InfluxSettings influx, String measurement, long upTo) throws IOException {
+    Map<String, String> points = new TreeMap<>();
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      for (Map<String, Object> row : connection.select("SELECT * FROM \"" + measurement + "\" WHERE time <= " + upTo
+          + "ms GROUP BY *")) {
+        Map<String, Object> fields = new TreeMap<>(row);
+        String key = fields.remove("service") + "|" + fields.remove("district") + "|" + fields.remove("horizon") + "|"
+            + fields.remove("category") + "|" + fields.remove("time");
+        fields.remove("run");
+        points.put(key, fields.toString());
+      }
+    }
+    return points;
+  }
+
+  /** The CLI in a JVM of its own, so that it can be killed. */
+  private static List<String> javaCommand(String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.demandmonitor",
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        DemandMonitorCli.class.getName()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--config-dir", TestConfig.CONFIG_DIR.toAbsolutePath().toString()));
+    return command;
+  }
+
+  private static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = DemandMonitorCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(out));
+    List<String> withConfig = new ArrayList<>(List.of(args));
+    withConfig.addAll(List.of("--config-dir", TestConfig.CONFIG_DIR.toString()));
+    assertThat(cli.execute(withConfig.toArray(String[]::new))).as(String.join(" ", args) + "\n" + out).isZero();
+    return out.toString();
+  }
+}
