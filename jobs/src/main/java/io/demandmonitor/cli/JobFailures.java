@@ -54,8 +54,8 @@ final class JobFailures extends AbstractAppender {
       lastCause = describe(event.getThrown());
     } else if (message.endsWith(" switched from state RUNNING to RESTARTING.")) {
       restarts++;
-      console.accept("Restart " + restarts + ": the job failed (" + lastCause
-          + "); restarting from its last checkpoint");
+      String cause = lastCause.length() <= 150 ? lastCause : lastCause.substring(0, 149) + "…"; // all of it at the end
+      console.accept("Restart " + restarts + ": the job failed (" + cause + "); restarting from its last checkpoint");
     }
   }
 
