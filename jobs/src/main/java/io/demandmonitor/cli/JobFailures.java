@@ -23,6 +23,7 @@ final class JobFailures extends AbstractAppender {
   private final Consumer<String> console;
   private volatile String lastCause = "unknown cause";
   private volatile int restarts;
+  private boolean ownConfig; // whether follow() added the logger config, to remove on close
 
   private JobFailures(Consumer<String> console) {
     super("job-failures", null, null, true, Property.EMPTY_ARRAY);
@@ -37,12 +38,16 @@ final class JobFailures extends AbstractAppender {
     JobFailures appender = new JobFailures(console);
     appender.start();
     Configuration config = context.getConfiguration();
-    LoggerConfig graph = config.getLoggerConfig(GRAPH_LOGGER);
-    if (!graph.getName().equals(GRAPH_LOGGER)) { // inherited: give it its own, still passing events on
-      graph = new LoggerConfig(GRAPH_LOGGER, Level.INFO, true);
+    LoggerConfig inherited = config.getLoggerConfig(GRAPH_LOGGER);
+    if (inherited.getName().equals(GRAPH_LOGGER)) {
+      inherited.addAppender(appender, Level.INFO, null);
+    } else { // its own config, at INFO for this appender only: the others get what they got before
+      LoggerConfig graph = new LoggerConfig(GRAPH_LOGGER, Level.INFO, false);
+      inherited.getAppenders().values().forEach(other -> graph.addAppender(other, inherited.getLevel(), null));
+      graph.addAppender(appender, Level.INFO, null);
       config.addLogger(GRAPH_LOGGER, graph);
+      appender.ownConfig = true;
     }
-    graph.addAppender(appender, Level.INFO, null);
     context.updateLoggers();
     return appender;
   }
@@ -62,7 +67,11 @@ final class JobFailures extends AbstractAppender {
   /** Stops following (the next run in this JVM follows its own job). */
   void close() {
     if (LogManager.getContext(false) instanceof LoggerContext context) {
-      context.getConfiguration().getLoggerConfig(GRAPH_LOGGER).removeAppender(getName());
+      if (ownConfig) {
+        context.getConfiguration().removeLogger(GRAPH_LOGGER);
+      } else {
+        context.getConfiguration().getLoggerConfig(GRAPH_LOGGER).removeAppender(getName());
+      }
       context.updateLoggers();
     }
     stop();

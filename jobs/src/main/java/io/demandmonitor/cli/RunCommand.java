@@ -223,16 +223,20 @@ public final class RunCommand implements Runnable {
           webUiPort > 0 ? "; web UI on http://localhost:" + webUiPort + " (or the next free port)" : "");
       console.flush();
       String[] lastPrinted = {""};
+      // Caught up: the watermark is no further behind the clock than the sources hold it back.
+      Duration caughtUpWithin = outOfOrderness.plus(idleness).plusMinutes(5);
       if (!embedded) {
         console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
       }
       printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
         LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
         console.flush();
-        String board = LiveSummary.get().render(reference, zone, null); // without the clock: did anything change?
+        LiveSummary summary = LiveSummary.get();
+        boolean catchingUp = summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
+        String board = catchingUp ? summary.catchingUp(zone) : summary.render(reference, zone, null); // no clock
         if (embedded && !board.equals(lastPrinted[0])) {
           lastPrinted[0] = board;
-          console.print(LiveSummary.get().render(reference, zone, Instant.now()));
+          console.print(catchingUp ? board : summary.render(reference, zone, Instant.now()));
           console.flush();
         }
       }, summaryEvery.toMillis(), summaryEvery.toMillis(), TimeUnit.MILLISECONDS);

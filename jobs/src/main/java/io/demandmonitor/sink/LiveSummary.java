@@ -102,6 +102,22 @@ public final class LiveSummary {
     return v == null ? -1 : v.count;
   }
 
+  /** Event time demand is complete up to (the watermark), epoch millis; Long.MIN_VALUE before any. */
+  public long completeUpTo() {
+    return complete;
+  }
+
+  /**
+   * One line instead of the board while the job catches up with the present (a back-fill, a
+   * backlog): the horizons' newest values then come from different moments (a 7-day value of the
+   * last full hour beside a 24-hour value of the last five minutes) and would not agree.
+   */
+  public String catchingUp(ZoneId zone) {
+    return String.format("Catching up: demand complete up to %s (event time), %,d events counted%n",
+        complete == Long.MIN_VALUE ? "nothing yet" : CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)),
+        counted(HealthEvent.ACCEPTED));
+  }
+
   /**
    * The board: a header with the event time demand is complete up to and the wall clock
    * ({@code now}, or none), then the newest value of every service and horizon.

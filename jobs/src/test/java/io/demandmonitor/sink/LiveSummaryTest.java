@@ -82,6 +82,13 @@ class LiveSummaryTest {
         .contains("Adult care referrals", "        4 ");
   }
 
+  @Test
+  void whileCatchingUpOneLineSaysHowFar() {
+    LiveSummary.recordWatermark(Instant.parse("2026-11-18T14:04:00Z").toEpochMilli());
+    assertThat(LiveSummary.get().catchingUp(LONDON))
+        .isEqualTo("Catching up: demand complete up to Wed 18 Nov 14:04 (event time), 0 events counted\n");
+  }
+
   private static RollingValue value(String horizon, long windowEnd, long count, boolean provisional) {
     return new RollingValue("care-referrals", "COUNTY", "", horizon, windowEnd, count, 0, 0, provisional);
   }
