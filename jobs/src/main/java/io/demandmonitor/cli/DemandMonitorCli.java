@@ -4,6 +4,8 @@ import io.demandmonitor.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,11 +15,17 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, ReplayCommand.class, SimulateCommand.class, CheckConfigCommand.class, BenchCommand.class, AlertLatencyCommand.class, CommandLine.HelpCommand.class})
 public final class DemandMonitorCli {
 
+  /** Written to the log file only (log4j2.properties): the console gets one line. */
+  private static final Logger FAILURES = LoggerFactory.getLogger("io.demandmonitor.failure");
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with its error handling: bad configuration is reported plainly, exit code 2. */
+  /**
+   * The command line with its error handling: bad configuration is reported plainly, exit code 2;
+   * any other failure in one line, exit code 1, with its stack trace in the log file.
+   */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new DemandMonitorCli());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -29,7 +37,11 @@ public final class DemandMonitorCli {
         commandLine.getErr().println("Configuration error: " + cause.getMessage());
         return 2;
       }
-      throw e;
+      FAILURES.error("demand-monitor {} failed", commandLine.getCommandName(), e);
+      String message = e.getMessage() != null ? e.getMessage().replaceAll("\\s*\\R\\s*", " ") : JobFailures.describe(e);
+      commandLine.getErr().println("demand-monitor " + commandLine.getCommandName() + ": " + message
+          + " (details in " + logFile() + ")");
+      return 1;
     });
     cli.setParameterExceptionHandler(DemandMonitorCli::reportBadArguments);
     return cli;
@@ -59,5 +71,10 @@ public final class DemandMonitorCli {
     }
     err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Where Flink's and the commands' log goes (log4j2.properties). */
+  static String logFile() {
+    return System.getProperty("demand-monitor.log", "out/demand-monitor.log");
   }
 }

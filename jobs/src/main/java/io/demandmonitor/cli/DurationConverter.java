@@ -19,6 +19,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
   /** The other way, for messages: 24h, 15m. */
   static String format(Duration d) {
+    if (d.toHours() >= 24 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+      return d.toDays() + "d"; // 22d rather than 528h
+    }
     return d.toString().substring(2).toLowerCase();
   }
 }

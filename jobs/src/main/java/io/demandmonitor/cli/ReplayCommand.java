@@ -6,6 +6,7 @@ import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.WindowSettings;
+import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.ingest.RawRecord;
@@ -190,8 +191,10 @@ public final class ReplayCommand implements Runnable {
       printer.shutdownNow();
     }
     double seconds = (System.nanoTime() - began) / 1e9;
-    console.printf("Replayed %,d events in %.1f s (%,.0f events/s); results: %s%n", ReplayProgress.events(), seconds,
-        ReplayProgress.events() / seconds, influxSettings != null ? influxSettings : out.toAbsolutePath());
+    console.println(ReplayReport.replayed(ReplayProgress.events(), ReplayProgress.counted(HealthEvent.ACCEPTED),
+        ReplayProgress.counted(HealthEvent.DUPLICATE), ReplayProgress.counted(HealthEvent.DEAD_LETTER),
+        ReplayProgress.counted(HealthEvent.LATE), seconds));
+    console.println("Results: " + (influxSettings != null ? influxSettings : out.toAbsolutePath()));
     if (influxSettings != null) {
       compare(influxSettings, run, start, end, console);
     } else {
@@ -217,6 +220,11 @@ public final class ReplayCommand implements Runnable {
 
   private void compare(InfluxSettings settings, String run, Instant start, Instant end, PrintWriter console) {
     try (InfluxConnection connection = new InfluxConnection(settings)) {
+      if (!ReplayReport.wroteDemand(connection, compare, start, end)) {
+        console.printf("No comparison: run %s wrote nothing between %s and %s (--compare names another run)%n",
+            compare, start, end);
+        return;
+      }
       ReplayReport.Comparison comparison = ReplayReport.compare(run,
           ReplayReport.episodes(connection, run, start, end), compare,
           ReplayReport.episodes(connection, compare, start, end), start, end);
@@ -236,7 +244,7 @@ public final class ReplayCommand implements Runnable {
       return;
     }
     double seconds = (System.nanoTime() - began) / 1e9;
-    console.printf("  %,d events, up to %s, %,.0f events/s%n", ReplayProgress.events(),
+    console.printf("  %,d records, up to %s, %,.0f records/s%n", ReplayProgress.events(),
         REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)), ReplayProgress.events() / seconds);
     console.flush();
   }

@@ -87,6 +87,11 @@ public final class RunCommand implements Runnable {
       description = "Where alert changes go when reading Kafka, as SurgeAlert records (default: ${DEFAULT-VALUE}).")
   String alertTopic;
 
+  @Option(names = "--create-topics",
+      description = "With --kafka: create missing input topics (as many partitions as --parallelism) instead of "
+          + "stopping. The dead-letter and alert topics are always created when missing.")
+  boolean createTopics;
+
   @Option(names = "--out-of-orderness", converter = DurationConverter.class, defaultValue = "2m",
       paramLabel = "DURATION", description = "How far out of event-time order records may arrive before they "
           + "count as late (default: ${DEFAULT-VALUE}).")
@@ -110,13 +115,15 @@ public final class RunCommand implements Runnable {
       description = "Stop after this much wall-clock time, e.g. 60s or 2h (default: run until Ctrl-C).")
   Duration duration;
 
-  @Option(names = "--backfill", converter = DurationConverter.class, defaultValue = "24h", paramLabel = "DURATION",
-      description = "How much of the recent past to simulate before continuing live (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backfill", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "How much of the recent past to simulate before continuing live (default: the history every "
+          + "horizon and baseline needs, a day more than the baselines' min-weeks or the longest horizon: 22d with "
+          + "the shipped rules).")
   Duration backfill;
 
-  @Option(names = "--speed", defaultValue = "2880", paramLabel = "X",
-      description = "Back-fill at X times real time; 0 is as fast as possible (default: ${DEFAULT-VALUE}, "
-          + "a day in 30 s).")
+  @Option(names = "--speed", defaultValue = "0", paramLabel = "X",
+      description = "Back-fill at X times real time, e.g. 2880 (a day in 30 s); 0 is as fast as possible "
+          + "(default: ${DEFAULT-VALUE}).")
   double speed;
 
   @Option(names = "--live", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -187,13 +194,22 @@ public final class RunCommand implements Runnable {
     if (kafka.enabled()) {
       KafkaSettings kafkaSettings = kafka.settings(groupId, startFrom, deadLetterTopic, outOfOrderness, idleness);
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings, live ? "" : " up to the records present now");
-      createTopics(kafkaSettings, List.of(kafkaSettings.deadLetterTopic(), alertTopic), console);
+      try {
+        for (String created : KafkaPreflight.check(kafkaSettings.properties(), KafkaPublisher.inputTopics(reference),
+            createTopics, List.of(kafkaSettings.deadLetterTopic(), alertTopic), parallelism)) {
+          console.printf("Created topic %s%n", created);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
           new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, new OutputSinks.Topics(
               KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded)
               .withArchive(archive));
     } else {
       Instant now = Instant.now();
+      Duration backfill = this.backfill != null ? this.backfill : historyNeeded(windows, alertRules);
       DemandSimulator simulator = simulation.simulator(reference, config, now);
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
@@ -214,22 +230,30 @@ public final class RunCommand implements Runnable {
       t.setDaemon(true);
       return t;
     });
+    JobFailures failures = embedded ? JobFailures.follow(line -> {
+      console.println(line);
+      console.flush();
+    }) : null;
     try {
       JobClient job = env.executeAsync("demand-monitor");
       console.printf("Flink job %s started%s. Ctrl-C stops it cleanly.%n", job.getJobID(),
           webUi.port() > 0 && embedded ? "; web UI on " + webUi.url() : "");
       console.flush();
       String[] lastPrinted = {""};
+      // Caught up: the watermark is no further behind the clock than the sources hold it back.
+      Duration caughtUpWithin = outOfOrderness.plus(idleness).plusMinutes(5);
       if (!embedded) {
         console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
       }
       printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
         LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
         console.flush();
-        String board = LiveSummary.get().render(reference, zone);
+        LiveSummary summary = LiveSummary.get();
+        boolean catchingUp = summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
+        String board = catchingUp ? summary.catchingUp(zone) : summary.render(reference, zone, null); // no clock
         if (embedded && !board.equals(lastPrinted[0])) {
           lastPrinted[0] = board;
-          console.print(board);
+          console.print(catchingUp ? board : summary.render(reference, zone, Instant.now()));
           console.flush();
         }
       }, summaryEvery.toMillis(), summaryEvery.toMillis(), TimeUnit.MILLISECONDS);
@@ -257,14 +281,17 @@ public final class RunCommand implements Runnable {
       try {
         end.get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("The Flink job failed: " + e.getCause().getMessage(), e.getCause());
+        printer.shutdownNow();
+        int restarts = failures == null ? 0 : failures.restarts();
+        throw new IllegalStateException("the Flink job has stopped" + (restarts > 0 ? " after " + restarts
+            + (restarts == 1 ? " restart" : " restarts") : "") + ": " + JobFailures.describe(e), e.getCause());
       }
       printer.shutdownNow();
       console.println();
       console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
       if (embedded) {
         LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
-        console.print(LiveSummary.get().render(reference, zone));
+        console.print(LiveSummary.get().render(reference, zone, Instant.now()));
       }
       console.printf("Demand: %s%s%n", influxSettings != null ? influxSettings : out.resolve("demand").toAbsolutePath(),
           kafka.enabled() ? "" : "   dead letters: " + out.resolve("dead-letters").toAbsolutePath());
@@ -275,6 +302,9 @@ public final class RunCommand implements Runnable {
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     } finally {
       printer.shutdownNow();
+      if (failures != null) {
+        failures.close();
+      }
     }
   }
 
@@ -304,18 +334,20 @@ public final class RunCommand implements Runnable {
     return new FlinkEnvironment.State(dir.resolve("checkpoints"), resumeFrom);
   }
 
-  private static void createTopics(KafkaSettings settings, List<String> topics, PrintWriter console) {
-    try {
-      for (String created : KafkaPublisher.createTopics(settings.properties(), topics, 1)) {
-        console.printf("Created topic %s%n", created);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+  /**
+   * The back-fill of the default run: a day more than the longest horizon or the most history
+   * a baseline needs before it expects anything (min-weeks), so every horizon is full and every
+   * baseline has an expectation throughout the first day.
+   */
+  static Duration historyNeeded(WindowSettings windows, AlertRules rules) {
+    Duration needed = windows.horizons().stream().map(WindowSettings.Horizon::size).max(Duration::compareTo)
+        .orElse(Duration.ZERO);
+    for (AlertRules.Baseline baseline : rules.baselines()) {
+      Duration weeks = Duration.ofDays(7L * baseline.minWeeks());
+      needed = weeks.compareTo(needed) > 0 ? weeks : needed;
     }
+    return needed.plusDays(1);
   }
-
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {
     if (!Files.exists(dir)) {

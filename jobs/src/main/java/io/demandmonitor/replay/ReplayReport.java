@@ -55,8 +55,8 @@ public final class ReplayReport {
   public static List<Episode> episodes(InfluxConnection influx, String run, Instant from, Instant to)
       throws IOException {
     List<Map<String, Object>> rows = influx.select("SELECT \"alert_id\", \"level\", \"measure\", \"episode_start\" "
-        + "FROM \"alerts\" WHERE \"run\" = '" + run.replace("'", "\\'") + "' AND time >= " + from.toEpochMilli()
-        + "ms AND time <= " + to.toEpochMilli() + "ms GROUP BY \"service\", \"district\", \"detector\", \"horizon\", "
+        + "FROM \"alerts\" WHERE " + runAndRange(run, from, to)
+        + " GROUP BY \"service\", \"district\", \"detector\", \"horizon\", "
         + "\"state\"");
     Map<String, List<Map<String, Object>>> byEpisode = new TreeMap<>();
     rows.forEach(row -> byEpisode.computeIfAbsent((String) row.get("alert_id"), id -> new ArrayList<>()).add(row));
@@ -132,18 +132,47 @@ public final class ReplayReport {
         other == null ? null : Duration.ofMillis(e.start() - other.start()).toSeconds() / 60.0);
   }
 
-  /** The comparison as a console table. */
+  /** The comparison as a console table, its columns as wide as their longest value or heading. */
   public static void print(Comparison c, PrintWriter out) {
     out.printf("Alert episodes %s to %s: %s %d, %s %d; %d added, %d removed, %d in both%s%n", c.from(), c.to(),
         c.run(), c.episodes(), c.otherRun(), c.otherEpisodes(), c.added(), c.removed(), c.inBoth(),
         c.medianRaisedMinutesLater() == null ? ""
             : String.format(" (median: raised %.0f min %s)", Math.abs(c.medianRaisedMinutesLater()),
                 c.medianRaisedMinutesLater() <= 0 ? "earlier" : "later"));
-    out.printf("  %-24s %-18s %5s %10s %10s%n", "service", "district", "level", shorten(c.run()),
-        shorten(c.otherRun()));
+    int service = width("service", c.levels().stream().map(LevelCount::service).toList());
+    int district = width("district", c.levels().stream().map(LevelCount::district).toList());
+    String row = "  %-" + service + "s %-" + district + "s %5s %" + c.run().length() + "s %" + c.otherRun().length()
+        + "s%n";
+    out.printf(row, "service", "district", "level", c.run(), c.otherRun());
     for (LevelCount l : c.levels()) {
-      out.printf("  %-24s %-18s %5d %10d %10d%n", l.service(), l.district(), l.level(), l.thisRun(), l.otherRun());
+      out.printf(row, l.service(), l.district(), l.level(), l.thisRun(), l.otherRun());
     }
+  }
+
+  private static int width(String heading, List<String> values) {
+    return Math.max(heading.length(), values.stream().mapToInt(String::length).max().orElse(0));
+  }
+
+  /**
+   * A replay's closing line: the records read, and apart from each other the distinct events
+   * counted and the records set aside (a producer's retries are in the archive and the topics).
+   */
+  public static String replayed(long records, long events, long duplicates, long deadLetters, long late,
+      double seconds) {
+    return String.format("Replayed %,d records in %.1f s (%,.0f records/s): %,d distinct events counted; set aside "
+        + "%,d duplicates, %,d dead letters, %,d late", records, seconds, records / seconds, events, duplicates,
+        deadLetters, late);
+  }
+
+  /** Whether a run wrote any demand in [from, to]: without, there is nothing to compare with. */
+  public static boolean wroteDemand(InfluxConnection influx, String run, Instant from, Instant to)
+      throws IOException {
+    return !influx.select("SELECT * FROM \"demand\" WHERE " + runAndRange(run, from, to) + " LIMIT 1").isEmpty();
+  }
+
+  private static String runAndRange(String run, Instant from, Instant to) {
+    return "\"run\" = '" + run.replace("'", "\\'") + "' AND time >= " + from.toEpochMilli() + "ms AND time <= "
+        + to.toEpochMilli() + "ms";
   }
 
   /** Writes comparison.json, levels.csv and episodes.csv into {@code dir}. */
@@ -164,9 +193,5 @@ public final class ReplayReport {
   private static String[] columns(Class<? extends Record> type) {
     return java.util.Arrays.stream(type.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName)
         .toArray(String[]::new);
-  }
-
-  private static String shorten(String run) {
-    return run.length() <= 10 ? run : run.substring(0, 9) + "~";
   }
 }

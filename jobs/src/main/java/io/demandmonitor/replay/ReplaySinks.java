@@ -6,6 +6,7 @@ import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.sink.CallbackSink;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -50,6 +51,7 @@ public final class ReplaySinks implements PipelineSinks {
   @Override
   public void health(DataStream<HealthEvent> health) {
     sinks.health(health);
+    health.sinkTo(new CallbackSink<>(ReplayProgress::counted)).name("replay-counts").setParallelism(1);
   }
 
   @Override

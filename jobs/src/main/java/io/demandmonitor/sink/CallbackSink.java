@@ -2,6 +2,7 @@ package io.demandmonitor.sink;
 
 import java.io.Serializable;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -15,9 +16,16 @@ public final class CallbackSink<T> implements Sink<T> {
   public interface Callback<T> extends Consumer<T>, Serializable {}
 
   private final Callback<T> callback;
+  private final Callback<Long> watermarks;
 
   public CallbackSink(Callback<T> callback) {
+    this(callback, null);
+  }
+
+  /** Also hands every watermark (epoch millis) that reaches the sink to {@code watermarks}. */
+  public CallbackSink(Callback<T> callback, Callback<Long> watermarks) {
     this.callback = callback;
+    this.watermarks = watermarks;
   }
 
   @Override
@@ -26,6 +34,13 @@ public final class CallbackSink<T> implements Sink<T> {
       @Override
       public void write(T element, Context ctx) {
         callback.accept(element);
+      }
+
+      @Override
+      public void writeWatermark(Watermark watermark) {
+        if (watermarks != null) {
+          watermarks.accept(watermark.getTimestamp());
+        }
       }
 
       @Override

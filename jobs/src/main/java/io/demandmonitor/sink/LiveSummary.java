@@ -18,11 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LiveSummary {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
+  private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final String[] HORIZONS = {"PT15M", "PT1H", "PT24H", "PT168H"};
 
   private final Map<String, RollingValue> latest = new ConcurrentHashMap<>(); // service|horizon -> newest
   private final Map<String, Long> counted = new ConcurrentHashMap<>();
-  private volatile long clock = Long.MIN_VALUE;
+  private volatile long complete = Long.MIN_VALUE; // watermark: event time demand is complete up to
 
   private static final LiveSummary INSTANCE = new LiveSummary();
 
@@ -31,17 +32,28 @@ public final class LiveSummary {
   }
 
   /**
-   * A county total: kept if it is the newest window of its service and horizon. Windows ending
-   * after now are skipped: at the end of a bounded run event time jumps to the end of time and
-   * every series falls to zero in windows that have not happened yet.
+   * A county total: the newest window of its service and horizon, final or provisional, as a
+   * store that overwrites by window end shows it (a later value for the same window replaces
+   * the earlier one). A final value of a window ending after now is skipped: at the end of a
+   * bounded run event time jumps to the end of time and every series falls to zero in windows
+   * that have not happened yet. A provisional window may end after now: it is still open.
    */
   public static void recordDemand(RollingValue value) {
-    if (value.windowEnd > System.currentTimeMillis()) {
+    if (!value.provisional && value.windowEnd > System.currentTimeMillis()) {
       return;
     }
     INSTANCE.latest.merge(value.service + "|" + value.horizon, value,
-        (old, now) -> now.windowEnd > old.windowEnd || now.windowEnd == old.windowEnd && !now.provisional ? now : old);
-    INSTANCE.clock = Math.max(INSTANCE.clock, value.windowEnd);
+        (old, now) -> now.windowEnd >= old.windowEnd ? now : old);
+  }
+
+  /**
+   * The county totals' watermark: demand is complete up to this event time. The end-of-input
+   * watermark (the end of time) is skipped for the same reason as the windows after now.
+   */
+  public static void recordWatermark(long watermark) {
+    if (watermark <= System.currentTimeMillis()) {
+      INSTANCE.complete = Math.max(INSTANCE.complete, watermark);
+    }
   }
 
   /** Alert changes not yet printed, oldest first. */
@@ -76,7 +88,7 @@ public final class LiveSummary {
     counted.clear();
     alerts.clear();
     alertHistory.clear();
-    clock = Long.MIN_VALUE;
+    complete = Long.MIN_VALUE;
   }
 
   /** How many events were accepted, or set aside as one kind of {@link HealthEvent}. */
@@ -90,10 +102,30 @@ public final class LiveSummary {
     return v == null ? -1 : v.count;
   }
 
-  public synchronized String render(ReferenceData reference, ZoneId zone) {
-    StringBuilder out = new StringBuilder();
-    out.append(clock == Long.MIN_VALUE ? "County demand: nothing counted yet\n"
-        : "County demand up to " + CLOCK.format(Instant.ofEpochMilli(clock).atZone(zone)) + "\n");
+  /** Event time demand is complete up to (the watermark), epoch millis; Long.MIN_VALUE before any. */
+  public long completeUpTo() {
+    return complete;
+  }
+
+  /**
+   * One line instead of the board while the job catches up with the present (a back-fill, a
+   * backlog): the horizons' newest values then come from different moments (a 7-day value of the
+   * last full hour beside a 24-hour value of the last five minutes) and would not agree.
+   */
+  public String catchingUp(ZoneId zone) {
+    return String.format("Catching up: demand complete up to %s (event time), %,d events counted%n",
+        complete == Long.MIN_VALUE ? "nothing yet" : CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)),
+        counted(HealthEvent.ACCEPTED));
+  }
+
+  /**
+   * The board: a header with the event time demand is complete up to and the wall clock
+   * ({@code now}, or none), then the newest value of every service and horizon.
+   */
+  public synchronized String render(ReferenceData reference, ZoneId zone, Instant now) {
+    StringBuilder out = new StringBuilder(complete == Long.MIN_VALUE ? "County demand, nothing complete yet"
+        : "County demand, complete up to " + CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)) + " (event time)");
+    out.append(now == null ? "\n" : ", at " + WALL_CLOCK.format(now.atZone(zone)) + "\n");
     out.append(String.format("  %-24s %9s %9s %9s %9s%n", "service", "15 min", "1 hour", "24 hours", "7 days"));
     for (Service service : reference.services()) {
       out.append(String.format("  %-24s", service.name()));

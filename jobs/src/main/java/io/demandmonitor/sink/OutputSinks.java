@@ -76,7 +76,7 @@ public final class OutputSinks implements PipelineSinks {
     }
     if (console) {
       rolling.filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty()).name("county-totals")
-          .sinkTo(new CallbackSink<>(LiveSummary::recordDemand)).name("console-demand").setParallelism(1);
+          .sinkTo(new CallbackSink<>(LiveSummary::recordDemand, LiveSummary::recordWatermark)).name("console-demand").setParallelism(1);
     }
   }
 

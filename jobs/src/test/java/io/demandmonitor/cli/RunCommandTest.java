@@ -9,8 +9,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,17 +45,74 @@ class RunCommandTest {
     for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
       assertThat(lines).anyMatch(l -> l.startsWith("demand,district=County,horizon=" + horizon + ","));
     }
-    // The console's county 24-hour value is the newest final county 24-hour point in the files.
-    long now = System.currentTimeMillis();
-    String service = "testing-events";
-    String newest = lines.stream()
-        .filter(l -> l.startsWith("demand,district=County,horizon=PT24H,run=live,service=" + service + " "))
-        .filter(l -> l.contains("provisional=false") && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) <= now)
-        .max(java.util.Comparator.comparingLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))))
-        .orElseThrow();
-    assertThat(LiveSummary.get().latest(service, "PT24H"))
-        .isEqualTo(Long.parseLong(newest.replaceAll(".* count=(\\d+)i.*", "$1")));
+    assertThat(board()).isEqualTo(newestWritten(dir.resolve("demand")));
     assertThat(LiveSummary.get().counted(io.demandmonitor.ingest.HealthEvent.ACCEPTED)).isPositive();
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void aLiveRunsBoardMovesWithTheWatermarkAndEndsOnTheNewestValuesWritten() throws IOException {
+    int exit = cli().execute("run", "--backfill", "2h", "--duration", "25s", "--web-ui-port", "0",
+        "--summary-every", "1s", "--checkpoint-every", "2s", "--out", dir.toString(),
+        "--config-dir", TestConfig.CONFIG_DIR.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    List<String> headers = out.toString().lines().filter(l -> l.startsWith("County demand, complete up to ")).toList();
+    assertThat(headers).as("headers: the event time demand is complete up to, and the clock").allMatch(h ->
+        h.matches(".* up to \\w{3} \\d+ \\w{3} \\d\\d:\\d\\d \\(event time\\), at \\d\\d:\\d\\d:\\d\\d"));
+    assertThat(out.toString().lines().filter(l -> l.contains("complete up to "))
+        .map(l -> l.replaceAll(".*complete up to (.*) \\(event time\\).*", "$1")).distinct())
+        .as("the watermark moves: catching up with the back-fill, then live").hasSizeGreaterThan(1);
+    assertThat(headers).as("the board, once caught up").isNotEmpty();
+    Map<String, Long> board = board();
+    assertThat(board).isEqualTo(newestWritten(dir.resolve("demand")));
+    for (String service : List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
+      assertThat(List.of(board.get(service + "|PT15M"), board.get(service + "|PT1H"), board.get(service + "|PT24H"),
+          board.get(service + "|PT168H"))).as("%s: a longer horizon never counts less", service).isSorted();
+    }
+  }
+
+  /** The console board's county values, service|horizon to count. */
+  private static Map<String, Long> board() {
+    Map<String, Long> board = new TreeMap<>();
+    for (String service : List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
+      for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
+        board.put(service + "|" + horizon, LiveSummary.get().latest(service, horizon));
+      }
+    }
+    return board;
+  }
+
+  /**
+   * What a store that overwrites by window end holds for the newest county window of each
+   * service and horizon, from the demand files in the order they were written (each writer's
+   * part files by their counter). Final values of windows after now are the end of a bounded
+   * run falling to zero in windows that have not happened: the console leaves them out.
+   */
+  private static Map<String, Long> newestWritten(Path folder) throws IOException {
+    Pattern point = Pattern.compile("demand,district=County,horizon=(\\w+),run=live,service=([a-z-]+) "
+        + "count=(\\d+)i,provisional=(true|false)\\S* (\\d+)");
+    Map<String, long[]> newest = new TreeMap<>(); // service|horizon -> window end, count
+    long now = System.currentTimeMillis();
+    try (Stream<Path> files = Files.list(folder)) {
+      List<Path> inOrder = files.filter(f -> !f.getFileName().toString().startsWith("."))
+          .sorted(Comparator.comparing((Path f) -> f.getFileName().toString().replaceAll("-\\d+\\.lp$", ""))
+              .thenComparingLong(f -> Long.parseLong(f.getFileName().toString().replaceAll(".*-(\\d+)\\.lp$", "$1"))))
+          .toList();
+      for (Path file : inOrder) {
+        for (String line : Files.readAllLines(file)) {
+          Matcher m = point.matcher(line);
+          long end = m.matches() ? Long.parseLong(m.group(5)) : 0;
+          if (m.matches() && (m.group(4).equals("true") || end <= now)) {
+            newest.merge(m.group(2) + "|" + m.group(1), new long[] {end, Long.parseLong(m.group(3))},
+                (old, fresh) -> fresh[0] >= old[0] ? fresh : old);
+          }
+        }
+      }
+    }
+    Map<String, Long> counts = new TreeMap<>();
+    newest.forEach((key, value) -> counts.put(key, value[1]));
+    return counts;
   }
 
   @Test

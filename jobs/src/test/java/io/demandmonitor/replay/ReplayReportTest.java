@@ -45,6 +45,29 @@ class ReplayReportTest {
     assertThat(List.of(c.inBoth(), c.added(), c.removed())).containsExactly(1, 0, 0);
   }
 
+  @Test
+  void theTableNamesBothRunsInFullAndItsColumnsLineUp() {
+    List<ReplayReport.Episode> mine = List.of(episode("North Hertfordshire", "count", 0, 60, 2),
+        episode("Stevenage", "count", 100, 160, 3));
+    ReplayReport.Comparison c = ReplayReport.compare("lower-safeguarding", mine, "baseline-2026",
+        List.of(episode("Stevenage", "count", 100, 150, 2)), Instant.ofEpochMilli(T0),
+        Instant.ofEpochMilli(T0 + 1000 * MIN));
+    java.io.StringWriter text = new java.io.StringWriter();
+    ReplayReport.print(c, new java.io.PrintWriter(text, true));
+
+    List<String> table = text.toString().lines().skip(1).toList();
+    assertThat(table.get(0)).isEqualTo(
+        "  service               district            level lower-safeguarding baseline-2026");
+    assertThat(table).hasSize(4).allSatisfy(row -> assertThat(row).hasSameSizeAs(table.get(0)))
+        .contains("  safeguarding-contacts North Hertfordshire     2                  1             0");
+  }
+
+  @Test
+  void distinctEventsAndWhatWasSetAsideAreCountedApart() {
+    assertThat(ReplayReport.replayed(456_913, 452_431, 4_482, 0, 0, 52.0)).isEqualTo("Replayed 456,913 records in "
+        + "52.0 s (8,787 records/s): 452,431 distinct events counted; set aside 4,482 duplicates, 0 dead letters, 0 late");
+  }
+
   private static ReplayReport.Episode episode(String district, String measure, long from, long to, int level) {
     return new ReplayReport.Episode("safeguarding-contacts", district, "THRESHOLD", measure, "PT1H", T0 + from * MIN,
         T0 + to * MIN, level);

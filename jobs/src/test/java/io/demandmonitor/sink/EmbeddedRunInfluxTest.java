@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * One embedded run into a real InfluxDB, as a user starts it ({@code demand-monitor run
- * --influx-url}), over the default surge and a helpline outage: docs/influx-schema.md lists
+ * One default embedded run into a real InfluxDB, as a user starts it ({@code demand-monitor run
+ * --influx-url}), with a helpline outage besides the default surge: docs/influx-schema.md lists
  * exactly the measurements, tags and fields written, and every query of every Grafana dashboard,
  * with Grafana's macros and variables substituted, returns data.
  */
@@ -42,10 +42,9 @@ class EmbeddedRunInfluxTest {
   private static InfluxSettings influx;
 
   @BeforeAll
-  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
   static void runIntoInfluxDb(@TempDir Path dir) throws IOException {
     influx = InfluxSettings.of(InfluxServer.shared().url(), "embedded_" + System.nanoTime());
-    writeBaselineHistory(dir.resolve("history"));
     Files.createDirectories(dir.resolve("config"));
     // The helpline goes silent 20 minutes before now; its silence is noticed after a minute.
     Path config = TestConfig.copyWith(dir.resolve("config"), "alerts.yaml",
@@ -56,41 +55,16 @@ class EmbeddedRunInfluxTest {
     CommandLine cli = DemandMonitorCli.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    // Back over the surge (alerts), then live long enough for full 10 s health intervals with a
-    // watermark behind the clock, and for the silent helpline to be raised.
-    int exit = cli.execute("run", "--backfill", "8h", "--speed", "0", "--duration", "90s", "--web-ui-port", "0",
+    // The default back-fill (history enough for every horizon and baseline, the surge in it),
+    // then live long enough for full 10 s health intervals with a watermark behind the clock, and
+    // for the silent helpline to be raised.
+    int exit = cli.execute("run", "--duration", "150s", "--web-ui-port", "0",
         "--checkpoint-every", "2s", "--out", dir.resolve("out").toString(), "--config-dir", config.toString(),
         "--scenario", "stevenage-safeguarding-surge,helpline-outage",
         "--influx-url", influx.url(), "--influx-database", influx.database());
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("Writing to InfluxDB " + influx.url(), "ALERT LEVEL 3 Community helpline, County: no events for");
-  }
-
-  /**
-   * A baseline needs weeks of history before it expects anything, more than the live run
-   * back-fills: first eight simulated days of safeguarding contacts alone (1 h and 24 h windows, a
-   * baseline from one week), so the last day has expected demand to draw.
-   */
-  private static void writeBaselineHistory(Path dir) throws IOException {
-    Files.createDirectories(dir.resolve("config"));
-    Path config = TestConfig.copyWith(dir.resolve("config"), "windows.yaml", "category-horizons: [1h, 24h]",
-        "category-horizons: []");
-    TestConfig.edit(config, "alerts.yaml", "min-weeks: 3", "min-weeks: 1");
-    for (String otherService : List.of("daily-volume: 110", "daily-volume: 300", "daily-volume: 700")) {
-      TestConfig.edit(config, "simulation.yaml", otherService, "daily-volume: 0");
-    }
-    TestConfig.edit(config, "windows.yaml", "  - {size: 15m, step: 1m}\n", "");
-    TestConfig.edit(config, "windows.yaml", "  - {size: 7d, step: 1h}\n", "");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DemandMonitorCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute("run", "--backfill", "8d", "--speed", "0", "--no-live", "--web-ui-port", "0",
-        "--out", dir.resolve("out").toString(), "--config-dir", config.toString(),
-        "--influx-url", influx.url(), "--influx-database", influx.database());
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("Created InfluxDB database " + influx.database());
+    assertThat(out.toString()).contains("Writing to InfluxDB " + influx.url(),
+        "Created InfluxDB database " + influx.database(), "ALERT LEVEL 3 Community helpline, County: no events for");
   }
 
   @Test
