@@ -128,12 +128,7 @@ public final class ReplayCommand implements Runnable {
     AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
         : AlertRules.load(whatIfFiles(), alerts.getFileName().toString(), reference, windows);
     ZoneId zone = rules.zone();
-    String run = runId != null ? runId
-        : "replay-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(Instant.now().atOffset(ZoneOffset.UTC));
-    if (!run.matches("[A-Za-z0-9._-]+") || run.equals(InfluxSettings.LIVE)) {
-      throw new ParameterException(spec.commandLine(), "--run-id '" + run + "' must be letters, digits, '.', '_' "
-          + "or '-', and not '" + InfluxSettings.LIVE + "'");
-    }
+    String run = RunIds.notLive(spec, runId, "replay");
     double pace = pace();
     if ((archive == null) == !kafka.enabled()) {
       throw new ParameterException(spec.commandLine(), "give --archive DIR or --kafka HOST:PORT (one of them)");
@@ -165,7 +160,8 @@ public final class ReplayCommand implements Runnable {
     StreamExecutionEnvironment env = FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE, parallelism, Duration.ofSeconds(30), null, false);
     env.getConfig().enableObjectReuse(); // no operator keeps or changes its input: chained records need no copies
     DemandPipeline.build(source(env, reference, run, start, end, pace),
-        PipelineSettings.defaults(reference, windows, rules).forReplay(grid),
+        PipelineSettings.defaults(reference, windows, rules)
+            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(grid, start),
         new ReplaySinks(new OutputSinks(reference, new AlertText(reference, zone), run, out, influxSettings, null,
             false), grid, end));
     console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",

@@ -9,6 +9,8 @@ import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.pipeline.PipelineSinks;
+import io.demandmonitor.replay.ReplaySinks;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.KafkaPublisher;
 import io.demandmonitor.simulate.SimulatedRun;
@@ -42,6 +44,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
@@ -70,9 +73,21 @@ public final class RunCommand implements Runnable {
   @Mixin
   InfluxOptions influx;
 
-  @Option(names = "--group-id", defaultValue = "demand-monitor", paramLabel = "ID",
-      description = "Kafka consumer group; offsets are committed to it on each checkpoint (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--group-id", paramLabel = "ID",
+      description = "Kafka consumer group; offsets are committed to it on each checkpoint (default: demand-monitor; "
+          + "with --no-live demand-monitor-<run id>, so a bounded run leaves the live job's offsets alone).")
   String groupId;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "With --kafka --no-live, the run tag of every result, never live, so a bounded run does not "
+          + "write into the live view (default: bounded-<date>-<time> of now, UTC). Live runs are tagged live.")
+  String runId;
+
+  @Option(names = "--max-event-age", converter = DurationConverter.class, defaultValue = "8d",
+      paramLabel = "DURATION", description = "With --kafka, an event dated further back than this from the clock is "
+          + "set aside as late, even before the first watermark (as after a restart); more than windows.yaml's "
+          + "allowed-lateness plus --out-of-orderness (default: ${DEFAULT-VALUE}).")
+  Duration maxEventAge;
 
   @Option(names = "--start-from", defaultValue = "committed", paramLabel = "POSITION",
       description = "Where to start reading: committed (the group's offsets, else earliest), earliest, latest, "
@@ -178,22 +193,40 @@ public final class RunCommand implements Runnable {
     ZoneId zone = ZoneId.of(config.timeZone());
     WindowSettings windows = WindowSettings.load(simulation.files());
     AlertRules alertRules = AlertRules.load(simulation.files(), reference, windows);
-    PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon, null);
+    Instant started = Instant.now();
+    boolean bounded = kafka.enabled() && !live;
+    if (runId != null && !bounded) {
+      throw new ParameterException(spec.commandLine(), "--run-id is for --kafka --no-live runs: a live run is tagged "
+          + InfluxSettings.LIVE);
+    }
+    String run = bounded ? RunIds.notLive(spec, runId, "bounded") : InfluxSettings.LIVE;
+    if (kafka.enabled() && maxEventAge.compareTo(windows.allowedLateness().plus(outOfOrderness)) <= 0) {
+      throw new ParameterException(spec.commandLine(), "--max-event-age " + DurationConverter.format(maxEventAge)
+          + " must be more than allowed-lateness (" + DurationConverter.format(windows.allowedLateness())
+          + ", windows.yaml) plus --out-of-orderness (" + DurationConverter.format(outOfOrderness)
+          + "): events that may still correct a window would be set aside");
+    }
+    // The simulator makes its events from the back-fill range: none arrive from further back.
+    PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon,
+        kafka.enabled() ? maxEventAge : null, null, null);
     AlertText alertText = new AlertText(reference, alertRules.zone());
 
-    InfluxSettings influxSettings = influx.settings(InfluxSettings.LIVE);
+    InfluxSettings influxSettings = influx.settings(run);
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
     }
     FlinkEnvironment.WebUi webUi = webUiPort > 0 ? FlinkEnvironment.WebUi.firstFree(webUiAddress, webUiPort)
         : new FlinkEnvironment.WebUi(webUiAddress, 0);
-    FlinkEnvironment.State state = state(console);
+    String group = !kafka.enabled() ? null : groupId != null ? groupId
+        : bounded ? "demand-monitor-" + run : "demand-monitor";
+    FlinkEnvironment.State state = state(group, console);
     StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state, true);
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = env instanceof LocalStreamEnvironment;
     if (kafka.enabled()) {
-      KafkaSettings kafkaSettings = kafka.settings(groupId, startFrom, deadLetterTopic, outOfOrderness, idleness);
-      console.printf("Demand Monitor: reading %s%s%n", kafkaSettings, live ? "" : " up to the records present now");
+      KafkaSettings kafkaSettings = kafka.settings(group, startFrom, deadLetterTopic, outOfOrderness, idleness);
+      console.printf("Demand Monitor: reading %s%s%n", kafkaSettings,
+          bounded ? " up to the records present now, as run " + run : "");
       try {
         for (String created : KafkaPreflight.check(kafkaSettings.properties(), KafkaPublisher.inputTopics(reference),
             createTopics, List.of(kafkaSettings.deadLetterTopic(), alertTopic), parallelism)) {
@@ -203,10 +236,13 @@ public final class RunCommand implements Runnable {
         Thread.currentThread().interrupt();
         return;
       }
-      DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, !live), settings,
-          new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, new OutputSinks.Topics(
-              KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded)
-              .withArchive(archive));
+      PipelineSinks sinks = new OutputSinks(reference, alertText, run, out, influxSettings, new OutputSinks.Topics(
+          KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded)
+          .withArchive(archive);
+      // The end of input moves event time to the end of time: without the cut, every series would
+      // write its fall to zero in windows up to a week ahead of now.
+      DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, bounded), settings,
+          bounded ? new ReplaySinks(sinks, Duration.ofMinutes(1), started) : sinks);
     } else {
       Instant now = Instant.now();
       Duration backfill = this.backfill != null ? this.backfill : historyNeeded(windows, alertRules);
@@ -214,7 +250,7 @@ public final class RunCommand implements Runnable {
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new OutputSinks(reference, alertText, InfluxSettings.LIVE, out, influxSettings, null, embedded)
+          new OutputSinks(reference, alertText, run, out, influxSettings, null, embedded)
               .withArchive(archive));
       console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", DurationConverter.format(backfill),
           live ? " then live demand" : "", config.seed());
@@ -314,9 +350,9 @@ public final class RunCommand implements Runnable {
    * The simulator and bounded runs start afresh: the simulated stream is generated from the clock
    * at start, and a bounded run's Kafka splits end where its first start found the topics.
    */
-  private FlinkEnvironment.State state(PrintWriter console) {
+  private FlinkEnvironment.State state(String group, PrintWriter console) {
     boolean resumable = kafka.enabled() && live;
-    String pipeline = !kafka.enabled() ? "simulator" : "kafka-" + groupId + (live ? "" : "-bounded");
+    String pipeline = !kafka.enabled() ? "simulator" : live ? "kafka-" + group : "kafka-bounded";
     Path dir = (stateDir != null ? stateDir : out.resolve("state")).resolve(pipeline).toAbsolutePath();
     Path resumeFrom = null;
     try {

@@ -29,7 +29,9 @@ import org.apache.flink.util.OutputTag;
  * sum advances by adding the minutes that entered the window and subtracting those that left,
  * so the cost per step is the step, never the horizon. A late event within the allowed
  * lateness corrects the running sums and re-emits every final window it falls in; a later one
- * leaves through {@link #LATE}. Provisional values of the open window go out on a
+ * leaves through {@link #LATE}, and so does one older than the maximum event age (before the
+ * first watermark too, as after every restart, when the lateness rule cannot tell yet; see
+ * {@link #withMaxEventAge}). Provisional values of the open window go out on a
  * processing-time timer. After its last event a series emits each horizon down to zero, then
  * its state is cleared once the longest horizon and the lateness have passed.
  *
@@ -46,6 +48,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
 
   static final long MINUTE = 60_000L;
   static final long HOUR = 60 * MINUTE;
+  private static final long PROCESSING_CLOCK = Long.MIN_VALUE;
 
   private final long[] sizes;
   private final long[] steps;
@@ -55,6 +58,10 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private final long provisionalEvery;
   private final long retention;
   private final long coarseStep;
+  /** Events dated more than this before the age clock are late; Long.MAX_VALUE: no limit. */
+  private long maxEventAge = Long.MAX_VALUE;
+  /** The instant ages are measured from, or {@link #PROCESSING_CLOCK}. */
+  private long ageClock = PROCESSING_CLOCK;
   /** service|horizon of the (non-category) series that keep their configured steps. */
   private final Set<String> exact;
   /** Per series key: its parts (service, area, category) and steps, worked out once. */
@@ -101,6 +108,17 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     this.exact = new HashSet<>(exact);
     // Buckets still needed: the longest window, one step of it to slide, and the lateness to correct.
     retention = maxSize + Math.max(maxStep, this.coarseStep) + lateness;
+  }
+
+  /**
+   * Sets events dated more than {@code maxAge} before the clock aside as late, watermark or not:
+   * the processing clock in a live run, or {@code fixedClock} (a replay's start, where every
+   * event is old by the processing clock) when not null.
+   */
+  public RollingWindows withMaxEventAge(Duration maxAge, java.time.Instant fixedClock) {
+    this.maxEventAge = maxAge.toMillis();
+    this.ageClock = fixedClock == null ? PROCESSING_CLOCK : fixedClock.toEpochMilli();
+    return this;
   }
 
   @Override
@@ -158,7 +176,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   public void processElement(SeriesEvent event, Context ctx, Collector<RollingValue> out) throws Exception {
     long minute = Math.floorDiv(event.eventTime, MINUTE) * MINUTE;
     long watermark = ctx.timerService().currentWatermark();
-    if (minute + MINUTE - 1 + lateness <= watermark) {
+    if (minute + MINUTE - 1 + lateness <= watermark || tooOld(event.eventTime, ctx)) {
       if (isDistrictSeries(event)) {
         lateCounter.inc(event.service);
       }
@@ -201,6 +219,14 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         ctx.output(ACCEPTED, new HealthEvent(event.service, HealthEvent.ACCEPTED, "", event.eventTime, 1));
       }
     }
+  }
+
+  private boolean tooOld(long eventTime, Context ctx) {
+    if (maxEventAge == Long.MAX_VALUE) {
+      return false;
+    }
+    long clock = ageClock == PROCESSING_CLOCK ? ctx.timerService().currentProcessingTime() : ageClock;
+    return eventTime < clock - maxEventAge;
   }
 
   private static void count(MapState<Long, long[]> sums, long key, SeriesEvent event) throws Exception {

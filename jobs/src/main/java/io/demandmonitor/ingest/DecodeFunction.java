@@ -2,15 +2,14 @@ package io.demandmonitor.ingest;
 
 import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
  * Raw records in, demand events out. A record that cannot be decoded or fails validation never
- * fails the job: it leaves through the {@link #DEAD_LETTERS} side output with the reason.
+ * fails the job: it leaves through the {@link #DEAD_LETTERS} side output with the reason
+ * ({@link DeadLetters}).
  */
 public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
 
@@ -47,16 +46,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
       }
     } catch (InvalidRecordException e) {
       deadLettered.inc(raw.source);
-      ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-          .setSourceTopic(raw.source)
-          .setPartition(raw.partition)
-          .setOffset(raw.offset)
-          .setRawKey(raw.key == null ? null : ByteBuffer.wrap(raw.key))
-          .setRawValue(raw.value == null ? null : ByteBuffer.wrap(raw.value))
-          .setReason(e.reason())
-          .setError(e.getMessage())
-          .setDeadLetteredAt(Instant.ofEpochMilli(now))
-          .build());
+      ctx.output(DEAD_LETTERS, DeadLetters.of(raw, e, now));
     }
   }
 }

@@ -18,6 +18,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** The job's Kafka ends: one source per input topic, the dead-letter topic and the alert topic. */
@@ -64,20 +65,28 @@ public final class KafkaIngest {
     return merged;
   }
 
-  /** Dead letters as Avro single-object records, keyed by the topic they came from. */
+  /**
+   * Dead letters as Avro single-object records, keyed by the topic they came from; cut to fit
+   * the producer's {@code max.request.size} ({@link DeadLetters#fitted}), so any record the
+   * broker accepted can be dead-lettered.
+   */
   public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
+    int rawBytes = DeadLetters.rawBytesFor(Integer.parseInt(
+        settings.properties().getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576").trim()));
     return avroSink(settings, settings.deadLetterTopic(), DeadLetter.getClassSchema(),
+        letter -> DeadLetters.fitted(letter, rawBytes),
         letter -> letter.getSourceTopic(), letter -> letter.getDeadLetteredAt().toEpochMilli());
   }
 
   /** Alert changes as Avro single-object records, keyed by service and district so each series keeps its order. */
   public static KafkaSink<SurgeAlert> alertSink(KafkaSettings settings, String topic) {
-    return avroSink(settings, topic, SurgeAlert.getClassSchema(), alert -> alert.getService() + "|"
+    return avroSink(settings, topic, SurgeAlert.getClassSchema(), alert -> alert, alert -> alert.getService() + "|"
         + alert.getDistrict(), alert -> alert.getChangedAt().toEpochMilli());
   }
 
   private static <T extends SpecificRecordBase> KafkaSink<T> avroSink(KafkaSettings settings, String topic,
-      Schema schema, SerializableFunction<T, String> key, SerializableFunction<T, Long> timestamp) {
+      Schema schema, SerializableFunction<T, T> fit, SerializableFunction<T, String> key,
+      SerializableFunction<T, Long> timestamp) {
     return KafkaSink.<T>builder()
         .setKafkaProducerConfig(settings.properties())
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -85,7 +94,8 @@ public final class KafkaIngest {
           private transient BinaryMessageEncoder<T> encoder;
 
           @Override
-          public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long time) {
+          public ProducerRecord<byte[], byte[]> serialize(T given, KafkaSinkContext context, Long time) {
+            T record = fit.apply(given);
             if (encoder == null) {
               encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
             }

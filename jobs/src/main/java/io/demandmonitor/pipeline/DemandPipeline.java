@@ -40,12 +40,16 @@ public final class DemandPipeline {
     Ingested ingested = ingest(raw, settings, sinks.archives());
 
     java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
+    RollingWindows windows = settings.replay()
+        ? new RollingWindows(settings.windows(), settings.replayResolution(), watched)
+        : new RollingWindows(settings.windows());
+    if (settings.maxEventAge() != null) {
+      windows.withMaxEventAge(settings.maxEventAge(), settings.replayFrom());
+    }
     SingleOutputStreamOperator<RollingValue> rolling = ingested.events()
         .flatMap(new ToSeries()).name("to-series")
         .keyBy(SeriesEvent::key)
-        .process(settings.replay()
-            ? new RollingWindows(settings.windows(), settings.replayResolution(), watched)
-            : new RollingWindows(settings.windows()))
+        .process(windows)
         .name("rolling-windows").uid("rolling-windows");
 
     DataStream<HealthEvent> health = rolling.getSideOutput(RollingWindows.ACCEPTED)

@@ -15,7 +15,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * A replay's outputs, passed on to the usual sinks: demand and expected demand only at window
  * ends on the output resolution (alerts are still evaluated on every value), and nothing dated
  * after the replayed range (the end of input would otherwise write every series' fall to zero).
- * It never archives: a replay reads the archive.
+ * Also a bounded run's outputs ({@code run --kafka --no-live}), on a one-minute grid, so it too
+ * writes nothing after its input's end. It archives only if the sinks it wraps do (a replay's
+ * never do: a replay reads the archive).
  */
 public final class ReplaySinks implements PipelineSinks {
 
@@ -41,6 +43,16 @@ public final class ReplaySinks implements PipelineSinks {
     long step = resolution;
     long end = until;
     sinks.expected(expected.filter(e -> e.windowEnd <= end && e.windowEnd % step == 0).name("expected-resolution"));
+  }
+
+  @Override
+  public boolean archives() {
+    return sinks.archives();
+  }
+
+  @Override
+  public void archive(DataStream<ArchivedEvent> validated) {
+    sinks.archive(validated);
   }
 
   @Override

@@ -73,6 +73,44 @@ class RollingWindowsTest {
     }
   }
 
+  /**
+   * Before the first watermark (as after every restart) the lateness rule cannot tell that an
+   * event is ten years old: the maximum age, measured from the processing clock, does.
+   */
+  @Test
+  void anEventOlderThanTheMaximumAgeIsLateEvenBeforeAnyWatermark() throws Exception {
+    long tenYearsAgo = T0 - Duration.ofDays(3652).toMillis();
+    long sevenDaysAgo = T0 - Duration.ofDays(7).toMillis();
+    try (var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new RollingWindows(SMALL).withMaxEventAge(Duration.ofDays(8), null), SeriesEvent::key, Types.STRING)) {
+      harness.setProcessingTime(T0);
+      add(harness, "STEVENAGE", "", tenYearsAgo, 0);
+      add(harness, "STEVENAGE", "", sevenDaysAgo, 0);
+      harness.processWatermark(T0);
+      assertThat(harness.getSideOutput(RollingWindows.LATE)).extracting(r -> r.getValue().eventTime)
+          .containsExactly(tenYearsAgo);
+      assertThat(finals(harness)).as("nothing dated ten years ago").allMatch(v -> v.windowEnd > sevenDaysAgo)
+          .contains(value("STEVENAGE", "PT5M", sevenDaysAgo + MIN, 1, 0));
+    }
+  }
+
+  /** A replay measures ages from its start, not from the processing clock, by which all its events are old. */
+  @Test
+  void aReplayMeasuresTheAgeFromItsStart() throws Exception {
+    long replayFrom = T0;
+    try (var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new RollingWindows(SMALL).withMaxEventAge(Duration.ofDays(8), java.time.Instant.ofEpochMilli(replayFrom)),
+        SeriesEvent::key, Types.STRING)) {
+      harness.setProcessingTime(replayFrom + Duration.ofDays(365).toMillis());
+      add(harness, "STEVENAGE", "", replayFrom - Duration.ofDays(9).toMillis(), 0);
+      add(harness, "STEVENAGE", "", replayFrom + 1_000, 0);
+      harness.processWatermark(replayFrom + MIN - 1);
+      assertThat(harness.getSideOutput(RollingWindows.LATE)).extracting(r -> r.getValue().eventTime)
+          .containsExactly(replayFrom - Duration.ofDays(9).toMillis());
+      assertThat(finals(harness)).contains(value("STEVENAGE", "PT5M", replayFrom + MIN, 1, 0));
+    }
+  }
+
   @Test
   void provisionalValuesShowTheOpenWindowAndFinalsReplaceThem() throws Exception {
     try (var harness = harness(SMALL)) {

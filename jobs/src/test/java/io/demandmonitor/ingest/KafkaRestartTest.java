@@ -144,7 +144,8 @@ class KafkaRestartTest {
     KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "restart-test", "earliest",
         "demand-dead-letters", Duration.ofMinutes(2), Duration.ofSeconds(5), Map.of());
     DemandPipeline.build(KafkaIngest.sources(env, reference, settings, false),
-        new PipelineSettings(reference, WINDOWS, TestConfig.alerts(), Duration.ofMinutes(5), Duration.ofHours(24), null),
+        new PipelineSettings(reference, WINDOWS, TestConfig.alerts(), Duration.ofMinutes(5), Duration.ofHours(24), null,
+            null, null),
         new CollectingSinks());
     return env.executeAsync("kafka-restart-test");
   }
