@@ -155,6 +155,45 @@ class DockerComposeTest {
     }
   }
 
+  /** A JobManager container that restarts resumes its job from the newest checkpoint in the volume. */
+  @Test
+  void theJobManagerResumesFromTheNewestRetainedCheckpoint(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path entrypoint = dir.resolve("entrypoint.sh");
+    Files.writeString(entrypoint, "#!/bin/sh\necho \"flink $*\"\n");
+    entrypoint.toFile().setExecutable(true);
+    Path volume = dir.resolve("checkpoints");
+    assertThat(jobManager(volume, entrypoint)).contains("flink standalone-job --job-classname Cli run --kafka k:9092")
+        .doesNotContain("--fromSavepoint");
+    long now = System.currentTimeMillis();
+    for (String snapshot : List.of("job-a/chk-7", "savepoints/savepoint-b", "job-c/chk-3", "job-d/chk-9")) {
+      Files.createDirectories(volume.resolve(snapshot));
+    }
+    Files.writeString(volume.resolve("job-a/chk-7/_metadata"), "");
+    Files.writeString(volume.resolve("savepoints/savepoint-b/_metadata"), "");
+    Files.writeString(volume.resolve("job-c/chk-3/_metadata"), ""); // job-d/chk-9: incomplete, no _metadata
+    Files.setLastModifiedTime(volume.resolve("job-a/chk-7/_metadata"), java.nio.file.attribute.FileTime.fromMillis(now - 3000));
+    Files.setLastModifiedTime(volume.resolve("savepoints/savepoint-b/_metadata"),
+        java.nio.file.attribute.FileTime.fromMillis(now - 1000));
+    Files.setLastModifiedTime(volume.resolve("job-c/chk-3/_metadata"), java.nio.file.attribute.FileTime.fromMillis(now - 2000));
+    assertThat(jobManager(volume, entrypoint)).contains("flink standalone-job --fromSavepoint " + volume.resolve(
+        "savepoints/savepoint-b") + " --job-classname Cli run --kafka k:9092");
+    assertThat(STACK.at("/services/jobmanager/entrypoint").toString()).contains("/opt/demand-monitor/jobmanager.sh");
+    assertThat(STACK.at("/services/jobmanager/environment/FLINK_PROPERTIES").asText())
+        .contains("externalized-checkpoint-retention: RETAIN_ON_CANCELLATION", "savepoint-dir: file:///opt/flink/checkpoints");
+  }
+
+  private static String jobManager(Path checkpoints, Path entrypoint) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("sh", REPO.resolve("deploy/compose/jobmanager.sh").toString(),
+        "--job-classname", "Cli", "run", "--kafka", "k:9092").redirectErrorStream(true);
+    builder.environment().put("CHECKPOINTS", checkpoints.toString());
+    builder.environment().put("FLINK_ENTRYPOINT", entrypoint.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(output).isZero();
+    return output;
+  }
+
   @Test
   void theJobTheTopicsTheDatabaseAndGrafanaAgree() throws IOException {
     ReferenceData reference = TestConfig.reference();

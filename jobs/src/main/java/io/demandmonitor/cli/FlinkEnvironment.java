@@ -20,6 +20,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The Flink environment of the commands that run the pipeline. */
@@ -52,6 +53,11 @@ final class FlinkEnvironment {
 
   private FlinkEnvironment() {}
 
+  /** Whether a job runs here, on an embedded runtime, rather than on the cluster it was submitted to. */
+  static boolean embedded() {
+    return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+  }
+
   /**
    * Where a job keeps its checkpoints (retained when it is cancelled or killed, so the next
    * start can resume) and, if not null, the checkpoint or savepoint it resumes from.
@@ -63,7 +69,8 @@ final class FlinkEnvironment {
    * whose web UI and REST API listen on {@code webUi} only, without jar upload or cancel from the
    * web UI: whoever reaches the REST API can run code as this user.
    *
-   * @param state durable checkpoints and what to resume from, or null to keep checkpoints in memory
+   * @param state durable checkpoints and what to resume from; null on a cluster, whose own
+   *     configuration decides (or to keep checkpoints in memory)
    * @param restart whether a failed job restarts from its last checkpoint: with a delay that doubles
    *     from 1 s to a minute and starts again after 10 healthy minutes, so an outage of any length
    *     is ridden out while a job that keeps failing stops after 10 attempts in a row

@@ -38,7 +38,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,8 +83,8 @@ public final class RunCommand implements Runnable {
   String runId;
 
   @Option(names = "--max-event-age", converter = DurationConverter.class, defaultValue = "8d",
-      paramLabel = "DURATION", description = "With --kafka, an event dated further back than this from the clock is "
-          + "set aside as late, even before the first watermark (as after a restart); more than windows.yaml's "
+      paramLabel = "DURATION", description = "In a live --kafka run, an event dated further back than this from the clock "
+          + "is set aside as late, even before the first watermark (as after a restart); more than windows.yaml's "
           + "allowed-lateness plus --out-of-orderness (default: ${DEFAULT-VALUE}).")
   Duration maxEventAge;
 
@@ -200,15 +199,17 @@ public final class RunCommand implements Runnable {
           + InfluxSettings.LIVE);
     }
     String run = bounded ? RunIds.notLive(spec, runId, "bounded") : InfluxSettings.LIVE;
-    if (kafka.enabled() && maxEventAge.compareTo(windows.allowedLateness().plus(outOfOrderness)) <= 0) {
+    boolean liveKafka = kafka.enabled() && live;
+    if (liveKafka && maxEventAge.compareTo(windows.allowedLateness().plus(outOfOrderness)) <= 0) {
       throw new ParameterException(spec.commandLine(), "--max-event-age " + DurationConverter.format(maxEventAge)
           + " must be more than allowed-lateness (" + DurationConverter.format(windows.allowedLateness())
           + ", windows.yaml) plus --out-of-orderness (" + DurationConverter.format(outOfOrderness)
           + "): events that may still correct a window would be set aside");
     }
-    // The simulator makes its events from the back-fill range: none arrive from further back.
+    // The simulator makes its events from the back-fill range: none arrive from further back; a
+    // bounded run reads the topics' history on purpose, as a replay does.
     PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon,
-        kafka.enabled() ? maxEventAge : null, null, null);
+        liveKafka ? maxEventAge : null, null, null);
     AlertText alertText = new AlertText(reference, alertRules.zone());
 
     InfluxSettings influxSettings = influx.settings(run);
@@ -219,10 +220,11 @@ public final class RunCommand implements Runnable {
         : new FlinkEnvironment.WebUi(webUiAddress, 0);
     String group = !kafka.enabled() ? null : groupId != null ? groupId
         : bounded ? "demand-monitor-" + run : "demand-monitor";
-    FlinkEnvironment.State state = state(group, console);
-    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state, true);
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
-    boolean embedded = env instanceof LocalStreamEnvironment;
+    boolean embedded = FlinkEnvironment.embedded();
+    // On a cluster, its own configuration decides where checkpoints go and what a restart resumes.
+    FlinkEnvironment.State state = embedded ? state(group, console) : null;
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state, true);
     if (kafka.enabled()) {
       KafkaSettings kafkaSettings = kafka.settings(group, startFrom, deadLetterTopic, outOfOrderness, idleness);
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings,
@@ -309,8 +311,8 @@ public final class RunCommand implements Runnable {
         console.flush();
         // No drain: draining would advance event time to the end of time and write every series'
         // fall to zero in windows that have not happened. Open windows keep their provisional values.
-        String savepoint = job.stopWithSavepoint(false, state.checkpoints().resolveSibling("savepoints").toUri()
-            .toString(), SavepointFormatType.CANONICAL).get();
+        String savepoint = job.stopWithSavepoint(false, state == null ? null
+            : state.checkpoints().resolveSibling("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
         console.println("Savepoint " + savepoint + (kafka.enabled() && live ? ": the next run of this group resumes from it"
             : ""));
       }

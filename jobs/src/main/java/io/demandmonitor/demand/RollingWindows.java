@@ -350,16 +350,18 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private void emitProvisional(String currentKey, Collector<RollingValue> out) throws Exception {
     Long newest = newestMinute.value();
     Long finalized = finalizedUpTo.value();
-    if (newest == null || newest < finalized) {
-      return; // nothing open: the finals have it all
+    if (newest == null) {
+      return;
     }
     Series s = series(currentKey);
     String[] key = s.key();
     long[] step = s.steps();
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
-      if (applies(h, key)) {
-        long last = floorStep(finalized, step[h]);
+      long last = floorStep(finalized, step[h]);
+      // Open for this horizon while an event is past its last final window end: with hourly
+      // steps that can be most of an hour after the minute-step horizons are all final.
+      if (applies(h, key) && newest >= last) {
         long open = floorStep(newest, step[h]) + step[h];
         long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
         slide(value, last, open, h, +1);
