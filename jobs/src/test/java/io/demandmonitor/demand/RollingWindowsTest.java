@@ -128,6 +128,26 @@ class RollingWindowsTest {
     }
   }
 
+  /**
+   * Once the watermark has passed a series' newest event, its minute-step horizons are final, but
+   * a horizon with longer steps still has it only in its open window: that value is shown
+   * provisionally, or a longer horizon would count less than a shorter one for up to a step.
+   */
+  @Test
+  void aHorizonWithLongerStepsShowsItsOpenWindowAfterTheShorterOnesAreFinal() throws Exception {
+    try (var harness = harness(SMALL)) {
+      harness.processWatermark(T0 - 1);
+      harness.setProcessingTime(1_000);
+      add(harness, "WATFORD", "", T0 + 20_000, 0);
+      harness.processWatermark(T0 + 2 * MIN - 1); // 10:00 and 10:01 final: PT5M is final, the others open
+      harness.setProcessingTime(2_000);
+      assertThat(harness.extractOutputValues()).filteredOn(v -> v.provisional).containsExactlyInAnyOrder(
+          new RollingValue("helpline-calls", "WATFORD", "", "PT15M", T0 + 5 * MIN, 1, 0, 0, true),
+          new RollingValue("helpline-calls", "WATFORD", "", "PT1H", T0 + 15 * MIN, 1, 0, 0, true));
+      assertThat(last(harness, "PT5M", T0 + 2 * MIN)).isEqualTo(value("WATFORD", "PT5M", T0 + 2 * MIN, 1, 0));
+    }
+  }
+
   @Test
   void aLateEventCorrectsEveryWindowItIsInAndALaterOneIsSetAside() throws Exception {
     try (var harness = harness(SMALL)) {
