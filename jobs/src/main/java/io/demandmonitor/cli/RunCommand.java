@@ -82,10 +82,11 @@ public final class RunCommand implements Runnable {
           + "write into the live view (default: bounded-<date>-<time> of now, UTC). Live runs are tagged live.")
   String runId;
 
-  @Option(names = "--max-event-age", converter = DurationConverter.class, defaultValue = "8d",
-      paramLabel = "DURATION", description = "In a live --kafka run, an event dated further back than this from the clock "
-          + "is set aside as late, even before the first watermark (as after a restart); more than windows.yaml's "
-          + "allowed-lateness plus --out-of-orderness (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-event-age", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "In a live --kafka run, an event dated further back than this from the clock is set aside as "
+          + "late, even before the first watermark (as after a restart); more than windows.yaml's allowed-lateness "
+          + "plus --out-of-orderness (default: the longest horizon or baseline history plus allowed-lateness, so a "
+          + "first start can rebuild them from the topics: 57d with the shipped configuration).")
   Duration maxEventAge;
 
   @Option(names = "--start-from", defaultValue = "committed", paramLabel = "POSITION",
@@ -200,6 +201,7 @@ public final class RunCommand implements Runnable {
     }
     String run = bounded ? RunIds.notLive(spec, runId, "bounded") : InfluxSettings.LIVE;
     boolean liveKafka = kafka.enabled() && live;
+    Duration maxEventAge = this.maxEventAge != null ? this.maxEventAge : historyKept(windows, alertRules);
     if (liveKafka && maxEventAge.compareTo(windows.allowedLateness().plus(outOfOrderness)) <= 0) {
       throw new ParameterException(spec.commandLine(), "--max-event-age " + DurationConverter.format(maxEventAge)
           + " must be more than allowed-lateness (" + DurationConverter.format(windows.allowedLateness())
@@ -240,7 +242,7 @@ public final class RunCommand implements Runnable {
       }
       PipelineSinks sinks = new OutputSinks(reference, alertText, run, out, influxSettings, new OutputSinks.Topics(
           KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded)
-          .withArchive(archive);
+          .withArchive(archive).withAlertsPublishedFrom(bounded ? null : started);
       // The end of input moves event time to the end of time: without the cut, every series would
       // write its fall to zero in windows up to a week ahead of now.
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, bounded), settings,
@@ -377,6 +379,20 @@ public final class RunCommand implements Runnable {
    * a baseline needs before it expects anything (min-weeks), so every horizon is full and every
    * baseline has an expectation throughout the first day.
    */
+  /**
+   * How far back a rebuild from the topics must read, and so the default maximum event age: the
+   * longest horizon or the longest history a baseline keeps (weeks), plus the allowed lateness.
+   */
+  static Duration historyKept(WindowSettings windows, AlertRules rules) {
+    Duration kept = windows.horizons().stream().map(WindowSettings.Horizon::size).max(Duration::compareTo)
+        .orElse(Duration.ZERO);
+    for (AlertRules.Baseline baseline : rules.baselines()) {
+      Duration weeks = Duration.ofDays(7L * baseline.weeks());
+      kept = weeks.compareTo(kept) > 0 ? weeks : kept;
+    }
+    return kept.plus(windows.allowedLateness());
+  }
+
   static Duration historyNeeded(WindowSettings windows, AlertRules rules) {
     Duration needed = windows.horizons().stream().map(WindowSettings.Horizon::size).max(Duration::compareTo)
         .orElse(Duration.ZERO);

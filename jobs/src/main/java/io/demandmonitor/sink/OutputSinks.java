@@ -1,6 +1,7 @@
 package io.demandmonitor.sink;
 
 import io.demandmonitor.alerting.AlertText;
+import io.demandmonitor.alerting.CatchUpGate;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingValue;
@@ -42,6 +43,7 @@ public final class OutputSinks implements PipelineSinks {
   private final Topics topics;
   private final boolean console;
   private Path archive;
+  private java.time.Instant publishAlertsFrom;
 
   /**
    * @param run the run tag of every point: live, or a replay's run id
@@ -98,6 +100,16 @@ public final class OutputSinks implements PipelineSinks {
     return this;
   }
 
+  /**
+   * Alert changes dated before {@code start} go to InfluxDB and files (they overwrite themselves)
+   * but not to the alert topic or the console, except the newest change of an episode still open
+   * at the start ({@link CatchUpGate}): a job catching up on history does not announce the past.
+   */
+  public OutputSinks withAlertsPublishedFrom(java.time.Instant start) {
+    this.publishAlertsFrom = start;
+    return this;
+  }
+
   @Override
   public boolean archives() {
     return archive != null;
@@ -138,11 +150,13 @@ public final class OutputSinks implements PipelineSinks {
       alerts.map(a -> points.point(a).lineProtocol(TimeUnit.MILLISECONDS)).name("alert-line-protocol")
           .sinkTo(files("alerts", ".lp")).name("alert-files").uid("alert-files");
     }
+    DataStream<SurgeAlert> news = publishAlertsFrom == null ? alerts : alerts.keyBy(SurgeAlert::getAlertId)
+        .process(new CatchUpGate(publishAlertsFrom.toEpochMilli())).name("catch-up-gate").uid("catch-up-gate");
     if (topics != null) {
-      alerts.sinkTo(topics.alerts()).name("alert-topic").uid("alert-topic");
+      news.sinkTo(topics.alerts()).name("alert-topic").uid("alert-topic");
     }
     if (console) {
-      alerts.sinkTo(new CallbackSink<>(LiveSummary::recordAlert)).name("console-alerts").setParallelism(1);
+      news.sinkTo(new CallbackSink<>(LiveSummary::recordAlert)).name("console-alerts").setParallelism(1);
     }
   }
 

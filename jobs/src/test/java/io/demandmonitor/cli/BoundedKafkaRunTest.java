@@ -47,8 +47,8 @@ class BoundedKafkaRunTest {
     kafka.createTopics(1, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
     Instant now = Instant.now();
     List<ProducerRecord<byte[], byte[]>> calls = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      Instant time = now.minus(Duration.ofMinutes(40 - i));
+    for (int i = 0; i < 20; i++) { // over 100 to 62 minutes ago: a whole hour, so a 7-day window, ends in between
+      Instant time = now.minus(Duration.ofMinutes(100 - 2 * i));
       calls.add(new ProducerRecord<>("helpline-calls", 0, time.toEpochMilli(), null, Feed.forService("helpline-calls")
           .encode(new HelplineCall("call-" + i, time, "WATFORD", Channel.PHONE, "FOOD", 30, 60, false))));
     }
