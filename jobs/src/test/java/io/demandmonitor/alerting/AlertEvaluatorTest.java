@@ -10,9 +10,10 @@ import io.demandmonitor.schema.SurgeAlert;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /** The alert state machine through the keyed operator, with Flink's test harness. */
@@ -23,8 +24,12 @@ class AlertEvaluatorTest {
 
   private static AlertRules rules(Duration minDuration) {
     return new AlertRules("Europe/London", new Policy(minDuration, 0.75, Duration.ofMinutes(30)),
-        List.of(new Threshold("safeguarding-contacts", Duration.ofHours(1), "count", List.of(5.0, 8.0, 12.0),
-            null, null, null, null)), List.of(), List.of());
+        List.of(countRule("safeguarding-1h-count", 5, 8, 12)), List.of(), List.of());
+  }
+
+  private static Threshold countRule(String id, double... levels) {
+    return new Threshold(id, "safeguarding-contacts", Duration.ofHours(1), "count",
+        List.of(levels[0], levels[1], levels[2]), null, null, null, null);
   }
 
   @Test
@@ -38,7 +43,7 @@ class AlertEvaluatorTest {
       assertThat(alerts).extracting(a -> a.getState() + " " + a.getLevel() + " at " + (a.getChangedAt().toEpochMilli()
           - T0) / MIN).containsExactly("RAISED 2 at 1", "ESCALATED 3 at 3", "DE_ESCALATED 2 at 5", "RESOLVED 1 at 7");
       assertThat(alerts).extracting(SurgeAlert::getAlertId).containsOnly(
-          "safeguarding-contacts/STEVENAGE/THRESHOLD/count/PT1H/2026-03-02T09:01:00Z");
+          "safeguarding-contacts/STEVENAGE/safeguarding-1h-count/2026-03-02T09:01:00Z");
       assertThat(alerts.get(1).getThreshold()).isEqualTo(8.0);
     }
   }
@@ -107,7 +112,7 @@ class AlertEvaluatorTest {
   @Test
   void everyFinalValueOfABaselineSeriesGoesOutWithWhatTheBaselineExpects() throws Exception {
     AlertRules baselineOnly = new AlertRules("Europe/London", new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
-        List.of(), List.of(new AlertRules.Baseline("safeguarding-contacts", Duration.ofHours(1),
+        List.of(), List.of(new AlertRules.Baseline("safeguarding-1h-baseline", "safeguarding-contacts", Duration.ofHours(1),
             List.of(3.0, 5.0, 7.0), 5, 8, 1, null)), List.of());
     long week = Duration.ofDays(7).toMillis();
     try (var harness = harness(baselineOnly)) {
@@ -126,10 +131,61 @@ class AlertEvaluatorTest {
     }
   }
 
+  @Test
+  void episodesStayWithTheirRuleWhenTheRulesAreReorderedAndTheJobRestored() throws Exception {
+    Threshold low = countRule("low", 5, 8, 12);
+    Threshold high = countRule("high", 10, 20, 30);
+    Policy policy = new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30));
+    OperatorSubtaskState saved;
+    try (var harness = harness(new AlertRules("Europe/London", policy, List.of(low, high), List.of(), List.of()))) {
+      harness.processElement(value(T0, 6, false), T0); // "low" raised, "high" quiet
+      assertThat(harness.extractOutputValues()).extracting(SurgeAlert::getAlertId)
+          .containsExactly("safeguarding-contacts/STEVENAGE/low/2026-03-02T09:00:00Z");
+      saved = harness.snapshot(1, T0);
+    }
+    var reordered = new AlertRules("Europe/London", policy, List.of(high, low), List.of(), List.of());
+    try (var harness = harness(reordered, saved)) {
+      harness.processElement(value(T0 + MIN, 7, false), T0 + MIN); // still level 2 of "low": no change
+      harness.processElement(value(T0 + 2 * MIN, 2, false), T0 + 2 * MIN);
+      assertThat(harness.extractOutputValues()).extracting(a -> a.getState() + " " + a.getAlertId())
+          .containsExactly("RESOLVED safeguarding-contacts/STEVENAGE/low/2026-03-02T09:00:00Z");
+    }
+  }
+
+  @Test
+  void twoBaselineRulesOnOneServiceKeepSeparateHistories() throws Exception {
+    long week = Duration.ofDays(7).toMillis();
+    var twoBaselines = new AlertRules("Europe/London", new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
+        List.of(), List.of(
+            new AlertRules.Baseline("short", "safeguarding-contacts", Duration.ofHours(1), List.of(3.0, 5.0, 7.0),
+                5, 2, 1, null),
+            new AlertRules.Baseline("long", "safeguarding-contacts", Duration.ofHours(1), List.of(3.0, 5.0, 7.0),
+                5, 3, 2, null)), List.of());
+    try (var harness = harness(twoBaselines)) {
+      for (int w = 0; w < 3; w++) {
+        harness.processElement(value(T0 + w * week + 60 * MIN, 4 + 2 * w, false), T0 + w * week + 60 * MIN);
+      }
+      // week 1: only the short rule has enough history (4); week 2: the short one keeps the week before (6),
+      // the long one both weeks before (5)
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).extracting(r -> r.getValue().expected)
+          .containsExactly(4.0, 6.0, 5.0);
+    }
+  }
+
   static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(AlertRules rules)
       throws Exception {
-    var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new AlertEvaluator(TestConfig.reference(), rules), RollingValue::seriesKey, Types.STRING);
+    return harness(rules, null);
+  }
+
+  /** An opened harness, restored from {@code saved} when given. */
+  static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(AlertRules rules,
+      OperatorSubtaskState saved) throws Exception {
+    var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AlertEvaluator(TestConfig.reference(), rules)), RollingValue::seriesKey,
+        Types.STRING);
+    if (saved != null) {
+      harness.initializeState(saved);
+    }
     harness.open();
     return harness;
   }
