@@ -8,7 +8,8 @@ import io.demandmonitor.schema.AlertState;
  * episode, and damps flapping three ways: a higher level must hold for the minimum duration,
  * a level holds until the value falls below a fraction of its threshold (hysteresis), and after
  * an episode resolves no new one is raised for the cool-down. An episode raised on a provisional
- * value is resolved if the final value of a window does not bear it out. A Flink POJO.
+ * value is resolved if the final value of the same (or a later) window does not bear it out;
+ * values of windows older than the newest assessed change nothing. A Flink POJO.
  */
 public class Episode {
 
@@ -22,8 +23,12 @@ public class Episode {
   public long resolvedAt = NONE;
   /** Whether a final value has borne out the current episode. */
   public boolean confirmed;
-  /** Newest final window assessed: older corrections do not move the state back in time. */
-  public long newestFinal = NONE;
+  /**
+   * Newest window end assessed, provisional or final. A value of an older window (a final that
+   * lags the open window's provisional values, or a late correction) comes after the state has
+   * moved on: it changes nothing, so no change is ever dated before the one it follows.
+   */
+  public long newest = NONE;
 
   /** A change of state, with the level after it. */
   public record Change(AlertState state, int level) {}
@@ -39,12 +44,10 @@ public class Episode {
    */
   public Change assess(long time, double value, double[] thresholds, boolean eligible, boolean provisional,
       Timing policy, String idPrefix) {
-    if (time < newestFinal) {
-      return null; // a late correction of a window already assessed
+    if (time < newest) {
+      return null; // an older window than the state already reflects
     }
-    if (!provisional) {
-      newestFinal = time;
-    }
+    newest = time;
     int raise = eligible ? levelFor(value, thresholds, 1.0) : 1;
     int hold = eligible ? Math.min(level, levelFor(value, thresholds, policy.clearBelow())) : 1;
     int target = Math.max(raise, hold);

@@ -88,6 +88,20 @@ class AlertEvaluatorTest {
   }
 
   @Test
+  void theFinalValueOfAnEarlierWindowNeverLowersOrResolvesAProvisionalRaise() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      harness.processElement(value(T0 + 21 * MIN, 5, true), T0 + 20 * MIN); // raised on the open window
+      harness.processElement(value(T0 + 20 * MIN, 4, false), T0 + 21 * MIN); // the window before: says nothing of 21
+      harness.processElement(value(T0 + 21 * MIN, 5, false), T0 + 21 * MIN); // borne out
+      harness.processElement(value(T0 + 41 * MIN, 8, true), T0 + 40 * MIN);
+      harness.processElement(value(T0 + 30 * MIN, 3, false), T0 + 41 * MIN); // finals lagging far behind
+      harness.processElement(value(T0 + 31 * MIN, 3, false), T0 + 41 * MIN);
+      assertThat(harness.extractOutputValues()).extracting(a -> a.getState() + " " + a.getLevel() + " at "
+          + (a.getChangedAt().toEpochMilli() - T0) / MIN).containsExactly("RAISED 2 at 21", "ESCALATED 3 at 41");
+    }
+  }
+
+  @Test
   void aLateCorrectionOfAnOlderWindowDoesNotMoveTheStateBack() throws Exception {
     try (var harness = harness(rules(Duration.ZERO))) {
       harness.processElement(value(T0 + 10 * MIN, 2, false), T0 + 10 * MIN);
