@@ -43,7 +43,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private transient MapState<String, Episode> episodes;
   /** Every baseline rule's history, by rule id and slot: "rule-id/slot". */
   private transient MapState<String, long[]> history;
-  private transient ValueState<Long> alertedHour;
   private transient ValueState<Long> newestFinal;
   private transient ValueState<Long> cleanupAt;
   /** The final 1 h counts of the last hour, by minute of the hour: window end, then count. */
@@ -88,7 +87,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         TypeInformation.of(Episode.class)));
     history = getRuntimeContext().getMapState(new MapStateDescriptor<>("baseline-history-by-rule", Types.STRING,
         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    alertedHour = getRuntimeContext().getState(new ValueStateDescriptor<>("alerted-hour", Types.LONG));
     newestFinal = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-final", Types.LONG));
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
     recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
@@ -197,12 +195,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       Collector<SurgeAlert> out) throws Exception {
     SeasonalBaseline baseline = baselines[index];
     SeasonalBaseline.History kept = this.kept[index];
-    if (!v.provisional && v.windowEnd % HOUR == 0) {
-      long hourStart = v.windowEnd - HOUR;
-      Long alerted = alertedHour.value();
-      if (alerted == null || alerted != hourStart) { // an hour in alert is not normal demand
-        baseline.record(kept, hourStart, v.count);
-      }
+    if (!v.provisional) {
+      baseline.learn(kept, v.windowEnd, v.count);
     }
     SeasonalBaseline.Expectation expected = baseline.expected(kept, v.windowEnd - HOUR, v.windowEnd);
     if (expected == null) {
@@ -232,7 +226,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     Episode episode = assess(rule.id(), SEASONAL_BASELINE, "count", v, z, levels,
         v.count >= rule.minCount(), baselinePolicies[index], expected, out);
     if (episode.level > 1) {
-      alertedHour.update(Math.floorDiv(v.windowEnd - 1, HOUR) * HOUR);
+      baseline.alerted(kept, v.windowEnd);
     }
   }
 
@@ -277,7 +271,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     episodes.clear();
     history.clear();
     historyRead.remove(ctx.getCurrentKey());
-    alertedHour.clear();
     newestFinal.clear();
     cleanupAt.clear();
     recentHours.clear();

@@ -125,11 +125,8 @@ class AlertEvaluatorTest {
 
   @Test
   void everyFinalValueOfABaselineSeriesGoesOutWithWhatTheBaselineExpects() throws Exception {
-    AlertRules baselineOnly = new AlertRules("Europe/London", new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
-        List.of(), List.of(new AlertRules.Baseline("safeguarding-1h-baseline", "safeguarding-contacts", Duration.ofHours(1),
-            List.of(3.0, 5.0, 7.0), 5, 8, 1, null)), List.of());
     long week = Duration.ofDays(7).toMillis();
-    try (var harness = harness(baselineOnly)) {
+    try (var harness = harness(baselineOnly())) {
       harness.processElement(value(T0 + 60 * MIN, 4, false), T0 + 60 * MIN); // learns the hour 09:00-10:00
       assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).as("no history, no expectation").isNull();
       harness.processElement(value(T0 + week + 60 * MIN, 9, true), T0 + week + 59 * MIN);
@@ -142,6 +139,21 @@ class AlertEvaluatorTest {
             // one week of history: variance 2 x the mean (a Poisson's, doubled for a mean of one week)
             assertThat(e.alertFrom).isEqualTo(new SeasonalBaseline.Expectation(4.0, 2.0).countAt(3));
           });
+    }
+  }
+
+  @Test
+  void clockHoursWithoutAnyValueAreLearntAsEmpty() throws Exception {
+    long week = Duration.ofDays(7).toMillis();
+    long hour = 60 * MIN;
+    try (var harness = harness(baselineOnly())) {
+      harness.processElement(value(T0 + hour, 2, false), T0 + hour); // 09:00-10:00: 2
+      harness.processElement(value(T0 + 90 * MIN, 0, false), T0 + 90 * MIN); // down to zero at 10:30, then nothing
+      harness.processElement(value(T0 + 3 * hour + 10 * MIN, 1, false), T0 + 3 * hour + 10 * MIN); // 12:05 an event
+      // A week later, the rolling hour 10:30-11:30 covers two clock hours that were empty.
+      harness.processElement(value(T0 + week + 150 * MIN, 3, false), T0 + week + 150 * MIN);
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).as("expected from the empty hours").singleElement()
+          .satisfies(e -> assertThat(e.getValue().expected).isZero());
     }
   }
 
@@ -184,6 +196,12 @@ class AlertEvaluatorTest {
       assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).extracting(r -> r.getValue().expected)
           .containsExactly(4.0, 6.0, 5.0);
     }
+  }
+
+  private static AlertRules baselineOnly() {
+    return new AlertRules("Europe/London", new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)), List.of(),
+        List.of(new AlertRules.Baseline("safeguarding-1h-baseline", "safeguarding-contacts", Duration.ofHours(1),
+            List.of(3.0, 5.0, 7.0), 5, 8, 1, null)), List.of());
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(AlertRules rules)
