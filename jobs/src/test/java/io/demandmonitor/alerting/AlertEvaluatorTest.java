@@ -64,6 +64,25 @@ class AlertEvaluatorTest {
   }
 
   @Test
+  void aLowerLevelMustHoldForTheMinimumDurationTooAndTheWaitToRaiseAgainStartsWhenTheCoolDownEnds()
+      throws Exception {
+    try (var harness = harness(rules(Duration.ofMinutes(5)))) { // levels 5, 8, 12; clear below 75%; cool-down 30m
+      int[][] minutesAndCounts = {{0, 9}, {6, 5}, {8, 9}, {21, 2}, {27, 9}};
+      for (int i = 0; i < minutesAndCounts.length; i++) {
+        int to = i + 1 < minutesAndCounts.length ? minutesAndCounts[i + 1][0] : 70;
+        for (int minute = minutesAndCounts[i][0]; minute < to; minute++) {
+          harness.processElement(value(T0 + minute * MIN, minutesAndCounts[i][1], false), T0 + minute * MIN);
+        }
+      }
+      // The dip at 6-7 is too short to de-escalate; 21 onwards resolves after 5 minutes; the surge back at 27
+      // is raised 5 minutes after the cool-down ends (56), not the minute it ends.
+      assertThat(harness.extractOutputValues()).extracting(a -> a.getState() + " " + a.getLevel() + " at "
+          + (a.getChangedAt().toEpochMilli() - T0) / MIN).containsExactly("RAISED 3 at 5", "RESOLVED 1 at 26",
+          "RAISED 3 at 61");
+    }
+  }
+
+  @Test
   void flappingAroundAThresholdRaisesAtMostOnceACoolDown() throws Exception {
     try (var harness = harness(rules(Duration.ZERO))) {
       for (int i = 0; i < 60; i++) {
