@@ -25,8 +25,8 @@ import org.apache.flink.util.OutputTag;
  * fixed thresholds; baseline rules compare the hour's count with the seasonal baseline, whose
  * history this operator also keeps (hours in alert left out). State: one {@link Episode} per
  * rule and one baseline history per baseline rule, both keyed by the rule's id (so reordering
- * alerts.yaml keeps every episode with its rule), and a cleanup timer that clears everything once the series has
- * been silent for longer than the baseline remembers. The expectation of each final value a
+ * alerts.yaml keeps every episode with its rule), and a cleanup timer that clears everything
+ * once the series has been silent for longer than the baseline remembers. The expectation of each final value a
  * baseline rule assesses goes to the {@link #EXPECTED} side output.
  */
 public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
@@ -52,7 +52,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private transient SeasonalBaseline.History[] kept;
   /**
    * The baseline history read so far, per series and baseline rule: every value reads the same
-   * few slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the state.
+   * few slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the
+   * state.
    */
   private transient java.util.Map<String, List<java.util.Map<Integer, long[]>>> historyRead;
   private transient String currentKey;
@@ -107,12 +108,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     historyRead = new java.util.HashMap<>();
     kept = new SeasonalBaseline.History[baselines.length];
     for (int i = 0; i < kept.length; i++) {
-      kept[i] = history(i, rules.baselines().get(i).id() + "/");
+      kept[i] = historyOf(i, rules.baselines().get(i).id() + "/");
     }
   }
 
   /** One baseline rule's history: its slots in keyed state under the rule's id. */
-  private SeasonalBaseline.History history(int rule, String prefix) {
+  private SeasonalBaseline.History historyOf(int rule, String prefix) {
     return new SeasonalBaseline.History() {
       @Override
       public long[] get(int slot) throws Exception {

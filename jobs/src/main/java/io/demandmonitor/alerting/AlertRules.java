@@ -45,8 +45,8 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
    * {@code districts} overrides per district code. Values with fewer than {@code minCount} events
    * never alarm (ratios of tiny numbers are noise).
    */
-  public record Threshold(String id, String service, Duration horizon, String measure, List<Double> levels, List<Double> county,
-      Map<String, List<Double>> districts, Long minCount, Policy policy) implements Serializable {
+  public record Threshold(String id, String service, Duration horizon, String measure, List<Double> levels,
+      List<Double> county, Map<String, List<Double>> districts, Long minCount, Policy policy) implements Serializable {
 
     /** The thresholds for levels 2, 3, 4 in an area (district code or COUNTY), or null if the rule does not apply. */
     public double[] levelsFor(String area) {

@@ -41,7 +41,8 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
   @Override
   public void open(OpenContext context) {
     lastHeard = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-heard", Types.STRING, Types.LONG));
-    silentSince = getRuntimeContext().getMapState(new MapStateDescriptor<>("silent-since-by-rule", Types.STRING, Types.LONG));
+    silentSince = getRuntimeContext().getMapState(new MapStateDescriptor<>("silent-since-by-rule", Types.STRING,
+        Types.LONG));
     started = getRuntimeContext().getState(new ValueStateDescriptor<>("started", Types.LONG));
   }
 

@@ -107,7 +107,7 @@ public final class SeasonalBaseline implements Serializable {
     }
   }
 
-  /** Notes that the series is in alert in the rolling hour ending at {@code windowEnd}: its clock hour is not learnt. */
+  /** Notes that the rule is in alert in the rolling hour ending at {@code windowEnd}: that clock hour is not learnt. */
   public void alerted(History history, long windowEnd) throws Exception {
     long hourStart = Math.floorDiv(windowEnd - 1, HOUR) * HOUR;
     long[] alerted = history.get(ALERTED_HOUR);
