@@ -8,9 +8,9 @@ import io.demandmonitor.schema.AlertState;
  * episode, and damps flapping three ways: a new level, higher or lower, must hold for the minimum
  * duration; a level holds until the value falls below a fraction of its threshold (hysteresis);
  * and after an episode resolves no new one is raised for the cool-down, and the wait to raise
- * one starts only when the cool-down ends. An episode raised on a provisional
- * value is resolved if the final value of the same (or a later) window does not bear it out;
- * values of windows older than the newest assessed change nothing. A Flink POJO.
+ * one starts only when the cool-down ends. An episode raised on a provisional value is withdrawn
+ * (resolved) if the final value of the same window does not bear it out; values of windows older
+ * than the newest assessed change nothing. A Flink POJO.
  */
 public class Episode {
 
@@ -24,8 +24,6 @@ public class Episode {
   /** Whether that level is above the current one (else below). */
   public boolean pendingUp;
   public long resolvedAt = NONE;
-  /** Whether a final value has borne out the current episode. */
-  public boolean confirmed;
   /**
    * Newest window end assessed, provisional or final. A value of an older window (a final that
    * lags the open window's provisional values, or a late correction) comes after the state has
@@ -54,14 +52,11 @@ public class Episode {
     int raise = eligible ? levelFor(value, thresholds, 1.0) : 1;
     int hold = eligible ? Math.min(level, levelFor(value, thresholds, policy.clearBelow())) : 1;
     int target = Math.max(raise, hold);
-    boolean contradicted = false;
-    if (!provisional && level > 1 && !confirmed) {
-      if (raise > 1) {
-        confirmed = true;
-      } else {
-        target = 1; // raised on a provisional value that the final value contradicts
-        contradicted = true;
-      }
+    // Raised on the provisional value of this very window, which its final value does not bear out.
+    // (A final of a later window below the threshold is ordinary demand falling: hysteresis applies.)
+    boolean contradicted = !provisional && level > 1 && time == start && raise == 1;
+    if (contradicted) {
+      target = 1;
     }
     if (target == level) {
       pendingSince = NONE;
@@ -85,11 +80,9 @@ public class Episode {
     if (before == 1) {
       start = time;
       alertId = idPrefix + "/" + java.time.Instant.ofEpochMilli(time);
-      confirmed = !provisional;
       return new Change(AlertState.RAISED, level);
     }
     if (up) {
-      confirmed |= !provisional;
       return new Change(AlertState.ESCALATED, level);
     }
     if (level == 1) {

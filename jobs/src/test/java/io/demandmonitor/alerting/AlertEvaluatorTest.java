@@ -121,6 +121,19 @@ class AlertEvaluatorTest {
   }
 
   @Test
+  void whenFinalsLagOnlyTheFinalValueOfTheRaisingWindowCanWithdrawTheRaise() throws Exception {
+    try (var harness = harness(rules(Duration.ZERO))) {
+      harness.processElement(value(T0 + 21 * MIN, 5, true), T0 + 20 * MIN); // raised on the open window
+      for (int minute = 22; minute <= 30; minute++) { // held by hysteresis (4 >= 75% of 5)
+        harness.processElement(value(T0 + minute * MIN, 4, true), T0 + minute * MIN);
+      }
+      harness.processElement(value(T0 + 30 * MIN, 4, false), T0 + 31 * MIN); // the finals catch up: still held
+      assertThat(harness.extractOutputValues()).extracting(a -> a.getState() + " " + a.getLevel() + " at "
+          + (a.getChangedAt().toEpochMilli() - T0) / MIN).containsExactly("RAISED 2 at 21");
+    }
+  }
+
+  @Test
   void aLateCorrectionOfAnOlderWindowDoesNotMoveTheStateBack() throws Exception {
     try (var harness = harness(rules(Duration.ZERO))) {
       harness.processElement(value(T0 + 10 * MIN, 2, false), T0 + 10 * MIN);
