@@ -24,8 +24,9 @@ import org.apache.flink.util.OutputTag;
  * and provisional, and emits each episode's changes. Threshold rules compare a measure with
  * fixed thresholds; baseline rules compare the hour's count with the seasonal baseline, whose
  * history this operator also keeps (hours in alert left out). State: one {@link Episode} per
- * rule, the baseline history, and a cleanup timer that clears everything once the series has
- * been silent for longer than the baseline remembers. The expectation of each final value a
+ * rule and one baseline history per baseline rule, both keyed by the rule's id (so reordering
+ * alerts.yaml keeps every episode with its rule), and a cleanup timer that clears everything
+ * once the series has been silent for longer than the baseline remembers. The expectation of each final value a
  * baseline rule assesses goes to the {@link #EXPECTED} side output.
  */
 public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
@@ -40,20 +41,21 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private final long retention;
 
   private transient MapState<String, Episode> episodes;
-  private transient MapState<Integer, long[]> history;
-  private transient ValueState<Long> alertedHour;
+  /** Every baseline rule's history, by rule id and slot: "rule-id/slot". */
+  private transient MapState<String, long[]> history;
   private transient ValueState<Long> newestFinal;
   private transient ValueState<Long> cleanupAt;
   /** The final 1 h counts of the last hour, by minute of the hour: window end, then count. */
   private transient ValueState<long[]> recentHours;
   /** One per baseline rule, and the keyed history they read and write. */
   private transient SeasonalBaseline[] baselines;
-  private transient SeasonalBaseline.History kept;
+  private transient SeasonalBaseline.History[] kept;
   /**
-   * The baseline history read so far, per series: every value reads the same few slots, and a
-   * map lookup is cheaper than keyed state's. Written through, dropped with the state.
+   * The baseline history read so far, per series and baseline rule: every value reads the same
+   * few slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the
+   * state.
    */
-  private transient java.util.Map<String, java.util.Map<Integer, long[]>> historyRead;
+  private transient java.util.Map<String, List<java.util.Map<Integer, long[]>>> historyRead;
   private transient String currentKey;
   /** What the rules say, resolved once rather than per value: horizon labels, levels, policies. */
   private transient String[] thresholdHorizons;
@@ -81,11 +83,11 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
   @Override
   public void open(OpenContext context) {
-    episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes", Types.STRING,
+    // Named anew when they came to be keyed by rule id: the older state, keyed by rule position, is not read.
+    episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes-by-rule", Types.STRING,
         TypeInformation.of(Episode.class)));
-    history = getRuntimeContext().getMapState(new MapStateDescriptor<>("baseline-history", Types.INT,
+    history = getRuntimeContext().getMapState(new MapStateDescriptor<>("baseline-history-by-rule", Types.STRING,
         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    alertedHour = getRuntimeContext().getState(new ValueStateDescriptor<>("alerted-hour", Types.LONG));
     newestFinal = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-final", Types.LONG));
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
     recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
@@ -104,13 +106,21 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
         .toArray(SeasonalBaseline[]::new);
     historyRead = new java.util.HashMap<>();
-    kept = new SeasonalBaseline.History() {
+    kept = new SeasonalBaseline.History[baselines.length];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = historyOf(i, rules.baselines().get(i).id() + "/");
+    }
+  }
+
+  /** One baseline rule's history: its slots in keyed state under the rule's id. */
+  private SeasonalBaseline.History historyOf(int rule, String prefix) {
+    return new SeasonalBaseline.History() {
       @Override
       public long[] get(int slot) throws Exception {
-        java.util.Map<Integer, long[]> read = read();
+        java.util.Map<Integer, long[]> read = read(rule);
         long[] weeks = read.get(slot);
         if (weeks == null && !read.containsKey(slot)) {
-          weeks = history.get(slot);
+          weeks = history.get(prefix + slot);
           read.put(slot, weeks);
         }
         return weeks;
@@ -118,15 +128,23 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
       @Override
       public void put(int slot, long[] weeks) throws Exception {
-        history.put(slot, weeks);
-        read().put(slot, weeks);
+        history.put(prefix + slot, weeks);
+        read(rule).put(slot, weeks);
       }
     };
   }
 
-  /** What the current series' history has shown so far. */
-  private java.util.Map<Integer, long[]> read() {
-    return historyRead.computeIfAbsent(currentKey, k -> new java.util.HashMap<>());
+  /** What the current series' history of one baseline rule has shown so far. */
+  private java.util.Map<Integer, long[]> read(int rule) {
+    List<java.util.Map<Integer, long[]>> byRule = historyRead.get(currentKey);
+    if (byRule == null) {
+      byRule = new java.util.ArrayList<>();
+      for (int i = 0; i < kept.length; i++) {
+        byRule.add(new java.util.HashMap<>());
+      }
+      historyRead.put(currentKey, byRule);
+    }
+    return byRule.get(rule);
   }
 
   @Override
@@ -147,7 +165,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       }
       double value = Measures.of(rule.measure(), v, reference.population(v.area));
       boolean eligible = !Double.isNaN(value) && v.count >= rule.minimumCount();
-      assess(THRESHOLD + i, THRESHOLD, rule.measure(), v, eligible ? value : 0, levels, eligible,
+      assess(rule.id(), THRESHOLD, rule.measure(), v, eligible ? value : 0, levels, eligible,
           thresholdPolicies[i], null, out);
     }
     List<AlertRules.Baseline> baselines = rules.baselines();
@@ -177,12 +195,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private void assessBaseline(int index, AlertRules.Baseline rule, RollingValue v, Context ctx,
       Collector<SurgeAlert> out) throws Exception {
     SeasonalBaseline baseline = baselines[index];
-    if (!v.provisional && v.windowEnd % HOUR == 0) {
-      long hourStart = v.windowEnd - HOUR;
-      Long alerted = alertedHour.value();
-      if (alerted == null || alerted != hourStart) { // an hour in alert is not normal demand
-        baseline.record(kept, hourStart, v.count);
-      }
+    SeasonalBaseline.History kept = this.kept[index];
+    if (!v.provisional) {
+      baseline.learn(kept, v.windowEnd, v.count);
     }
     SeasonalBaseline.Expectation expected = baseline.expected(kept, v.windowEnd - HOUR, v.windowEnd);
     if (expected == null) {
@@ -209,25 +224,25 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       ctx.output(EXPECTED, new ExpectedDemand(v.service, v.area, v.horizon, v.windowEnd, expected.mean(),
           expected.countAt(levels[0])));
     }
-    Episode episode = assess(SEASONAL_BASELINE + index, SEASONAL_BASELINE, "count", v, z, levels,
+    Episode episode = assess(rule.id(), SEASONAL_BASELINE, "count", v, z, levels,
         v.count >= rule.minCount(), baselinePolicies[index], expected, out);
     if (episode.level > 1) {
-      alertedHour.update(Math.floorDiv(v.windowEnd - 1, HOUR) * HOUR);
+      baseline.alerted(kept, v.windowEnd);
     }
   }
 
   /** Runs one rule's episode on a value and emits its change, if any. */
-  private Episode assess(String ruleKey, String detector, String measure, RollingValue v, double value,
+  private Episode assess(String ruleId, String detector, String measure, RollingValue v, double value,
       double[] levels, boolean eligible, AlertRules.Policy policy, SeasonalBaseline.Expectation expected,
       Collector<SurgeAlert> out) throws Exception {
-    Episode episode = episodes.get(ruleKey);
+    Episode episode = episodes.get(ruleId);
     if (episode == null) {
       episode = new Episode();
     }
     Episode.Change change = episode.assess(v.windowEnd, value, levels, eligible, v.provisional,
         Episode.Timing.of(policy),
-        v.service + "/" + v.area + "/" + detector + "/" + measure + "/" + v.horizon); // two rules never share an id
-    episodes.put(ruleKey, episode);
+        v.service + "/" + v.area + "/" + ruleId); // two rules never share an id
+    episodes.put(ruleId, episode);
     if (change != null) {
       int shown = Math.max(2, change.level()); // a resolved episode names the threshold it fell below
       double threshold = expected != null ? expected.countAt(levels[shown - 2]) : levels[shown - 2];
@@ -257,7 +272,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     episodes.clear();
     history.clear();
     historyRead.remove(ctx.getCurrentKey());
-    alertedHour.clear();
     newestFinal.clear();
     cleanupAt.clear();
     recentHours.clear();

@@ -21,6 +21,9 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
 
   public static final String FILE = "alerts.yaml";
   public static final List<String> MEASURES = List.of("count", "rate_per_100k", "abandoned_rate", "positivity");
+  /** A rule id: lower-case words of letters and digits joined by hyphens, e.g. safeguarding-1h-count. */
+  private static final java.util.regex.Pattern RULE_ID = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final int RULE_ID_MAX = 60;
 
   /**
    * How an episode behaves: a higher level must hold for {@code minDuration} (event time) before
@@ -42,8 +45,8 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
    * {@code districts} overrides per district code. Values with fewer than {@code minCount} events
    * never alarm (ratios of tiny numbers are noise).
    */
-  public record Threshold(String service, Duration horizon, String measure, List<Double> levels, List<Double> county,
-      Map<String, List<Double>> districts, Long minCount, Policy policy) implements Serializable {
+  public record Threshold(String id, String service, Duration horizon, String measure, List<Double> levels,
+      List<Double> county, Map<String, List<Double>> districts, Long minCount, Policy policy) implements Serializable {
 
     /** The thresholds for levels 2, 3, 4 in an area (district code or COUNTY), or null if the rule does not apply. */
     public double[] levelsFor(String area) {
@@ -63,7 +66,7 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
    * {@code minWeeks} of history, hours in alert left out); {@code levels} are how many standard
    * deviations above expected reach levels 2, 3, 4; fewer than {@code minCount} events never alarm.
    */
-  public record Baseline(String service, Duration horizon, List<Double> levels, long minCount, int weeks,
+  public record Baseline(String id, String service, Duration horizon, List<Double> levels, long minCount, int weeks,
       int minWeeks, Policy policy) implements Serializable {
 
     public double[] levelArray() {
@@ -75,7 +78,7 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
    * A feed that sends nothing for {@code silentAfter} raises FEED_SILENT at {@code level}, but
    * only between {@code activeFrom} and {@code activeTo} o'clock local time, when it normally sends.
    */
-  public record Feed(String service, Duration silentAfter, int activeFrom, int activeTo, int level)
+  public record Feed(String id, String service, Duration silentAfter, int activeFrom, int activeTo, int level)
       implements Serializable {
 
     public boolean activeAt(int hourOfDay) {
@@ -126,9 +129,11 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
     } else {
       checkPolicy(problems, "defaults", defaults);
     }
+    java.util.Map<String, String> ids = new java.util.HashMap<>(); // rule id -> the key that has it first
     for (int i = 0; i < thresholds().size(); i++) {
       Threshold t = thresholds().get(i);
       String key = "thresholds[" + i + "]";
+      checkId(problems, key, t.id(), ids);
       checkService(problems, key, t.service(), reference);
       checkHorizon(problems, key, t.horizon(), windows);
       problems.require(MEASURES.contains(t.measure()), key + ".measure", t.measure(), "must be one of " + MEASURES);
@@ -148,6 +153,7 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
     for (int i = 0; i < baselines().size(); i++) {
       Baseline b = baselines().get(i);
       String key = "baselines[" + i + "]";
+      checkId(problems, key, b.id(), ids);
       checkService(problems, key, b.service(), reference);
       problems.require(b.horizon() != null && b.horizon().equals(Duration.ofHours(1)), key + ".horizon",
           b.horizon(), "must be 1h: the baseline is kept per hour of the week");
@@ -162,6 +168,7 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
     for (int i = 0; i < feeds().size(); i++) {
       Feed f = feeds().get(i);
       String key = "feeds[" + i + "]";
+      checkId(problems, key, f.id(), ids);
       checkService(problems, key, f.service(), reference);
       problems.require(f.silentAfter() != null && f.silentAfter().toMinutes() >= 1, key + ".silent-after",
           f.silentAfter(), "must be at least 1m");
@@ -172,6 +179,24 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
       problems.require(f.level() >= 2 && f.level() <= 4, key + ".level", f.level(), "must be 2, 3 or 4");
     }
     problems.throwIfAny();
+  }
+
+  /**
+   * Alert state (open episodes, baseline history) is kept by rule id, so reordering the file
+   * keeps every episode with its rule: an id must be present, plain and unique in the file.
+   */
+  private static void checkId(Problems problems, String key, String id, java.util.Map<String, String> ids) {
+    if (id == null) {
+      problems.add(key + ".id", null, "is required: a unique rule id such as safeguarding-1h-count");
+      return;
+    }
+    if (id.length() > RULE_ID_MAX || !RULE_ID.matcher(id).matches()) {
+      problems.add(key + ".id", id, "must be lower-case letters and digits joined by hyphens, at most "
+          + RULE_ID_MAX + " characters, e.g. safeguarding-1h-count");
+      return;
+    }
+    String first = ids.putIfAbsent(id, key);
+    problems.require(first == null, key + ".id", id, "is already the id of " + first + ": rule ids must be unique");
   }
 
   private static void checkService(Problems problems, String key, String service, ReferenceData reference) {

@@ -5,10 +5,12 @@ import io.demandmonitor.schema.AlertState;
 /**
  * One rule's alert state for one series: a small state machine driven by assessments in event
  * time. It emits only changes (RAISED, ESCALATED, DE_ESCALATED, RESOLVED), keeps one id per
- * episode, and damps flapping three ways: a higher level must hold for the minimum duration,
- * a level holds until the value falls below a fraction of its threshold (hysteresis), and after
- * an episode resolves no new one is raised for the cool-down. An episode raised on a provisional
- * value is resolved if the final value of a window does not bear it out. A Flink POJO.
+ * episode, and damps flapping three ways: a new level, higher or lower, must hold for the minimum
+ * duration; a level holds until the value falls below a fraction of its threshold (hysteresis);
+ * and after an episode resolves no new one is raised for the cool-down, and the wait to raise
+ * one starts only when the cool-down ends. An episode raised on a provisional value is withdrawn
+ * (resolved) if the final value of the same window does not bear it out; values of windows older
+ * than the newest assessed change nothing. A Flink POJO.
  */
 public class Episode {
 
@@ -17,13 +19,17 @@ public class Episode {
   public int level = 1;
   public String alertId;
   public long start = NONE;
-  /** Since when the value has been above the current level, waiting for the minimum duration. */
+  /** Since when the value has called for another level, waiting for the minimum duration. */
   public long pendingSince = NONE;
+  /** Whether that level is above the current one (else below). */
+  public boolean pendingUp;
   public long resolvedAt = NONE;
-  /** Whether a final value has borne out the current episode. */
-  public boolean confirmed;
-  /** Newest final window assessed: older corrections do not move the state back in time. */
-  public long newestFinal = NONE;
+  /**
+   * Newest window end assessed, provisional or final. A value of an older window (a final that
+   * lags the open window's provisional values, or a late correction) comes after the state has
+   * moved on: it changes nothing, so no change is ever dated before the one it follows.
+   */
+  public long newest = NONE;
 
   /** A change of state, with the level after it. */
   public record Change(AlertState state, int level) {}
@@ -39,53 +45,51 @@ public class Episode {
    */
   public Change assess(long time, double value, double[] thresholds, boolean eligible, boolean provisional,
       Timing policy, String idPrefix) {
-    if (time < newestFinal) {
-      return null; // a late correction of a window already assessed
+    if (time < newest) {
+      return null; // an older window than the state already reflects
     }
-    if (!provisional) {
-      newestFinal = time;
-    }
+    newest = time;
     int raise = eligible ? levelFor(value, thresholds, 1.0) : 1;
     int hold = eligible ? Math.min(level, levelFor(value, thresholds, policy.clearBelow())) : 1;
     int target = Math.max(raise, hold);
-    if (!provisional && level > 1 && !confirmed) {
-      if (raise > 1) {
-        confirmed = true;
-      } else {
-        target = 1; // raised on a provisional value that the final value contradicts
-      }
+    // Raised on the provisional value of this very window, which its final value does not bear out.
+    // (A final of a later window below the threshold is ordinary demand falling: hysteresis applies.)
+    boolean contradicted = !provisional && level > 1 && time == start && raise == 1;
+    if (contradicted) {
+      target = 1;
     }
-    if (target > level) {
-      if (pendingSince == NONE) {
-        pendingSince = time;
-      }
-      boolean held = time - pendingSince >= policy.minDuration();
-      boolean coolingDown = level == 1 && resolvedAt != NONE && time < resolvedAt + policy.coolDown();
-      if (!held || coolingDown) {
-        return null;
-      }
-      int before = level;
-      level = target;
+    if (target == level) {
       pendingSince = NONE;
-      if (before == 1) {
-        start = time;
-        alertId = idPrefix + "/" + java.time.Instant.ofEpochMilli(time);
-        confirmed = !provisional;
-        return new Change(AlertState.RAISED, level);
-      }
-      confirmed |= !provisional;
-      return new Change(AlertState.ESCALATED, level);
+      return null;
+    }
+    boolean up = target > level;
+    if (pendingSince == NONE || pendingUp != up) {
+      pendingSince = time;
+      pendingUp = up;
+    }
+    if (level == 1 && resolvedAt != NONE && time < resolvedAt + policy.coolDown()) {
+      pendingSince = NONE; // the wait to raise again starts when the cool-down ends
+      return null;
+    }
+    if (!contradicted && time - pendingSince < policy.minDuration()) {
+      return null; // a new level, up or down, must hold for the minimum duration: no flapping
     }
     pendingSince = NONE;
-    if (target < level) {
-      level = target;
-      if (level == 1) {
-        resolvedAt = time;
-        return new Change(AlertState.RESOLVED, 1);
-      }
-      return new Change(AlertState.DE_ESCALATED, level);
+    int before = level;
+    level = target;
+    if (before == 1) {
+      start = time;
+      alertId = idPrefix + "/" + java.time.Instant.ofEpochMilli(time);
+      return new Change(AlertState.RAISED, level);
     }
-    return null;
+    if (up) {
+      return new Change(AlertState.ESCALATED, level);
+    }
+    if (level == 1) {
+      resolvedAt = time;
+      return new Change(AlertState.RESOLVED, 1);
+    }
+    return new Change(AlertState.DE_ESCALATED, level);
   }
 
   /** Nothing to remember: no episode, nothing pending, no cool-down running at {@code time}. */

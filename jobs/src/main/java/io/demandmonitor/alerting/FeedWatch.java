@@ -30,6 +30,7 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
   private final AlertRules rules;
 
   private transient MapState<String, Long> lastHeard;
+  /** Per feed rule id: since when its feed has been silent, while the rule is raised. */
   private transient MapState<String, Long> silentSince;
   private transient ValueState<Long> started;
 
@@ -40,7 +41,8 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
   @Override
   public void open(OpenContext context) {
     lastHeard = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-heard", Types.STRING, Types.LONG));
-    silentSince = getRuntimeContext().getMapState(new MapStateDescriptor<>("silent-since", Types.STRING, Types.LONG));
+    silentSince = getRuntimeContext().getMapState(new MapStateDescriptor<>("silent-since-by-rule", Types.STRING,
+        Types.LONG));
     started = getRuntimeContext().getState(new ValueStateDescriptor<>("started", Types.LONG));
   }
 
@@ -52,10 +54,14 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
       ctx.timerService().registerProcessingTimeTimer(now - now % CHECK_EVERY + CHECK_EVERY);
     }
     lastHeard.put(service, now);
-    Long since = silentSince.get(service);
-    if (since != null) {
-      silentSince.remove(service);
-      out.collect(alert(service, AlertState.RESOLVED, 1, since, now, 0));
+    for (AlertRules.Feed feed : rules.feeds()) {
+      if (feed.service().equals(service)) {
+        Long since = silentSince.get(feed.id());
+        if (since != null) {
+          silentSince.remove(feed.id());
+          out.collect(alert(feed, AlertState.RESOLVED, 1, since, now, 0));
+        }
+      }
     }
   }
 
@@ -69,19 +75,18 @@ public final class FeedWatch extends KeyedProcessFunction<String, String, SurgeA
       Long heard = lastHeard.get(feed.service());
       long quietSince = heard != null ? heard : started.value();
       long silentFor = timestamp - quietSince;
-      if (silentFor >= feed.silentAfter().toMillis() && feed.activeAt(hour) && !silentSince.contains(feed.service())) {
-        silentSince.put(feed.service(), quietSince);
-        out.collect(alert(feed.service(), AlertState.RAISED, feed.level(), quietSince, timestamp, silentFor));
+      if (silentFor >= feed.silentAfter().toMillis() && feed.activeAt(hour) && !silentSince.contains(feed.id())) {
+        silentSince.put(feed.id(), quietSince);
+        out.collect(alert(feed, AlertState.RAISED, feed.level(), quietSince, timestamp, silentFor));
       }
     }
     ctx.timerService().registerProcessingTimeTimer(timestamp + CHECK_EVERY);
   }
 
-  private SurgeAlert alert(String service, AlertState state, int level, long since, long now, long silentFor) {
-    AlertRules.Feed feed = rules.feeds().stream().filter(f -> f.service().equals(service)).findFirst().orElseThrow();
+  private SurgeAlert alert(AlertRules.Feed feed, AlertState state, int level, long since, long now, long silentFor) {
     return SurgeAlert.newBuilder()
-        .setAlertId(service + "/" + SeriesEvent.COUNTY + "/" + FEED_SILENT + "/" + Instant.ofEpochMilli(since))
-        .setService(service)
+        .setAlertId(feed.service() + "/" + SeriesEvent.COUNTY + "/" + feed.id() + "/" + Instant.ofEpochMilli(since))
+        .setService(feed.service())
         .setDistrict(SeriesEvent.COUNTY)
         .setLevel(level)
         .setState(state)

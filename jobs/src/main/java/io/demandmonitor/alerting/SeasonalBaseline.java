@@ -30,6 +30,10 @@ public final class SeasonalBaseline implements Serializable {
   private static final int DISPERSION = -2;
   /** Predictions behind a learnt dispersion before it is trusted. */
   private static final long DISPERSION_EVIDENCE = 100;
+  /** Where the end of the newest clock hour learnt is kept. */
+  private static final int LEARNT_TO = -3;
+  /** Where the start of the newest clock hour in alert is kept: an hour in alert is not normal demand. */
+  private static final int ALERTED_HOUR = -4;
 
   /** Where the history lives: Flink keyed state in the job, a map in tests. */
   public interface History {
@@ -79,6 +83,44 @@ public final class SeasonalBaseline implements Serializable {
     ZonedDateTime local = Instant.ofEpochMilli(hourStart).atZone(zone);
     int hourOfWeek = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
     return hourOfWeek + (reference.isSchoolHoliday(local.toLocalDate()) ? HOLIDAY : 0);
+  }
+
+  /**
+   * Learns from a final value of the rolling hour ending at {@code windowEnd}. A value on the hour
+   * is the count of the clock hour just ended. A series sends no value while its rolling hour is
+   * empty, so the clock hours that ended since the newest one learnt, without a value on the hour,
+   * were empty: they are learnt as zero here, once, when the next value arrives (at most the
+   * weeks kept). Hours in alert are left out.
+   */
+  public void learn(History history, long windowEnd, long count) throws Exception {
+    long ended = Math.floorDiv(windowEnd, HOUR) * HOUR; // every clock hour before this has ended
+    long[] learnt = history.get(LEARNT_TO);
+    long from = learnt == null ? ended : Math.max(learnt[0], ended - weeks * WEEK);
+    for (long end = from + HOUR; end <= ended; end += HOUR) {
+      learnHour(history, end - HOUR, end == windowEnd ? count : 0);
+    }
+    if (windowEnd == ended && windowEnd <= from) { // the series' first value on the hour, or a correction
+      learnHour(history, windowEnd - HOUR, count);
+    }
+    if (learnt == null || ended > learnt[0]) {
+      history.put(LEARNT_TO, new long[] {ended});
+    }
+  }
+
+  /** Notes that the rule is in alert in the rolling hour ending at {@code windowEnd}: that clock hour is not learnt. */
+  public void alerted(History history, long windowEnd) throws Exception {
+    long hourStart = Math.floorDiv(windowEnd - 1, HOUR) * HOUR;
+    long[] alerted = history.get(ALERTED_HOUR);
+    if (alerted == null || alerted[0] != hourStart) {
+      history.put(ALERTED_HOUR, new long[] {hourStart});
+    }
+  }
+
+  private void learnHour(History history, long hourStart, long count) throws Exception {
+    long[] alerted = history.get(ALERTED_HOUR);
+    if (alerted == null || alerted[0] != hourStart) {
+      record(history, hourStart, count);
+    }
   }
 
   /** Remembers the count of the clock hour starting at {@code hourStart}, replacing that slot's oldest week. */

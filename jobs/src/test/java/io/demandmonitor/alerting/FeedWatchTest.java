@@ -19,8 +19,8 @@ class FeedWatchTest {
 
   private static final AlertRules RULES = new AlertRules("Europe/London",
       new AlertRules.Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)), List.of(), List.of(), List.of(
-          new AlertRules.Feed("helpline-calls", Duration.ofMinutes(30), 8, 20, 3),
-          new AlertRules.Feed("testing-events", Duration.ofMinutes(30), 8, 20, 3)));
+          new AlertRules.Feed("helpline-feed-silent", "helpline-calls", Duration.ofMinutes(30), 8, 20, 3),
+          new AlertRules.Feed("testing-feed-silent", "testing-events", Duration.ofMinutes(30), 8, 20, 3)));
 
   @Test
   void aFeedThatFallsSilentIsRaisedAndResolvesWhenDataReturns() throws Exception {

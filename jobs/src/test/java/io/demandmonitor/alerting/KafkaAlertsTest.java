@@ -75,8 +75,9 @@ class KafkaAlertsTest {
       }
 
       List<String> expected = expected(ConfigFiles.directory(finalOnly));
-      assertThat(expected).anyMatch(a -> a.startsWith("safeguarding-contacts/STEVENAGE/THRESHOLD/count/PT1H/2026-03-02T1")
-          && a.contains(" RAISED ")).anyMatch(a -> a.contains("STEVENAGE/THRESHOLD") && a.contains(" RESOLVED "));
+      String stevenage = "safeguarding-contacts/STEVENAGE/safeguarding-1h-count/";
+      assertThat(expected).anyMatch(a -> a.startsWith(stevenage + "2026-03-02T1") && a.contains(" RAISED "))
+          .anyMatch(a -> a.startsWith(stevenage) && a.contains(" RESOLVED "));
       assertThat(onTopic).containsExactlyInAnyOrderElementsOf(expected);
     }
   }

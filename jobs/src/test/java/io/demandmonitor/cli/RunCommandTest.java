@@ -220,7 +220,7 @@ class RunCommandTest {
     Path config = TestConfig.copyWith(dir, "alerts.yaml", "levels: [5, 8, 12]", "levels: [5, 3, 12]");
     int exit = cli().execute("check-config", "--config-dir", config.toString());
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains(config.resolve("alerts.yaml") + " line 18: thresholds[0].levels: must be three "
+    assertThat(err.toString()).contains(config.resolve("alerts.yaml") + " line 23: thresholds[0].levels: must be three "
         + "increasing positive thresholds, for levels 2, 3 and 4 (got [5.0, 3.0, 12.0])");
     assertThat(cli().execute("check-config", "--config-dir", TestConfig.CONFIG_DIR.toString())).isZero();
   }

@@ -14,6 +14,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,15 +90,34 @@ class ReplayTest {
     JsonNode comparison = new ObjectMapper().readTree(dir.resolve("report-what-if").resolve("comparison.json").toFile());
     assertThat(comparison.get("otherRun").asText()).isEqualTo("shipped-1");
     assertThat(comparison.get("added").asInt()).as("episodes only a lower threshold raises").isPositive();
-    assertThat(comparison.get("removed").asInt()).as("a lower threshold removes nothing").isZero();
-    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<JsonNode> removed = new ArrayList<>();
     comparison.get("episodeRows").forEach(row -> {
-      if (row.get("status").asText().equals("ADDED")) {
-        added.add(row.get("service").asText() + " " + row.get("detector").asText() + " " + row.get("measure").asText());
+      if (!row.get("status").asText().equals("IN_BOTH")) {
+        changed.add(row.get("service").asText() + " " + row.get("detector").asText() + " "
+            + row.get("measure").asText());
+      }
+      if (row.get("status").asText().equals("REMOVED")) {
+        removed.add(row);
       }
     });
-    assertThat(added).as("only the changed rule adds episodes")
+    assertThat(changed).as("only the changed rule adds or removes episodes")
         .containsOnly("safeguarding-contacts THRESHOLD count");
+    // A lower threshold removes an episode only through the cool-down: this run's own longer episode on
+    // the series had resolved less than the cool-down and the minimum duration after it (30m + 10m)
+    // before the other run raised it.
+    Instant from = Instant.parse(comparison.get("from").asText());
+    Instant to = Instant.parse(comparison.get("to").asText());
+    List<ReplayReport.Episode> mine;
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      mine = ReplayReport.episodes(connection, "what-if", from, to);
+    }
+    long heldBack = Duration.ofMinutes(30 + 10).toMillis();
+    for (JsonNode row : removed) {
+      long raised = Instant.parse(row.get("otherRaised").asText()).toEpochMilli();
+      assertThat(mine).as("what held back " + row).anyMatch(e -> e.service().equals(row.get("service").asText())
+          && e.district().equals(row.get("district").asText()) && e.end() <= raised && raised < e.end() + heldBack);
+    }
     assertThat(Files.readAllLines(dir.resolve("report-what-if").resolve("episodes.csv")).get(0))
         .startsWith("status,service,district,detector,measure,horizon,raised");
     assertThat(Files.readAllLines(dir.resolve("report-what-if").resolve("levels.csv")))

@@ -48,8 +48,8 @@ class EmbeddedRunInfluxTest {
     Files.createDirectories(dir.resolve("config"));
     // The helpline goes silent 20 minutes before now; its silence is noticed after a minute.
     Path config = TestConfig.copyWith(dir.resolve("config"), "alerts.yaml",
-        "{service: helpline-calls, silent-after: 30m, active-from: 9, active-to: 17, level: 3}",
-        "{service: helpline-calls, silent-after: 1m, active-from: 0, active-to: 24, level: 3}");
+        "service: helpline-calls, silent-after: 30m, active-from: 9, active-to: 17, level: 3}",
+        "service: helpline-calls, silent-after: 1m, active-from: 0, active-to: 24, level: 3}");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = DemandMonitorCli.commandLine();
