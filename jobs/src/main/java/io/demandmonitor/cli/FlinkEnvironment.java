@@ -65,26 +65,33 @@ final class FlinkEnvironment {
   record State(Path checkpoints, Path resumeFrom) {}
 
   /**
+   * How a failed job restarts from its last checkpoint: after a delay that doubles from 1 s to a
+   * minute, up to {@code attempts} failures in a row; {@code resetAfter} without a failure starts
+   * the count and the delay afresh, so an outage of any length is ridden out while a job that
+   * keeps failing stops.
+   */
+  record Restarts(int attempts, Duration resetAfter) {}
+
+  /**
    * Submitted with {@code flink run}, the cluster's environment; otherwise an embedded runtime
    * whose web UI and REST API listen on {@code webUi} only, without jar upload or cancel from the
    * web UI: whoever reaches the REST API can run code as this user.
    *
    * @param state durable checkpoints and what to resume from; null on a cluster, whose own
    *     configuration decides (or to keep checkpoints in memory)
-   * @param restart whether a failed job restarts from its last checkpoint: with a delay that doubles
-   *     from 1 s to a minute and starts again after 10 healthy minutes, so an outage of any length
-   *     is ridden out while a job that keeps failing stops after 10 attempts in a row
+   * @param restarts how a failed job restarts, or null for not at all
    */
   static StreamExecutionEnvironment create(WebUi webUi, int parallelism, Duration checkpointEvery, State state,
-      boolean restart) {
+      Restarts restarts) {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a Flink or Avro serializer, never Kryo
-    if (restart) {
+    if (restarts != null) {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, Duration.ofMinutes(10));
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, 10);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+          restarts.resetAfter());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, restarts.attempts());
     } else {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     }

@@ -180,6 +180,16 @@ public final class RunCommand implements Runnable {
       paramLabel = "DURATION", description = "How often the console summary is printed (default: ${DEFAULT-VALUE}).")
   Duration summaryEvery;
 
+  @Option(names = "--restart-attempts", defaultValue = "10", paramLabel = "N",
+      description = "A failed job restarts from its last checkpoint after 1 s, doubling up to a minute; after this "
+          + "many failures in a row it stops for good (default: ${DEFAULT-VALUE}).")
+  int restartAttempts;
+
+  @Option(names = "--restart-reset-after", converter = DurationConverter.class, defaultValue = "10m",
+      paramLabel = "DURATION", description = "A job that runs this long without failing starts its restart count "
+          + "and delay afresh (default: ${DEFAULT-VALUE}).")
+  Duration restartResetAfter;
+
   @Option(names = "--checkpoint-every", converter = DurationConverter.class, defaultValue = "10s",
       paramLabel = "DURATION", description = "Checkpoint interval; output files are committed on checkpoints "
           + "(default: ${DEFAULT-VALUE}).")
@@ -200,6 +210,9 @@ public final class RunCommand implements Runnable {
           + InfluxSettings.LIVE);
     }
     String run = bounded ? RunIds.notLive(spec, runId, "bounded") : InfluxSettings.LIVE;
+    if (restartAttempts < 1) {
+      throw new ParameterException(spec.commandLine(), "--restart-attempts must be at least 1, not " + restartAttempts);
+    }
     boolean liveKafka = kafka.enabled() && live;
     Duration maxEventAge = this.maxEventAge != null ? this.maxEventAge : historyKept(windows, alertRules);
     if (liveKafka && maxEventAge.compareTo(windows.allowedLateness().plus(outOfOrderness)) <= 0) {
@@ -226,7 +239,8 @@ public final class RunCommand implements Runnable {
     boolean embedded = FlinkEnvironment.embedded();
     // On a cluster, its own configuration decides where checkpoints go and what a restart resumes.
     FlinkEnvironment.State state = embedded ? state(group, console) : null;
-    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state, true);
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state,
+        new FlinkEnvironment.Restarts(restartAttempts, restartResetAfter));
     if (kafka.enabled()) {
       KafkaSettings kafkaSettings = kafka.settings(group, startFrom, deadLetterTopic, outOfOrderness, idleness);
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings,
