@@ -10,7 +10,7 @@ import io.demandmonitor.schema.AlertState;
  * and after an episode resolves no new one is raised for the cool-down, and the wait to raise
  * one starts only when the cool-down ends. An episode raised on a provisional value is withdrawn
  * (resolved) if the final value of the same window does not bear it out; values of windows older
- * than the newest assessed change nothing. A Flink POJO.
+ * than the last change or the newest final value change nothing. A Flink POJO.
  */
 public class Episode {
 
@@ -25,11 +25,15 @@ public class Episode {
   public boolean pendingUp;
   public long resolvedAt = NONE;
   /**
-   * Newest window end assessed, provisional or final. A value of an older window (a final that
-   * lags the open window's provisional values, or a late correction) comes after the state has
-   * moved on: it changes nothing, so no change is ever dated before the one it follows.
+   * When the level last changed. A value of an older window (a final that lags the provisional
+   * value that raised the episode, or a late correction) comes after the state has moved on: it
+   * changes nothing, so no change is ever dated before the one it follows. Values older than a
+   * provisional value that changed nothing still count: while a job catches up, provisional values
+   * run far ahead of the finals, and ignoring the finals behind them missed whole surges.
    */
-  public long newest = NONE;
+  public long lastChange = NONE;
+  /** Newest final window end assessed: a late correction of an older window does not move the state back. */
+  public long newestFinal = NONE;
 
   /** A change of state, with the level after it. */
   public record Change(AlertState state, int level) {}
@@ -45,10 +49,12 @@ public class Episode {
    */
   public Change assess(long time, double value, double[] thresholds, boolean eligible, boolean provisional,
       Timing policy, String idPrefix) {
-    if (time < newest) {
+    if (time < lastChange || time < newestFinal) {
       return null; // an older window than the state already reflects
     }
-    newest = time;
+    if (!provisional) {
+      newestFinal = time;
+    }
     int raise = eligible ? levelFor(value, thresholds, 1.0) : 1;
     int hold = eligible ? Math.min(level, levelFor(value, thresholds, policy.clearBelow())) : 1;
     int target = Math.max(raise, hold);
@@ -66,6 +72,8 @@ public class Episode {
     if (pendingSince == NONE || pendingUp != up) {
       pendingSince = time;
       pendingUp = up;
+    } else {
+      pendingSince = Math.min(pendingSince, time); // a final behind a provisional value: held since then
     }
     if (level == 1 && resolvedAt != NONE && time < resolvedAt + policy.coolDown()) {
       pendingSince = NONE; // the wait to raise again starts when the cool-down ends
@@ -75,6 +83,7 @@ public class Episode {
       return null; // a new level, up or down, must hold for the minimum duration: no flapping
     }
     pendingSince = NONE;
+    lastChange = time;
     int before = level;
     level = target;
     if (before == 1) {
