@@ -3,6 +3,7 @@ package io.demandmonitor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;
+import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.schema.Channel;
@@ -68,7 +69,7 @@ class BoundedKafkaRunTest {
         "--summary-every", "1s", "--out", dir.toString(), "--config-dir", TestConfig.CONFIG_DIR.toString());
 
     assertThat(exit).as(err.toString()).isZero();
-    List<String> lines = lines(dir.resolve("demand"));
+    List<String> lines = TestCli.lines(dir.resolve("demand"));
     assertThat(lines).anyMatch(l -> l.startsWith("demand,district=Watford,horizon=PT168H,"));
     assertThat(lines).as("tagged with the bounded run's id, never live")
         .allMatch(l -> l.matches("[a-z_]+,.*,run=bounded-\\d{8}-\\d{6},.*"));
@@ -91,19 +92,5 @@ class BoundedKafkaRunTest {
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli;
-  }
-
-  private static List<String> lines(Path folder) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(f -> !f.getFileName().toString().startsWith("."))
-          .flatMap(f -> {
-            try {
-              return Files.readAllLines(f).stream();
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          })
-          .toList();
-    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.InfluxServer;
 import io.demandmonitor.KafkaBroker;
+import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.sink.InfluxConnection;
 import io.demandmonitor.sink.InfluxSettings;
@@ -183,13 +184,9 @@ class CrashResumeTest {
   }
 
   private static String cli(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = DemandMonitorCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(out));
     List<String> withConfig = new ArrayList<>(List.of(args));
     withConfig.addAll(List.of("--config-dir", TestConfig.CONFIG_DIR.toString()));
-    assertThat(cli.execute(withConfig.toArray(String[]::new))).as(String.join(" ", args) + "\n" + out).isZero();
-    return out.toString();
+    return TestCli.ok(withConfig.toArray(String[]::new));
   }
+
 }

@@ -2,6 +2,7 @@ package io.demandmonitor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.sink.LiveSummary;
 import java.io.IOException;
@@ -39,7 +40,7 @@ class RunCommandTest {
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString()).contains("Final summary (finished)", "Community helpline", "set aside:");
-    List<String> lines = lines(dir.resolve("demand"));
+    List<String> lines = TestCli.lines(dir.resolve("demand"));
     assertThat(lines).isNotEmpty().allMatch(l -> l.matches(
         "(demand|demand_by_category|service_measures),.*horizon=PT(15M|1H|24H|168H),run=live,service=[a-z-]+ .* \\d{13}"));
     for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
@@ -128,7 +129,7 @@ class RunCommandTest {
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString()).containsPattern("ALERT LEVEL [234] Safeguarding contacts, Stevenage: \\d+ in the last hour")
         .containsPattern("ALERT RESOLVED Safeguarding contacts, Stevenage");
-    assertThat(lines(dir.resolve("alerts"))).anyMatch(l -> l.startsWith("alerts,detector=THRESHOLD,district=Stevenage,"
+    assertThat(TestCli.lines(dir.resolve("alerts"))).anyMatch(l -> l.startsWith("alerts,detector=THRESHOLD,district=Stevenage,"
         + "horizon=PT1H,run=live,service=safeguarding-contacts,state=RAISED "));
   }
 
@@ -283,19 +284,5 @@ class RunCommandTest {
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli;
-  }
-
-  private static List<String> lines(Path folder) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(f -> !f.getFileName().toString().startsWith("."))
-          .flatMap(f -> {
-            try {
-              return Files.readAllLines(f).stream();
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          })
-          .toList();
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.demandmonitor.InfluxServer;
+import io.demandmonitor.TestCli;
 import io.demandmonitor.KafkaBroker;
 import io.demandmonitor.cli.DemandMonitorCli;
 import io.demandmonitor.sink.InfluxConnection;
@@ -42,18 +43,18 @@ class LiveReplayEquivalenceTest {
     JsonNode comparison;
     Instant started;
     try (KafkaBroker kafka = KafkaBroker.start()) {
-      cli("simulate", "--from", "-2d", "--to", "now", "--kafka", kafka.bootstrapServers());
+      TestCli.ok("simulate", "--from", "-2d", "--to", "now", "--kafka", kafka.bootstrapServers());
       // A bounded run of the live job: tagged with a run id of its own, never live, and writing
       // nothing dated after its start.
       started = Instant.now();
-      cli("run", "--kafka", kafka.bootstrapServers(), "--no-live", "--run-id", "from-live-job", "--web-ui-port", "0",
+      TestCli.ok("run", "--kafka", kafka.bootstrapServers(), "--no-live", "--run-id", "from-live-job", "--web-ui-port", "0",
           "--out", dir.resolve("out").toString(), "--archive", archive.toString(),
           "--influx-url", influx.url(), "--influx-database", influx.database());
-      cli("replay", "--archive", archive.toString(), "--run-id", "replayed", "--resolution", "1m",
+      TestCli.ok("replay", "--archive", archive.toString(), "--run-id", "replayed", "--resolution", "1m",
           "--compare", "from-live-job", "--report", dir.resolve("report").toString(), "--out", dir.resolve("out-replay").toString(),
           "--influx-url", influx.url(), "--influx-database", influx.database());
       comparison = new ObjectMapper().readTree(dir.resolve("report").resolve("comparison.json").toFile());
-      cli("replay", "--kafka", kafka.bootstrapServers(), "--from", comparison.get("from").asText(), "--to",
+      TestCli.ok("replay", "--kafka", kafka.bootstrapServers(), "--from", comparison.get("from").asText(), "--to",
           comparison.get("to").asText(), "--run-id", "from-kafka", "--resolution", "1m", "--compare", "from-live-job",
           "--report", dir.resolve("report-kafka").toString(), "--out", dir.resolve("out-kafka").toString(),
           "--influx-url", influx.url(), "--influx-database", influx.database());
@@ -99,13 +100,5 @@ class LiveReplayEquivalenceTest {
     keys.stream().filter(k -> !java.util.Objects.equals(counts.get(k), other.get(k)))
         .forEach(k -> differences.put(k, counts.get(k) + " / " + other.get(k)));
     return differences;
-  }
-
-  private static void cli(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = DemandMonitorCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(out));
-    assertThat(cli.execute(args)).as(String.join(" ", args) + "\n" + out).isZero();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.demandmonitor.InfluxServer;
+import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.cli.DemandMonitorCli;
 import io.demandmonitor.sink.InfluxConnection;
@@ -53,7 +54,7 @@ class ReplayTest {
     TestConfig.edit(config, "alerts.yaml", "min-weeks: 3", "min-weeks: 1");
     TestConfig.edit(config, "simulation.yaml", "start: -6h", "start: 2026-03-09T10:00:00Z");
     rules = config.resolve("alerts.yaml");
-    String out = cli("simulate", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-10T00:00:00Z",
+    String out = TestCli.ok("simulate", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-10T00:00:00Z",
         "--scenario", "stevenage-safeguarding-surge", "--config-dir", config.toString(),
         "--out", dir.resolve("archive").toString());
     assertThat(out).contains("Archive: ");
@@ -148,17 +149,6 @@ class ReplayTest {
         "--run-id", run, "--report", dir.resolve("report-" + run).toString(), "--out", dir.resolve("out").toString(),
         "--influx-url", influx.url(), "--influx-database", influx.database()));
     args.addAll(List.of(more));
-    return cli(args.toArray(String[]::new));
-  }
-
-  private static String cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DemandMonitorCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    assertThat(exit).as(String.join(" ", args) + "\n" + out + err).isZero();
-    return out.toString();
+    return TestCli.ok(args.toArray(String[]::new));
   }
 }
