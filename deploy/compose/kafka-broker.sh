@@ -9,6 +9,13 @@ set -eu
 : "${KAFKA_ADMIN_PASSWORD:?set KAFKA_ADMIN_PASSWORD}"
 : "${KAFKA_JOB_PASSWORD:?set KAFKA_JOB_PASSWORD}"
 : "${KAFKA_SIMULATOR_PASSWORD:?set KAFKA_SIMULATOR_PASSWORD}"
+# The passwords go into a JAAS line and --add-scram's [name=...,password=...]: letters and digits
+# only, so that none can end its field early.
+for password in "$KAFKA_ADMIN_PASSWORD" "$KAFKA_JOB_PASSWORD" "$KAFKA_SIMULATOR_PASSWORD"; do
+  case "$password" in
+    *[!A-Za-z0-9]*) echo "kafka-broker.sh: Kafka passwords must be letters and digits only" >&2; exit 2 ;;
+  esac
+done
 KAFKA=/opt/kafka
 CONF=/tmp/server.properties
 cat > "$CONF" <<PROPERTIES

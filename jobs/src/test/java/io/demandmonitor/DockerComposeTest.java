@@ -134,6 +134,19 @@ class DockerComposeTest {
         "User:demand-monitor --operation Write --operation Describe --topic").doesNotContain("--operation All");
   }
 
+  /** A password that could end its JAAS or --add-scram field early is refused before the broker starts. */
+  @Test
+  void theBrokerRefusesKafkaPasswordsThatCouldLeaveTheirField() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("sh", REPO.resolve("deploy/compose/kafka-broker.sh").toString())
+        .redirectErrorStream(true);
+    builder.environment().putAll(java.util.Map.of("KAFKA_ADMIN_PASSWORD", "s3cret,name=evil",
+        "KAFKA_JOB_PASSWORD", "abc", "KAFKA_SIMULATOR_PASSWORD", "def"));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).isEqualTo(2);
+    assertThat(output).contains("letters and digits only").doesNotContain("s3cret");
+  }
+
   private static String jaasUser(String service) {
     JsonNode env = STACK.at("/services/" + service + "/environment");
     assertThat(env.path("DEMAND_MONITOR_KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_PLAINTEXT");

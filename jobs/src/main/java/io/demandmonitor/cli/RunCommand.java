@@ -393,28 +393,25 @@ public final class RunCommand implements Runnable {
    * a baseline needs before it expects anything (min-weeks), so every horizon is full and every
    * baseline has an expectation throughout the first day.
    */
+  static Duration historyNeeded(WindowSettings windows, AlertRules rules) {
+    return longestHistory(windows, rules, AlertRules.Baseline::minWeeks).plusDays(1);
+  }
+
   /**
    * How far back a rebuild from the topics must read, and so the default maximum event age: the
    * longest horizon or the longest history a baseline keeps (weeks), plus the allowed lateness.
    */
   static Duration historyKept(WindowSettings windows, AlertRules rules) {
-    Duration kept = windows.horizons().stream().map(WindowSettings.Horizon::size).max(Duration::compareTo)
-        .orElse(Duration.ZERO);
-    for (AlertRules.Baseline baseline : rules.baselines()) {
-      Duration weeks = Duration.ofDays(7L * baseline.weeks());
-      kept = weeks.compareTo(kept) > 0 ? weeks : kept;
-    }
-    return kept.plus(windows.allowedLateness());
+    return longestHistory(windows, rules, AlertRules.Baseline::weeks).plus(windows.allowedLateness());
   }
 
-  static Duration historyNeeded(WindowSettings windows, AlertRules rules) {
-    Duration needed = windows.horizons().stream().map(WindowSettings.Horizon::size).max(Duration::compareTo)
+  /** The longest horizon, or the longest baseline history by {@code weeks}, whichever is longer. */
+  private static Duration longestHistory(WindowSettings windows, AlertRules rules,
+      java.util.function.ToIntFunction<AlertRules.Baseline> weeks) {
+    Duration horizon = windows.horizons().stream().map(WindowSettings.Horizon::size).max(Duration::compareTo)
         .orElse(Duration.ZERO);
-    for (AlertRules.Baseline baseline : rules.baselines()) {
-      Duration weeks = Duration.ofDays(7L * baseline.minWeeks());
-      needed = weeks.compareTo(needed) > 0 ? weeks : needed;
-    }
-    return needed.plusDays(1);
+    Duration baseline = Duration.ofDays(7L * rules.baselines().stream().mapToInt(weeks).max().orElse(0));
+    return baseline.compareTo(horizon) > 0 ? baseline : horizon;
   }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {

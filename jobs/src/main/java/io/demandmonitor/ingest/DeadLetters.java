@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -78,9 +77,9 @@ public final class DeadLetters {
     if (bytes == null) {
       return null;
     }
-    byte[] all = new byte[bytes.remaining()];
-    bytes.duplicate().get(all);
-    return ByteBuffer.wrap(Arrays.copyOf(all, length));
+    byte[] kept = new byte[length];
+    bytes.duplicate().get(kept); // the start only: the rest may be most of a megabyte
+    return ByteBuffer.wrap(kept);
   }
 
   private static String sha256(byte[] bytes) {

@@ -13,6 +13,7 @@ import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -43,7 +44,7 @@ public final class OutputSinks implements PipelineSinks {
   private final Topics topics;
   private final boolean console;
   private Path archive;
-  private java.time.Instant publishAlertsFrom;
+  private Instant publishAlertsFrom;
 
   /**
    * @param run the run tag of every point: live, or a replay's run id
@@ -105,7 +106,7 @@ public final class OutputSinks implements PipelineSinks {
    * but not to the alert topic or the console, except the newest change of an episode still open
    * at the start ({@link CatchUpGate}): a job catching up on history does not announce the past.
    */
-  public OutputSinks withAlertsPublishedFrom(java.time.Instant start) {
+  public OutputSinks withAlertsPublishedFrom(Instant start) {
     this.publishAlertsFrom = start;
     return this;
   }
