@@ -241,6 +241,7 @@ public final class RunCommand implements Runnable {
     FlinkEnvironment.State state = embedded ? state(group, console) : null;
     StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state,
         new FlinkEnvironment.Restarts(restartAttempts, restartResetAfter));
+    Instant simulatedPresent = null;
     if (kafka.enabled()) {
       KafkaSettings kafkaSettings = kafka.settings(group, startFrom, deadLetterTopic, outOfOrderness, idleness);
       console.printf("Demand Monitor: reading %s%s%n", kafkaSettings,
@@ -263,6 +264,7 @@ public final class RunCommand implements Runnable {
           bounded ? new ReplaySinks(sinks, Duration.ofMinutes(1), started) : sinks);
     } else {
       Instant now = Instant.now();
+      simulatedPresent = now;
       Duration backfill = this.backfill != null ? this.backfill : historyNeeded(windows, alertRules);
       DemandSimulator simulator = simulation.simulator(reference, config, now);
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
@@ -279,6 +281,9 @@ public final class RunCommand implements Runnable {
       }
     }
     LiveSummary.get().reset();
+    if (simulatedPresent != null && !live) {
+      LiveSummary.get().inputEndsAt(simulatedPresent.toEpochMilli()); // a bounded simulation ends there
+    }
     ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "console-summary");
       t.setDaemon(true);

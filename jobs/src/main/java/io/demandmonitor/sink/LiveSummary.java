@@ -34,12 +34,13 @@ public final class LiveSummary {
   /**
    * A county total: the newest window of its service and horizon, final or provisional, as a
    * store that overwrites by window end shows it (a later value for the same window replaces
-   * the earlier one). A final value of a window ending after now is skipped: at the end of a
-   * bounded run event time jumps to the end of time and every series falls to zero in windows
-   * that have not happened yet. A provisional window may end after now: it is still open.
+   * the earlier one). A final value of a window ending after now, or after the end of a bounded
+   * input, is skipped: at the end of a bounded run event time jumps to the end of time and every
+   * series falls to zero in windows that have not happened yet. A provisional window may end
+   * after now: it is still open.
    */
   public static void recordDemand(RollingValue value) {
-    if (!value.provisional && value.windowEnd > System.currentTimeMillis()) {
+    if (!value.provisional && value.windowEnd > INSTANCE.happenedUpTo()) {
       return;
     }
     INSTANCE.latest.merge(value.service + "|" + value.horizon, value,
@@ -51,10 +52,12 @@ public final class LiveSummary {
    * watermark (the end of time) is skipped for the same reason as the windows after now.
    */
   public static void recordWatermark(long watermark) {
-    if (watermark <= System.currentTimeMillis()) {
+    if (watermark <= INSTANCE.happenedUpTo()) {
       INSTANCE.complete = Math.max(INSTANCE.complete, watermark);
     }
   }
+
+  private volatile long inputEnd = Long.MAX_VALUE;
 
   /** Alert changes not yet printed, oldest first. */
   private final java.util.Queue<SurgeAlert> alerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -83,7 +86,18 @@ public final class LiveSummary {
     INSTANCE.counted.merge(event.kind, event.count, Long::sum);
   }
 
+  /** The end of a bounded input (the simulated present): what is dated after it has not happened. */
+  public void inputEndsAt(long time) {
+    inputEnd = time;
+  }
+
+  /** The wall clock, or the end of a bounded input if earlier. */
+  public long happenedUpTo() {
+    return Math.min(System.currentTimeMillis(), inputEnd);
+  }
+
   public synchronized void reset() {
+    inputEnd = Long.MAX_VALUE;
     latest.clear();
     counted.clear();
     alerts.clear();

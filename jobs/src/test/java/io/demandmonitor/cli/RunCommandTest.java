@@ -98,7 +98,7 @@ class RunCommandTest {
     Pattern point = Pattern.compile("demand,district=County,horizon=(\\w+),run=live,service=([a-z-]+) "
         + "count=(\\d+)i,provisional=(true|false)\\S* (\\d+)");
     Map<String, long[]> newest = new TreeMap<>(); // service|horizon -> window end, count
-    long now = System.currentTimeMillis();
+    long now = LiveSummary.get().happenedUpTo(); // the board's own cut: the clock, or a bounded input's end
     try (Stream<Path> files = Files.list(folder)) {
       List<Path> inOrder = files.filter(f -> !f.getFileName().toString().startsWith("."))
           .sorted(Comparator.comparing((Path f) -> f.getFileName().toString().replaceAll("-\\d+\\.lp$", ""))
