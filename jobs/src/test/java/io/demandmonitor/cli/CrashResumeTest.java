@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,8 +28,9 @@ import picocli.CommandLine;
 
 /**
  * {@code kill -9} of {@code run --kafka} mid-stream, as in a crash: the next start of the same
- * consumer group resumes from the newest retained checkpoint, with its windows, so every demand
- * value that is final in InfluxDB equals a clean run's over the same records.
+ * consumer group resumes from the newest retained checkpoint, with its windows and alert
+ * episodes, so every final demand value and every alert change in InfluxDB equals a clean run's
+ * over the same records.
  */
 class CrashResumeTest {
 
@@ -36,9 +39,15 @@ class CrashResumeTest {
   @TempDir
   Path dir;
 
+  private Path config = TestConfig.CONFIG_DIR;
+
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aKilledRunResumesWithItsWindowsAndWritesWhatACleanRunWrites() throws Exception {
+    // Without provisional values, alerts are decided by final values alone: the same in both runs
+    // whatever the processing clock did.
+    config = TestConfig.copyWith(dir.resolve("config"), "windows.yaml", "provisional-every: 1s",
+        "provisional-every: 0s");
     InfluxSettings crashed = InfluxServer.shared().newDatabase("crashed");
     InfluxSettings clean = InfluxServer.shared().newDatabase("clean");
     long upTo;
@@ -85,6 +94,10 @@ class CrashResumeTest {
           + setAside(crashed) + " resumed, " + setAside(clean) + " clean; " + districts(crashed, different) + " / "
           + districts(clean, different)).isEmpty();
     }
+    Set<String> cleanAlerts = rows(clean, "alerts", upTo);
+    assertThat(cleanAlerts).as("alert changes of the clean run (the default surge is in the second half)")
+        .isNotEmpty();
+    assertThat(rows(crashed, "alerts", upTo)).containsExactlyInAnyOrderElementsOf(cleanAlerts);
     assertThat(Files.readString(dir.resolve("resumed.log")))
         .contains("Resuming from " + dir.resolve("crashed/state/kafka-crashing/checkpoints").toAbsolutePath());
   }
@@ -186,6 +199,18 @@ class CrashResumeTest {
     }
   }
 
+  /** Every point of a measurement, tags and fields, but not the run tag. */
+  private static Set<String> rows(InfluxSettings influx, String measurement, long upTo) throws IOException {
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      return connection.select("SELECT * FROM \"" + measurement + "\" WHERE time <= " + upTo + "ms GROUP BY *")
+          .stream().map(row -> {
+            Map<String, Object> point = new TreeMap<>(row);
+            point.remove("run");
+            return point.toString();
+          }).collect(Collectors.toSet());
+    }
+  }
+
   /** Every point of a measurement: tags and time to fields. */
   private static Map<String, String> points(InfluxSettings influx, String measurement, long upTo) throws IOException {
     Map<String, String> points = new TreeMap<>();
@@ -203,19 +228,19 @@ class CrashResumeTest {
   }
 
   /** The CLI in a JVM of its own, so that it can be killed. */
-  private static List<String> javaCommand(String... args) {
+  private List<String> javaCommand(String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.demandmonitor",
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         DemandMonitorCli.class.getName()));
     command.addAll(List.of(args));
-    command.addAll(List.of("--config-dir", TestConfig.CONFIG_DIR.toAbsolutePath().toString()));
+    command.addAll(List.of("--config-dir", config.toAbsolutePath().toString()));
     return command;
   }
 
-  private static String cli(String... args) {
+  private String cli(String... args) {
     List<String> withConfig = new ArrayList<>(List.of(args));
-    withConfig.addAll(List.of("--config-dir", TestConfig.CONFIG_DIR.toString()));
+    withConfig.addAll(List.of("--config-dir", config.toString()));
     return TestCli.ok(withConfig.toArray(String[]::new));
   }
 
