@@ -319,7 +319,9 @@ public final class RunCommand implements Runnable {
 
       CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
       CountDownLatch stop = new CountDownLatch(1);
+      // Ctrl-C, and the TERM of docker stop, systemd or Kubernetes: both stop with a savepoint.
       Signal.handle(new Signal("INT"), signal -> stop.countDown());
+      Signal.handle(new Signal("TERM"), signal -> stop.countDown());
       if (duration != null) {
         printer.schedule(stop::countDown, duration.toMillis(), TimeUnit.MILLISECONDS);
       }

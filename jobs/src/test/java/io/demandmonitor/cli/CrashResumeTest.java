@@ -29,8 +29,8 @@ import picocli.CommandLine;
 /**
  * {@code kill -9} of {@code run --kafka} mid-stream, as in a crash: the next start of the same
  * consumer group resumes from the newest retained checkpoint, with its windows and alert
- * episodes, so every final demand value and every alert change in InfluxDB equals a clean run's
- * over the same records.
+ * episodes; a TERM stops it with a savepoint, from which the start after resumes. Every final
+ * demand value and every alert change in InfluxDB then equals a clean run's over the same records.
  */
 class CrashResumeTest {
 
@@ -65,17 +65,27 @@ class CrashResumeTest {
         first.destroyForcibly().waitFor(); // SIGKILL: no savepoint, no clean-up
       }
 
-      cli("simulate", "--from", "-8h", "--to", "-2h", "--kafka", broker);
-      // Final values up to here come from events of both halves, read by both processes.
-      upTo = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(150);
+      cli("simulate", "--from", "-8h", "--to", "-5h", "--kafka", broker);
       Process resumed = start("resumed", broker, "crashing", out, crashed);
+      try {
+        long caughtUp = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(330);
+        waitFor(() -> newestFinal(crashed) >= caughtUp, resumed, "the resumed run to catch up");
+      } finally {
+        resumed.destroy(); // SIGTERM, as docker stop or Kubernetes send: a clean stop with a savepoint
+        assertThat(resumed.waitFor(2, TimeUnit.MINUTES)).as("the resumed run stops on TERM").isTrue();
+      }
+
+      cli("simulate", "--from", "-5h", "--to", "-2h", "--kafka", broker);
+      // Final values up to here come from events read by all three processes.
+      upTo = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(150);
+      Process restarted = start("restarted", broker, "crashing", out, crashed);
       Process fresh = start("clean", broker, "clean", dir.resolve("clean"), clean);
       try {
-        waitFor(() -> newestFinal(crashed) >= upTo, resumed, "the resumed run to catch up");
+        waitFor(() -> newestFinal(crashed) >= upTo, restarted, "the restarted run to catch up");
         waitFor(() -> newestFinal(clean) >= upTo, fresh, "the clean run to catch up");
-        waitFor(() -> stable(crashed, upTo) && stable(clean, upTo), resumed, "the sinks to flush");
+        waitFor(() -> stable(crashed, upTo) && stable(clean, upTo), restarted, "the sinks to flush");
       } finally {
-        resumed.destroyForcibly().waitFor();
+        restarted.destroyForcibly().waitFor();
         fresh.destroyForcibly().waitFor();
       }
     }
@@ -98,8 +108,10 @@ class CrashResumeTest {
     assertThat(cleanAlerts).as("alert changes of the clean run (the default surge is in the second half)")
         .isNotEmpty();
     assertThat(rows(crashed, "alerts", upTo)).containsExactlyInAnyOrderElementsOf(cleanAlerts);
+    Path state = dir.resolve("crashed/state/kafka-crashing").toAbsolutePath();
     assertThat(Files.readString(dir.resolve("resumed.log")))
-        .contains("Resuming from " + dir.resolve("crashed/state/kafka-crashing/checkpoints").toAbsolutePath());
+        .contains("Resuming from " + state.resolve("checkpoints"), "Savepoint file:" + state.resolve("savepoints"));
+    assertThat(Files.readString(dir.resolve("restarted.log"))).contains("Resuming from " + state.resolve("savepoints"));
   }
 
   @Test
