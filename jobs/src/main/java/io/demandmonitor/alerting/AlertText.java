@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * An alert change as a person reads it: "LEVEL 3 Safeguarding contacts, Stevenage: 41 in the
  * last hour, expected 18, since 10:42"; and an incident change: "LEVEL 3 Safeguarding contacts
- * in Stevenage, County (safeguarding-1h-count, safeguarding-1h-baseline), 2 of 2 episodes open,
+ * in Stevenage, County (safeguarding-1h-count, safeguarding-1h-baseline), 2 episodes, 2 open,
  * since Mon 10:42".
  */
 public final class AlertText implements Serializable {
@@ -62,17 +62,17 @@ public final class AlertText implements Serializable {
         .append(reference.service(incident.getService()).name()).append(" in ")
         .append(String.join(", ", incident.getAreas().stream().map(reference::areaName).toList()))
         .append(" (").append(String.join(", ", incident.getRules())).append("), ");
+    int episodes = incident.getEpisodes();
+    text.append(episodes).append(episodes == 1 ? " episode, " : " episodes, ");
+    String start = CLOCK.format(incident.getStart().atZone(zone));
     if (incident.getState() == IncidentState.CLOSED) {
-      text.append(String.format(Locale.UK, "peak level %d, %d episodes, %s to %s", incident.getPeakLevel(),
-          incident.getEpisodes(), CLOCK.format(incident.getStart().atZone(zone)),
+      text.append(String.format(Locale.UK, "peak level %d, %s to %s", incident.getPeakLevel(), start,
           CLOCK.format(incident.getQuietSince().atZone(zone))));
     } else if (incident.getOpenEpisodes() == 0) {
-      text.append(String.format(Locale.UK, "all %d episodes resolved at %s, peak level %d, since %s",
-          incident.getEpisodes(), CLOCK.format(incident.getQuietSince().atZone(zone)), incident.getPeakLevel(),
-          CLOCK.format(incident.getStart().atZone(zone))));
+      text.append(String.format(Locale.UK, "%s at %s, peak level %d, since %s", episodes == 1 ? "resolved"
+          : "all resolved", CLOCK.format(incident.getQuietSince().atZone(zone)), incident.getPeakLevel(), start));
     } else {
-      text.append(String.format(Locale.UK, "%d of %d episodes open, since %s", incident.getOpenEpisodes(),
-          incident.getEpisodes(), CLOCK.format(incident.getStart().atZone(zone))));
+      text.append(String.format(Locale.UK, "%d open, since %s", incident.getOpenEpisodes(), start));
     }
     return text.toString();
   }

@@ -80,12 +80,22 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, SurgeAle
       apply(alerts, time, ctx, out);
     }
     SurgeIncident current = incident.value();
-    if (current != null && current.getQuietSince() != null && time >= current.getQuietSince().toEpochMilli() + gap) {
+    if (closes(current, time, ctx)) {
       out.collect(SurgeIncident.newBuilder(current).setState(IncidentState.CLOSED).setChangedAt(Instant.ofEpochMilli(time))
           .build());
       incident.clear();
       openEpisodes.clear();
     }
+  }
+
+  /**
+   * Whether the gap has passed since the incident's last open episode resolved. Not at the end of a
+   * bounded input, when the watermark jumps to the end of time: whether another episode would
+   * have joined is unknown, so the incident stays open.
+   */
+  private boolean closes(SurgeIncident current, long time, OnTimerContext ctx) {
+    return current != null && current.getQuietSince() != null && time >= current.getQuietSince().toEpochMilli() + gap
+        && ctx.timerService().currentWatermark() != Long.MAX_VALUE;
   }
 
   private void apply(List<SurgeAlert> alerts, long time, OnTimerContext ctx, Collector<SurgeIncident> out)
@@ -132,7 +142,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, SurgeAle
     SurgeIncident changed = next.setLevel(level).setAreas(List.copyOf(areas)).setRules(List.copyOf(rules))
         .setOpenEpisodes(open).setEpisodes(episodes).setQuietSince(quietSince).setChangedAt(at).build();
     incident.update(changed);
-    boolean closesNow = quietSince != null && time >= quietSince.toEpochMilli() + gap; // then only CLOSED (onTimer)
+    boolean closesNow = closes(changed, time, ctx); // then only CLOSED (onTimer)
     if (quietSince != null && current.getQuietSince() == null && !closesNow) {
       ctx.timerService().registerEventTimeTimer(time + gap);
     }

@@ -142,6 +142,19 @@ class IncidentGrouperTest {
     }
   }
 
+  /** A bounded input ends with the watermark at the end of time: whether another episode would have joined is unknown. */
+  @Test
+  void theEndOfABoundedInputDoesNotCloseAQuietIncident() throws Exception {
+    Episode only = new Episode("STEVENAGE", COUNT, 0);
+    try (var harness = harness()) {
+      harness.processElement(only.change(AlertState.RAISED, 2, 0), T0);
+      harness.processElement(only.change(AlertState.RESOLVED, 1, 30), T0 + 30 * MIN);
+      harness.processWatermark(Long.MAX_VALUE);
+      assertThat(harness.extractOutputValues()).extracting(IncidentGrouperTest::summary).containsExactly(
+          "OPENED level 2 at 0: 1 areas, 1 rules, 1/1 open", "UPDATED level 1 at 30: 1 areas, 1 rules, 0/1 open");
+    }
+  }
+
   /** The alerts, delivered in half-hour batches sorted by {@code order}, each followed by its watermark. */
   private static List<SurgeIncident> run(List<SurgeAlert> alerts, Comparator<SurgeAlert> order, int untilMinute)
       throws Exception {
