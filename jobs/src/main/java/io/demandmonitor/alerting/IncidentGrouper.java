@@ -80,7 +80,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, SurgeAle
       apply(alerts, time, ctx, out);
     }
     SurgeIncident current = incident.value();
-    if (closes(current, time, ctx)) {
+    if (closes(current, time)) {
       out.collect(SurgeIncident.newBuilder(current).setState(IncidentState.CLOSED).setChangedAt(Instant.ofEpochMilli(time))
           .build());
       incident.clear();
@@ -89,13 +89,13 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, SurgeAle
   }
 
   /**
-   * Whether the gap has passed since the incident's last open episode resolved. Not at the end of a
-   * bounded input, when the watermark jumps to the end of time: whether another episode would
-   * have joined is unknown, so the incident stays open.
+   * Whether the gap has passed since the incident's last open episode resolved. Also at the end of
+   * a bounded input (the watermark jumps to the end of time): a fast bounded run applies most of
+   * its alerts then, in event-time order, and an incident left open there would take the next
+   * episode hours later.
    */
-  private boolean closes(SurgeIncident current, long time, OnTimerContext ctx) {
-    return current != null && current.getQuietSince() != null && time >= current.getQuietSince().toEpochMilli() + gap
-        && ctx.timerService().currentWatermark() != Long.MAX_VALUE;
+  private boolean closes(SurgeIncident current, long time) {
+    return current != null && current.getQuietSince() != null && time >= current.getQuietSince().toEpochMilli() + gap;
   }
 
   private void apply(List<SurgeAlert> alerts, long time, OnTimerContext ctx, Collector<SurgeIncident> out)
@@ -142,7 +142,7 @@ public final class IncidentGrouper extends KeyedProcessFunction<String, SurgeAle
     SurgeIncident changed = next.setLevel(level).setAreas(List.copyOf(areas)).setRules(List.copyOf(rules))
         .setOpenEpisodes(open).setEpisodes(episodes).setQuietSince(quietSince).setChangedAt(at).build();
     incident.update(changed);
-    boolean closesNow = closes(changed, time, ctx); // then only CLOSED (onTimer)
+    boolean closesNow = closes(changed, time); // then only CLOSED (onTimer)
     if (quietSince != null && current.getQuietSince() == null && !closesNow) {
       ctx.timerService().registerEventTimeTimer(time + gap);
     }

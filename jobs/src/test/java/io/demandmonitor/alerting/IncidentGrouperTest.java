@@ -142,16 +142,18 @@ class IncidentGrouperTest {
     }
   }
 
-  /** A bounded input ends with the watermark at the end of time: whether another episode would have joined is unknown. */
+  /** A bounded input ends with the watermark at the end of time: a quiet incident closes at the end of its gap. */
   @Test
-  void theEndOfABoundedInputDoesNotCloseAQuietIncident() throws Exception {
+  void theEndOfABoundedInputClosesAQuietIncidentAtTheEndOfItsGap() throws Exception {
     Episode only = new Episode("STEVENAGE", COUNT, 0);
     try (var harness = harness()) {
       harness.processElement(only.change(AlertState.RAISED, 2, 0), T0);
       harness.processElement(only.change(AlertState.RESOLVED, 1, 30), T0 + 30 * MIN);
       harness.processWatermark(Long.MAX_VALUE);
       assertThat(harness.extractOutputValues()).extracting(IncidentGrouperTest::summary).containsExactly(
-          "OPENED level 2 at 0: 1 areas, 1 rules, 1/1 open", "UPDATED level 1 at 30: 1 areas, 1 rules, 0/1 open");
+          "OPENED level 2 at 0: 1 areas, 1 rules, 1/1 open", "UPDATED level 1 at 30: 1 areas, 1 rules, 0/1 open",
+          "CLOSED level 1 at 90: 1 areas, 1 rules, 0/1 open");
+      assertThat(harness.numKeyedStateEntries()).isZero();
     }
   }
 
