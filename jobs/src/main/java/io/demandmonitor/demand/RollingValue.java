@@ -40,12 +40,12 @@ public class RollingValue {
 
   /** The series it belongs to, the key of {@link SeriesEvent#key()}. */
   public String seriesKey() {
-    return service + "|" + area + "|" + category;
+    return SeriesKey.encode(service, area, category);
   }
 
   /** Series, horizon and window: what a downstream store overwrites by. */
   public String identity() {
-    return service + "|" + area + "|" + category + "|" + horizon + "|" + windowEnd;
+    return seriesKey() + "|" + horizon + "|" + windowEnd;
   }
 
   @Override

@@ -74,7 +74,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   /** Per series key: its parts (service, area, category) and steps, worked out once. */
   private transient Map<String, Series> series;
 
-  private record Series(String[] key, long[] steps) {}
+  private record Series(SeriesKey key, long[] steps) {}
 
   private transient MapState<Long, long[]> buckets;
   /** The same sums per clock hour, so a slide over whole hours costs one lookup per hour, not sixty. */
@@ -178,10 +178,10 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private Series series(String currentKey) {
     Series known = series.get(currentKey);
     if (known == null) {
-      String[] key = currentKey.split("\\|", -1);
+      SeriesKey key = SeriesKey.decode(currentKey);
       long[] keySteps = new long[steps.length];
       for (int h = 0; h < steps.length; h++) {
-        keySteps[h] = key[2].isEmpty() && exact.contains(key[0] + "|" + labels[h]) ? steps[h]
+        keySteps[h] = key.isTotal() && exact.contains(key.service() + "|" + labels[h]) ? steps[h]
             : Math.max(steps[h], coarseStep);
       }
       known = new Series(key, keySteps);
@@ -195,7 +195,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
    * series no horizon applies to (categories without category horizons), the next minute, so
    * its state is still cleared in time.
    */
-  private long nextBoundary(long t, String[] key, long[] step) {
+  private long nextBoundary(long t, SeriesKey key, long[] step) {
     long next = Math.floorDiv(t, MINUTE) * MINUTE + Math.max(MINUTE, coarseStep);
     boolean any = false;
     for (int h = 0; h < step.length; h++) {
@@ -213,7 +213,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     long minute = Math.floorDiv(event.eventTime, MINUTE) * MINUTE;
     long watermark = watermark(ctx.timerService());
     if (minute + MINUTE - 1 + lateness <= watermark || tooOld(event.eventTime, ctx)) {
-      if (isDistrictSeries(event)) {
+      if (SeriesKey.isDistrictTotal(event.area, event.category)) {
         lateCounter.inc(event.service);
       }
       ctx.output(LATE, event);
@@ -230,7 +230,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         : Math.floorDiv(watermark + 1, MINUTE) * MINUTE; // minutes before it are final
     Long finalized = finalizedUpTo.value();
     Series s = series(ctx.getCurrentKey());
-    String[] key = s.key();
+    SeriesKey key = s.key();
     long[] step = s.steps();
     if (finalized == null) { // a new series: final up to the watermark, or from its first minute
       finalized = Math.max(minute, watermarkMinute);
@@ -251,7 +251,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       }
     } else {
       correct(event, key, step, minute, finalized, out);
-      if (isDistrictSeries(event)) {
+      if (SeriesKey.isDistrictTotal(event.area, event.category)) {
         ctx.output(ACCEPTED, new HealthEvent(event.service, HealthEvent.ACCEPTED, "", event.eventTime, 1));
       }
     }
@@ -280,7 +280,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
    * A late event in an already final minute: fix the running sums and re-emit every window it is
    * in, and the empty window after them where none was written before (the fall back to zero).
    */
-  private void correct(SeriesEvent event, String[] key, long[] step, long minute, long finalized,
+  private void correct(SeriesEvent event, SeriesKey key, long[] step, long minute, long finalized,
       Collector<RollingValue> out) throws Exception {
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
@@ -326,7 +326,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     long boundary = timestamp + 1;
     watermark(ctx.timerService());
     Series s = series(ctx.getCurrentKey());
-    String[] key = s.key();
+    SeriesKey key = s.key();
     long[] step = s.steps();
     long newest = newestMinute.value();
     long previous = finalizedUpTo.value();
@@ -346,7 +346,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     }
     running.update(run);
     finalizedUpTo.update(boundary);
-    if (isDistrictSeries(key)) { // the minutes final since the last boundary
+    if (key.isDistrictTotal()) { // the minutes final since the last boundary
       long m = previous;
       while (m < boundary) {
         long hourEnd = Math.floorDiv(m, HOUR) * HOUR + HOUR;
@@ -357,7 +357,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         for (; m < Math.min(boundary, hourEnd); m += MINUTE) {
           long[] closed = buckets.get(m);
           if (closed != null) {
-            ctx.output(ACCEPTED, new HealthEvent(key[0], HealthEvent.ACCEPTED, "", m, closed[0]));
+            ctx.output(ACCEPTED, new HealthEvent(key.service(), HealthEvent.ACCEPTED, "", m, closed[0]));
           }
         }
       }
@@ -391,7 +391,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       return;
     }
     Series s = series(currentKey);
-    String[] key = s.key();
+    SeriesKey key = s.key();
     long[] step = s.steps();
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
@@ -438,23 +438,15 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     }
   }
 
-  private RollingValue value(String[] key, int h, long windowEnd, long[] sums, boolean provisional) {
-    return new RollingValue(key[0], key[1], key[2], labels[h], windowEnd, sums[0], sums[1], sums[2], provisional);
+  private RollingValue value(SeriesKey key, int h, long windowEnd, long[] sums, boolean provisional) {
+    return new RollingValue(key.service(), key.area(), key.category(), labels[h], windowEnd, sums[0], sums[1], sums[2], provisional);
   }
 
   private static long floorStep(long t, long step) {
     return Math.floorDiv(t, step) * step;
   }
 
-  private boolean applies(int h, String[] key) {
-    return key[2].isEmpty() || forCategories[h];
-  }
-
-  private static boolean isDistrictSeries(SeriesEvent e) {
-    return !SeriesEvent.COUNTY.equals(e.area) && e.category.isEmpty();
-  }
-
-  private static boolean isDistrictSeries(String[] key) {
-    return !SeriesEvent.COUNTY.equals(key[1]) && key[2].isEmpty();
+  private boolean applies(int h, SeriesKey key) {
+    return key.isTotal() || forCategories[h];
   }
 }

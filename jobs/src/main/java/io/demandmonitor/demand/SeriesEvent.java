@@ -31,6 +31,6 @@ public class SeriesEvent {
   }
 
   public String key() {
-    return service + "|" + area + "|" + category;
+    return SeriesKey.encode(service, area, category);
   }
 }

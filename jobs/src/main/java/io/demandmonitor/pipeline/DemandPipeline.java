@@ -6,6 +6,7 @@ import io.demandmonitor.alerting.IncidentGrouper;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.RollingWindows;
 import io.demandmonitor.demand.SeriesEvent;
+import io.demandmonitor.demand.SeriesKey;
 import io.demandmonitor.demand.ToSeries;
 import io.demandmonitor.ingest.DecodeFunction;
 import io.demandmonitor.ingest.Deduplicator;
@@ -64,7 +65,7 @@ public final class DemandPipeline {
                 .map(e -> new HealthEvent(e.service, HealthEvent.DUPLICATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("duplicate-health"),
             rolling.getSideOutput(RollingWindows.LATE)
-                .filter(e -> e.category.isEmpty() && !SeriesEvent.COUNTY.equals(e.area)) // once per event
+                .filter(e -> SeriesKey.isDistrictTotal(e.area, e.category)) // once per event
                 .map(e -> new HealthEvent(e.service, HealthEvent.LATE, "", e.eventTime, 1))
                 .returns(HealthEvent.class).name("late-health"));
 
