@@ -210,6 +210,24 @@ class AlertEvaluatorTest {
     }
   }
 
+  /** Weeks of baseline history come back with a restore: the expectation after it is the one before it. */
+  @Test
+  void aRestoredBaselineKeepsItsHistory() throws Exception {
+    long week = Duration.ofDays(7).toMillis();
+    OperatorSubtaskState saved;
+    try (var harness = harness(baselineOnly())) {
+      for (int w = 0; w < 3; w++) {
+        harness.processElement(value(T0 + w * week + 60 * MIN, 3 + w, false), T0 + w * week + 60 * MIN);
+      }
+      saved = harness.snapshot(1, T0 + 2 * week);
+    }
+    try (var harness = harness(baselineOnly(), saved)) {
+      harness.processElement(value(T0 + 3 * week + 60 * MIN, 9, false), T0 + 3 * week + 60 * MIN);
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED)).as("the three weeks before the restore")
+          .singleElement().satisfies(e -> assertThat(e.getValue().expected).isEqualTo(4.0));
+    }
+  }
+
   @Test
   void twoBaselineRulesOnOneServiceKeepSeparateHistories() throws Exception {
     long week = Duration.ofDays(7).toMillis();
