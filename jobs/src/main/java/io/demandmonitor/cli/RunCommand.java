@@ -311,11 +311,12 @@ public final class RunCommand implements Runnable {
       if (!embedded) {
         console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
       }
+      ConsoleAlerts consoleAlerts = new ConsoleAlerts(alertText);
       printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
-        printAlerts(console, alertText);
-        console.flush();
         LiveSummary summary = LiveSummary.get();
         boolean catchingUp = summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
+        consoleAlerts.lines(summary.newAlerts(), summary.newIncidents(), catchingUp && live).forEach(console::println);
+        console.flush();
         String board = catchingUp ? summary.catchingUp(zone) : summary.render(reference, zone, null); // no clock
         if (embedded && !board.equals(lastPrinted[0])) {
           lastPrinted[0] = board;
@@ -358,7 +359,8 @@ public final class RunCommand implements Runnable {
       console.println();
       console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
       if (embedded) {
-        printAlerts(console, alertText);
+        consoleAlerts.lines(LiveSummary.get().newAlerts(), LiveSummary.get().newIncidents(), false)
+            .forEach(console::println);
         console.print(LiveSummary.get().render(reference, zone, Instant.now()));
       }
       console.printf("Demand: %s%s%n", influxSettings != null ? influxSettings : out.resolve("demand").toAbsolutePath(),
@@ -382,16 +384,6 @@ public final class RunCommand implements Runnable {
    * The simulator and bounded runs start afresh: the simulated stream is generated from the clock
    * at start, and a bounded run's Kafka splits end where its first start found the topics.
    */
-  /**
-   * Alert and incident changes since the last call. An incident line is what the duty manager acts
-   * on; the episode lines behind it are indented. A silent feed is not grouped: its own line stands out.
-   */
-  private static void printAlerts(PrintWriter console, AlertText text) {
-    LiveSummary.get().newAlerts().forEach(a -> console.println(
-        (a.getDetector().equals(FeedWatch.FEED_SILENT) ? "ALERT " : "  ALERT ") + text.describe(a)));
-    LiveSummary.get().newIncidents().forEach(i -> console.println("INCIDENT " + text.describe(i)));
-  }
-
   private FlinkEnvironment.State state(String group, PrintWriter console) {
     boolean resumable = kafka.enabled() && live;
     String pipeline = !kafka.enabled() ? "simulator" : live ? "kafka-" + group : "kafka-bounded";

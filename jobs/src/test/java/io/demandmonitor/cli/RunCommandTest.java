@@ -228,9 +228,25 @@ class RunCommandTest {
     Path config = TestConfig.copyWith(dir, "alerts.yaml", "levels: [5, 8, 12]", "levels: [5, 3, 12]");
     int exit = cli().execute("check-config", "--config-dir", config.toString());
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains(config.resolve("alerts.yaml") + " line 23: thresholds[0].levels: must be three "
+    int line = lineOf(config.resolve("alerts.yaml"), "levels: [5, 3, 12]");
+    assertThat(err.toString()).contains(config.resolve("alerts.yaml") + " line " + line + ": thresholds[0].levels: must be three "
         + "increasing positive thresholds, for levels 2, 3 and 4 (got [5.0, 3.0, 12.0])");
     assertThat(cli().execute("check-config", "--config-dir", TestConfig.CONFIG_DIR.toString())).isZero();
+  }
+
+  /** The 1-based line of a file holding {@code text}, so a comment added above it does not break a test. */
+  private static int lineOf(Path file, String text) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains(text)) {
+          return i + 1;
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new AssertionError(text + " not in " + file);
   }
 
   @Test
