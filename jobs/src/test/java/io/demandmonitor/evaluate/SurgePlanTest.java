@@ -124,6 +124,18 @@ class SurgePlanTest {
         .hasMessageContaining("surge-count").hasMessageContaining("is not a known key");
   }
 
+  @Test
+  void checkConfigValidatesEvaluationYamlToo() throws IOException {
+    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("config")), "evaluation.yaml",
+        "area: county", "area: region");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = io.demandmonitor.cli.DemandMonitorCli.commandLine();
+    cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+    cli.setErr(new java.io.PrintWriter(err));
+    assertThat(cli.execute("check-config", "--config-dir", config.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("evaluation.yaml line", "classes.county-wide.area", "'region'");
+  }
+
   private static Instant later(SurgePlan.Placed p) {
     return p.surge().end().isAfter(p.detectUntil()) ? p.surge().end() : p.detectUntil();
   }
