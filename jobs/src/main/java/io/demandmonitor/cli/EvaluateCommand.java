@@ -4,6 +4,7 @@ import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
+import io.demandmonitor.evaluate.ArchiveInjection;
 import io.demandmonitor.evaluate.EvaluationConfig;
 import io.demandmonitor.evaluate.EvaluationReport;
 import io.demandmonitor.evaluate.EvaluationSinks;
@@ -15,9 +16,11 @@ import io.demandmonitor.evaluate.SimulatedArchives;
 import io.demandmonitor.evaluate.SurgePlan;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.replay.Archive;
 import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.simulate.SimulationConfig;
+import io.demandmonitor.simulate.Surge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,11 +30,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,14 +55,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {
         "Measures how well alert rules detect surges. For each seed it simulates --from to --to (after a "
-            + "warm-up) twice with the same base demand: once with synthetic surges of the classes in "
+            + "warm-up of evaluation.yaml) twice with the same base demand: once with synthetic surges of the classes in "
             + "evaluation.yaml injected at random (seeded) times, services and districts, once without. Both are "
             + "replayed as archives through the same pipeline as 'replay', with the rules of --alerts. It reports "
             + "per surge class the share detected, the median and 90th-percentile time to the first alert and the "
             + "episodes per detected surge; and, on the surge-free copy, false alert episodes per service-area-month "
             + "at level >= 2 and >= 3 and notifications (episodes reaching level 3) per week. A table on the "
             + "console, everything (each surge's fate too) with --json.",
-        "Simulated history only, for now: injecting surges into a given archive (real history) is not implemented.",
+        "With --archive, the surges are injected into that archive instead (real history, or one 'simulate --out' "
+            + "wrote): each event of the surge's service and districts is copied a Poisson number of times (mean: "
+            + "size - 1) and the extra per hour is added as copies of the day's events; the archive itself is the "
+            + "surge-free copy, so any real surge in it counts as a false alert. Seeds then only place the surges.",
         "Definitions and measured figures: docs/alerting.md, 'Measuring detection: evaluate'."})
 public final class EvaluateCommand implements Runnable {
 
@@ -66,13 +74,19 @@ public final class EvaluateCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--from", required = true, paramLabel = "TIME",
+  @Option(names = "--from", paramLabel = "TIME",
       description = "Start of the scored period: a day (2025-09-01, midnight in the alert rules' time zone) or an "
-          + "instant. The warm-up of evaluation.yaml is simulated before it.")
+          + "instant. The warm-up of evaluation.yaml is simulated (or read from --archive) before it. Required "
+          + "without --archive; with it, default: the archive's first day plus the warm-up.")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "TIME", description = "End of the scored period, as --from.")
+  @Option(names = "--to", paramLabel = "TIME", description = "End of the scored period, as --from (required without "
+      + "--archive; with it, default: the end of the archive's last day).")
   String to;
+
+  @Option(names = "--archive", paramLabel = "DIR",
+      description = "Inject the surges into this archive (real history, or 'simulate --out') instead of simulating.")
+  Path archive;
 
   @Option(names = "--seed", split = ",", paramLabel = "N",
       description = "Simulator seeds, e.g. 1,2: each is a simulation of its own, results added up "
@@ -139,10 +153,17 @@ public final class EvaluateCommand implements Runnable {
       simulation = simulation.withImperfections(SimulationConfig.Imperfections.NONE);
     }
     ZoneId zone = rules.zone();
-    Instant start = time("--from", from, zone);
-    Instant end = time("--to", to, zone);
+    TreeSet<LocalDate> days = archive == null ? null : archiveDays(reference);
+    if (archive == null && (from == null || to == null)) {
+      throw new ParameterException(spec.commandLine(), "give --from and --to (the scored period to simulate), "
+          + "or --archive DIR");
+    }
+    Instant start = from != null ? time("--from", from, zone)
+        : days.first().atStartOfDay(ZoneOffset.UTC).toInstant().plus(config.warmUp());
+    Instant end = to != null ? time("--to", to, zone) : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     if (!end.isAfter(start)) {
-      throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")");
+      throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")"
+          + (archive != null && from == null ? ", the archive's first day plus the warm-up" : ""));
     }
     List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(simulation.seed()) : List.copyOf(seeds);
     if (runSeeds.stream().distinct().count() < runSeeds.size()) {
@@ -151,17 +172,29 @@ public final class EvaluateCommand implements Runnable {
     Instant warmStart = start.minus(used.warmUp());
     int serviceAreas = reference.services().size() * (reference.districts().size() + 1);
     String rulesName = alerts != null ? alerts.toString() : files.describe(AlertRules.FILE);
+    String input = archive == null ? "simulated history"
+        : "archive " + archive + " (surges added as Poisson copies of its own events)";
 
-    console.printf("Evaluating %s on %s to %s (warm-up from %s), seed%s %s%n", rulesName, start, end, warmStart,
-        runSeeds.size() == 1 ? "" : "s", runSeeds);
+    console.printf("Evaluating %s on %s to %s (warm-up from %s), seed%s %s, %s%n", rulesName, start, end, warmStart,
+        runSeeds.size() == 1 ? "" : "s", runSeeds, input);
+    if (days != null && days.first().atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(warmStart)) {
+      console.printf("  (the archive starts on %s: the warm-up is shorter than %s)%n", days.first(),
+          EvaluationReport.describe(used.warmUp()));
+    }
     used.classes().forEach((name, c) -> console.println("  " + EvaluationReport.describe(name, c)));
     console.flush();
 
     long began = System.nanoTime();
     List<SurgeResult> results = new ArrayList<>();
     List<FalseAlerts> falseAlerts = new ArrayList<>();
+    List<SurgeResult> byChance = new ArrayList<>();
+    List<Episode> archiveEpisodes = null;
     Path work = workDir != null ? workDir : temporaryFolder();
     try {
+      if (archive != null) { // the archive itself is the surge-free copy, the same for every seed
+        archiveEpisodes = replay(archive, reference, windows, rules, warmStart, end, "archive as it is", console);
+        falseAlerts.add(Scoring.falseAlerts(archiveEpisodes, null, start, end, serviceAreas));
+      }
       for (long seed : runSeeds) {
         List<SurgePlan.Placed> plan;
         try {
@@ -169,22 +202,32 @@ public final class EvaluateCommand implements Runnable {
         } catch (IllegalArgumentException e) {
           throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        List<Surge> surges = plan.stream().map(SurgePlan.Placed::surge).toList();
         Path withSurges = work.resolve("seed-" + seed + "-surges");
         Path withoutSurges = work.resolve("seed-" + seed + "-surge-free");
         long t0 = System.nanoTime();
-        SimulatedArchives.Written written = SimulatedArchives.write(reference, simulation.withSeed(seed),
-            plan.stream().map(SurgePlan.Placed::surge).toList(), warmStart, end, withSurges, withoutSurges);
-        console.printf("Seed %d: %d surges placed; simulated %,d records (%,d without the surges) in %.0f s%n", seed,
-            plan.size(), written.withSurges(), written.withoutSurges(), seconds(t0));
+        if (archive != null) {
+          ArchiveInjection.Written written = ArchiveInjection.inject(reference, archive, surges, seed, warmStart, end,
+              withSurges);
+          console.printf("Seed %d: %d surges placed; %,d records of the archive and %,d copies injected in %.0f s%n",
+              seed, plan.size(), written.original(), written.added(), seconds(t0));
+        } else {
+          SimulatedArchives.Written written = SimulatedArchives.write(reference, simulation.withSeed(seed), surges,
+              warmStart, end, withSurges, withoutSurges);
+          console.printf("Seed %d: %d surges placed; simulated %,d records (%,d without the surges) in %.0f s%n",
+              seed, plan.size(), written.withSurges(), written.withoutSurges(), seconds(t0));
+        }
         console.flush();
         List<Episode> surged = replay(withSurges, reference, windows, rules, warmStart, end, "seed " + seed
             + " with surges", console);
-        List<Episode> surgeFree = replay(withoutSurges, reference, windows, rules, warmStart, end, "seed " + seed
-            + " surge-free", console);
+        List<Episode> surgeFree = archive != null ? archiveEpisodes : replay(withoutSurges, reference, windows, rules,
+            warmStart, end, "seed " + seed + " surge-free", console);
+        if (archive == null) {
+          falseAlerts.add(Scoring.falseAlerts(surgeFree, null, start, end, serviceAreas));
+        }
+        byChance.addAll(Scoring.score(seed, plan, surgeFree, null));
         // Incidents: none yet from this pipeline (null); when it emits them, collect and pass them here.
-        List<SurgeResult> scored = Scoring.score(seed, plan, surged, null);
-        results.addAll(scored);
-        falseAlerts.add(Scoring.falseAlerts(surgeFree, null, start, end, serviceAreas));
+        results.addAll(Scoring.score(seed, plan, surged, null));
         if (workDir == null) {
           delete(withSurges);
           delete(withoutSurges);
@@ -196,8 +239,8 @@ public final class EvaluateCommand implements Runnable {
       }
     }
     results.sort(Comparator.comparing(SurgeResult::start).thenComparingLong(SurgeResult::seed));
-    EvaluationReport report = new EvaluationReport(start, end, used.warmUp(), runSeeds, "simulated history",
-        rulesName, false, used.classes(), Scoring.summarise(List.copyOf(used.classes().keySet()), results),
+    EvaluationReport report = new EvaluationReport(start, end, used.warmUp(), runSeeds, input,
+        rulesName, false, used.classes(), Scoring.summarise(List.copyOf(used.classes().keySet()), results, byChance),
         Scoring.combine(falseAlerts), falseAlerts, results, EvaluationReport.DEFINITIONS);
     console.printf("Evaluated in %.0f s%n", seconds(began));
     report.print(console);
@@ -251,6 +294,16 @@ public final class EvaluateCommand implements Runnable {
         seconds(t0), episodes.size());
     console.flush();
     return episodes;
+  }
+
+  private TreeSet<LocalDate> archiveDays(ReferenceData reference) {
+    List<String> topics = reference.services().stream().map(s -> s.topic()).toList();
+    TreeSet<LocalDate> archived = Archive.days(archive, topics);
+    if (archived.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--archive " + archive + ": no archived days (expected "
+          + archive + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics " + topics + ")");
+    }
+    return archived;
   }
 
   private ConfigFiles directoryOf(String option, Path file) {

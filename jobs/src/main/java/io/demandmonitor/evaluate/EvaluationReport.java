@@ -29,11 +29,12 @@ import java.util.stream.Collectors;
  *
  * @param input "simulated" or the archive the surges were injected into
  * @param incidents whether the pipeline emitted incidents (otherwise their columns are empty)
- * @param falseAlertsBySeed each seed's surge-free run, in the order of {@code seeds}
+ * @param falseAlertsByRun each surge-free run: one per seed (in the order of {@code seeds}) when simulated, one
+ *     (the archive as it is) when the surges were injected into an archive
  */
 public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<Long> seeds, String input,
     String alertRules, boolean incidents, Map<String, SurgeClass> classes, List<ClassSummary> detection,
-    FalseAlerts falseAlerts, List<FalseAlerts> falseAlertsBySeed, List<SurgeResult> surges,
+    FalseAlerts falseAlerts, List<FalseAlerts> falseAlertsByRun, List<SurgeResult> surges,
     Map<String, String> definitions) {
 
   /** The definitions the figures follow, written into the JSON so it stands on its own. */
@@ -46,6 +47,8 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
       "episodesPerDetected", "such episodes per detected surge, any rule and any touched area",
       "falseAlerts", "on the surge-free copy (same seed and base demand, no surges injected): episodes raised in "
           + "the scored period per service-area (service x district, and service x county) and month (30.44 days)",
+      "detectedByChance", "how many of the same surge windows the surge-free copy's episodes would have 'detected': "
+          + "alerts that fall in a surge's window by chance, included in 'detected'",
       "notifications", "episodes that reach level >= 3 (raised at 3 or more, or escalated to it), counted once each "
           + "when they first reach it");
 
@@ -69,18 +72,20 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
     out.printf("Detection of injected surges, %s to %s, seed%s %s, %d days of warm-up before; rules %s; %s%n",
         from, to, seeds.size() == 1 ? "" : "s", seeds.stream().map(String::valueOf).collect(Collectors.joining(", ")),
         warmUp.toDays(), alertRules, input);
-    out.printf("  %-12s %7s %14s %12s %10s %18s %19s%n", "class", "surges", "detected", "median time", "p90 time",
-        "episodes/detected", "incidents/detected");
+    out.printf("  %-12s %7s %14s %12s %10s %18s %19s %10s%n", "class", "surges", "detected", "median time",
+        "p90 time", "episodes/detected", "incidents/detected", "by chance");
     for (ClassSummary c : detection) {
-      out.printf("  %-12s %7d %14s %12s %10s %18s %19s%n", c.surgeClass(), c.surges(),
+      out.printf("  %-12s %7d %14s %12s %10s %18s %19s %10s%n", c.surgeClass(), c.surges(),
           c.detected() + " (" + percent(c.detectedShare()) + ")", hours(c.medianHoursToDetect()),
-          hours(c.p90HoursToDetect()), number(c.episodesPerDetected(), 1), number(c.incidentsPerDetected(), 1));
+          hours(c.p90HoursToDetect()), number(c.episodesPerDetected(), 1), number(c.incidentsPerDetected(), 1),
+          c.detectedByChance() == null ? "-" : String.valueOf(c.detectedByChance()));
     }
     out.println("  (detected: an episode of the surge's service, level >= 2, in a district it touches or the county, "
-        + "from its start to the end of its hold + grace; times from its start)");
+        + "from its start to the end of its hold + grace; times from its start; by chance: surge windows the "
+        + "surge-free copy's episodes would have 'detected')");
     FalseAlerts f = falseAlerts;
     out.printf("False alerts on the surge-free copy: %.0f days, %d service-areas%s%n", f.days(), f.serviceAreas(),
-        seeds.size() > 1 ? " (every seed's copy together)" : "");
+        falseAlertsByRun.size() > 1 ? " (every seed's copy together)" : "");
     out.printf("  episodes at level >= 2: %5d   %6.3f per service-area-month   %5.1f a week%n", f.episodes(),
         f.perServiceAreaMonth(), f.episodesPerWeek());
     out.printf("  episodes at level >= 3: %5d   %6.3f per service-area-month%n", f.episodesLevel3(),
@@ -122,6 +127,11 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
 
   private static String durations(List<Duration> r) {
     return r.get(0).equals(r.get(1)) ? format(r.get(0)) : format(r.get(0)) + "-" + format(r.get(1));
+  }
+
+  /** A duration as in the YAML: 15m, 4h, 28d. */
+  public static String describe(Duration d) {
+    return format(d);
   }
 
   static String format(Duration d) {

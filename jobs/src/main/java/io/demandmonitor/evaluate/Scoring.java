@@ -80,7 +80,8 @@ public final class Scoring {
 
   /** Detection of one class of surges over every seed. */
   public record ClassSummary(String surgeClass, int surges, int detected, double detectedShare,
-      Double medianHoursToDetect, Double p90HoursToDetect, Double episodesPerDetected, Double incidentsPerDetected) {}
+      Double medianHoursToDetect, Double p90HoursToDetect, Double episodesPerDetected, Double incidentsPerDetected,
+      Integer detectedByChance) {}
 
   /**
    * False alerts of a surge-free run (or several: counts and days add up).
@@ -163,6 +164,15 @@ public final class Scoring {
 
   /** Per class (in the order given), over every seed's results. */
   public static List<ClassSummary> summarise(List<String> classes, List<SurgeResult> results) {
+    return summarise(classes, results, null);
+  }
+
+  /**
+   * Per class, with how many of the same surge windows the surge-free run's episodes would have
+   * "detected": alerts that happen to fall in a surge's window by chance (null if not known).
+   */
+  public static List<ClassSummary> summarise(List<String> classes, List<SurgeResult> results,
+      List<SurgeResult> byChance) {
     List<ClassSummary> summaries = new ArrayList<>();
     for (String name : classes) {
       List<SurgeResult> mine = results.stream().filter(r -> r.surgeClass().equals(name)).toList();
@@ -172,7 +182,9 @@ public final class Scoring {
       summaries.add(new ClassSummary(name, mine.size(), detected.size(),
           mine.isEmpty() ? 0 : (double) detected.size() / mine.size(), quantile(hours, 0.5), quantile(hours, 0.9),
           detected.isEmpty() ? null : detected.stream().mapToInt(SurgeResult::episodes).average().orElse(0),
-          withIncidents ? detected.stream().mapToInt(SurgeResult::incidents).average().orElse(0) : null));
+          withIncidents ? detected.stream().mapToInt(SurgeResult::incidents).average().orElse(0) : null,
+          byChance == null ? null
+              : (int) byChance.stream().filter(r -> r.surgeClass().equals(name) && r.detected()).count()));
     }
     return summaries;
   }

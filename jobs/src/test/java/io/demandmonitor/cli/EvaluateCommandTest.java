@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code demand-monitor evaluate} end to end on a short span: two weeks of autumn term scored after
+ * {@code demand-monitor evaluate} end to end on a short span: ten days of autumn term scored after
  * 22 days of warm-up, two seeds, a class of very large sharp surges (which every rule set worth
  * shipping detects) and one night surge per seed, with the shipped alert rules.
  */
@@ -62,7 +62,7 @@ class EvaluateCommandTest {
     config = TestConfig.copyWith(Files.createDirectories(dir.resolve("config")), "evaluation.yaml", "warm-up: 28d",
         "warm-up: 28d");
     Files.writeString(config.resolve("evaluation.yaml"), EVALUATION);
-    output = TestCli.ok("evaluate", "--from", "2025-10-06", "--to", "2025-10-20", "--seed", "1,2",
+    output = TestCli.ok("evaluate", "--from", "2025-10-06", "--to", "2025-10-16", "--seed", "1,2",
         "--config-dir", config.toString(), "--json", dir.resolve("report.json").toString());
     report = JSON.readTree(dir.resolve("report.json").toFile());
   }
@@ -73,11 +73,11 @@ class EvaluateCommandTest {
         .contains("Evaluating ", "seeds [1, 2]", "huge: 2 a seed, one district, 6x + 30/h, rise 15m, hold 3h")
         .contains("Seed 1: 3 surges placed", "Seed 2: 3 surges placed", "seed 1 with surges: replayed",
             "seed 2 surge-free: replayed")
-        .contains("Detection of injected surges, 2025-10-05T23:00:00Z to 2025-10-19T23:00:00Z, seeds 1, 2")
-        .containsPattern("\\n  class +surges +detected +median time +p90 time +episodes/detected +incidents/detected\\n")
-        .containsPattern("\\n  huge +4 +4 \\(100%\\) +\\d+\\.\\d h +\\d+\\.\\d h +\\d+\\.\\d +-\\n")
+        .contains("Detection of injected surges, 2025-10-05T23:00:00Z to 2025-10-15T23:00:00Z, seeds 1, 2")
+        .containsPattern("\\n  class +surges +detected +median time +p90 time +episodes/detected +incidents/detected +by chance\\n")
+        .containsPattern("\\n  huge +4 +4 \\(100%\\) +\\d+\\.\\d h +\\d+\\.\\d h +\\d+\\.\\d +- +\\d+\\n")
         .containsPattern("\\n  night +2 +\\d \\(\\d+%\\) ")
-        .contains("False alerts on the surge-free copy: 28 days, 44 service-areas (every seed's copy together)")
+        .contains("False alerts on the surge-free copy: 20 days, 44 service-areas (every seed's copy together)")
         .containsPattern("episodes at level >= 2: +\\d+ +\\d+\\.\\d{3} per service-area-month +\\d+\\.\\d a week")
         .containsPattern("notifications \\(episodes reaching level 3\\): \\d+, \\d+\\.\\d\\d a week");
   }
@@ -100,7 +100,7 @@ class EvaluateCommandTest {
     assertThat(surges).hasSize(6);
     for (JsonNode s : surges) {
       assertThat(s.get("start").asText()).isGreaterThanOrEqualTo("2025-10-05T23:00:00Z");
-      assertThat(s.get("detectUntil").asText()).isLessThanOrEqualTo("2025-10-19T23:00:00Z");
+      assertThat(s.get("detectUntil").asText()).isLessThanOrEqualTo("2025-10-15T23:00:00Z");
       if (s.get("detected").asBoolean()) {
         assertThat(s.get("episodes").asInt()).isPositive();
         assertThat(s.get("firstAlert").asText()).isLessThanOrEqualTo(s.get("detectUntil").asText());
@@ -113,14 +113,14 @@ class EvaluateCommandTest {
         .allSatisfy(s -> assertThat(s.get("start").asText()).endsWith("T21:00:00Z")); // 22:00 BST
 
     JsonNode total = report.get("falseAlerts");
-    JsonNode bySeed = report.get("falseAlertsBySeed");
+    JsonNode bySeed = report.get("falseAlertsByRun");
     assertThat(bySeed).hasSize(2);
-    assertThat(total.get("days").asDouble()).isEqualTo(28.0);
+    assertThat(total.get("days").asDouble()).isEqualTo(20.0);
     assertThat(total.get("serviceAreas").asInt()).isEqualTo(44);
     assertThat(total.get("episodes").asInt())
         .isEqualTo(bySeed.get(0).get("episodes").asInt() + bySeed.get(1).get("episodes").asInt());
     assertThat(total.get("perServiceAreaMonth").asDouble())
-        .isCloseTo(total.get("episodes").asInt() / (44 * 28 / (365.25 / 12)), org.assertj.core.api.Assertions.within(1e-9));
+        .isCloseTo(total.get("episodes").asInt() / (44 * 20 / (365.25 / 12)), org.assertj.core.api.Assertions.within(1e-9));
     assertThat(total.get("episodesLevel3").asInt()).isLessThanOrEqualTo(total.get("episodes").asInt());
     assertThat(report.get("definitions").get("notifications").asText()).contains("level >= 3");
   }
@@ -129,11 +129,30 @@ class EvaluateCommandTest {
   void falseAlertsComeFromTheSurgeFreeCopyWhateverIsInjected() throws IOException {
     // Seed 1 with no surges at all: its false alerts are those the run with surges reported for seed 1.
     Path json = dir.resolve("no-surges.json");
-    TestCli.ok("evaluate", "--from", "2025-10-06", "--to", "2025-10-20", "--seed", "1", "--count", "0",
+    TestCli.ok("evaluate", "--from", "2025-10-06", "--to", "2025-10-16", "--seed", "1", "--count", "0",
         "--classes", "huge", "--config-dir", config.toString(), "--json", json.toString());
     JsonNode alone = JSON.readTree(json.toFile());
     assertThat(alone.get("detection").get(0).get("surges").asInt()).isZero();
-    assertThat(alone.get("falseAlertsBySeed").get(0)).isEqualTo(report.get("falseAlertsBySeed").get(0));
+    assertThat(alone.get("falseAlertsByRun").get(0)).isEqualTo(report.get("falseAlertsByRun").get(0));
+  }
+
+  @Test
+  void surgesAreInjectedIntoAGivenArchiveWhichIsItsOwnSurgeFreeCopy() throws IOException {
+    Path archive = dir.resolve("archive");
+    TestCli.ok("simulate", "--from", "2025-09-14T00:00:00Z", "--to", "2025-10-11T00:00:00Z", "--scenario", "none",
+        "--config-dir", config.toString(), "--out", archive.toString());
+    Path json = dir.resolve("archive.json");
+    String out = TestCli.ok("evaluate", "--archive", archive.toString(), "--seed", "5", "--classes", "huge",
+        "--config-dir", config.toString(), "--json", json.toString());
+    assertThat(out).contains("(surges added as Poisson copies of its own events)", "archive as it is: replayed",
+            "Seed 5: 2 surges placed; ", " copies injected")
+        .containsPattern("\\n  huge +2 +2 \\(100%\\) ")
+        .contains("False alerts on the surge-free copy: 5 days, 44 service-areas\n");
+    JsonNode result = JSON.readTree(json.toFile());
+    assertThat(result.get("from").asText()).as("the archive's first day and the warm-up").isEqualTo("2025-10-06T00:00:00Z");
+    assertThat(result.get("to").asText()).isEqualTo("2025-10-11T00:00:00Z");
+    assertThat(result.get("falseAlertsByRun")).hasSize(1);
+    assertThat(result.get("input").asText()).startsWith("archive ");
   }
 
   @Test
@@ -142,7 +161,7 @@ class EvaluateCommandTest {
     CommandLine cli = DemandMonitorCli.commandLine();
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(err));
-    assertThat(cli.execute("evaluate", "--from", "2025-10-06", "--to", "2025-10-20", "--classes", "tsunami",
+    assertThat(cli.execute("evaluate", "--from", "2025-10-06", "--to", "2025-10-16", "--classes", "tsunami",
         "--config-dir", config.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--classes: 'tsunami' is not a class of", "[huge, night]");
   }
