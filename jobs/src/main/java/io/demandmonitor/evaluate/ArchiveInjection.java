@@ -41,7 +41,7 @@ public final class ArchiveInjection {
 
   public static Written inject(ReferenceData reference, Path archive, List<Surge> surges, long seed, Instant from,
       Instant to, Path target) {
-    SplittableRandom random = new SplittableRandom(seed * 0xC2B2AE3D27D4EB4FL + 0x1A7EC7);
+    SplittableRandom random = new SplittableRandom(SurgePlan.mix(seed ^ 0x1A7EC71A7EC7L));
     long f = from.toEpochMilli();
     long t = to.toEpochMilli();
     List<String> districtCodes = reference.districts().stream().map(d -> d.code()).toList();

@@ -53,7 +53,7 @@ public final class SurgePlan {
    */
   public static List<Placed> place(EvaluationConfig config, ReferenceData reference, ZoneId zone, long seed,
       Instant from, Instant to) {
-    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x5EED);
+    SplittableRandom random = new SplittableRandom(mix(seed ^ 0x5EED5EED5EEDL));
     List<String> districts = reference.districts().stream().map(District::code).toList();
     List<String> allServices = reference.services().stream().map(Service::id).toList();
     // The longest surges first: they are the hardest to fit between the others.
@@ -142,6 +142,20 @@ public final class SurgePlan {
     double min = range.get(0);
     double max = range.get(1);
     return max > min ? min + random.nextDouble() * (max - min) : min;
+  }
+
+  /**
+   * A well-mixed seed (murmur3's finaliser). SplittableRandom's own sequence steps by a fixed
+   * gamma, so seeds that differ by a multiple of it (seed x gamma, say) give shifted copies of one
+   * sequence: seeds 1 and 2 placed most surges alike.
+   */
+  static long mix(long seed) {
+    long h = seed;
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CEB9FE1A85EC53L;
+    return h ^ (h >>> 33);
   }
 
   private static double round(double value, int decimals) {

@@ -58,6 +58,19 @@ class SurgePlanTest {
   }
 
   @Test
+  void consecutiveSeedsPlaceTheirSurgesIndependently() {
+    EvaluationConfig config = shipped();
+    ReferenceData reference = TestConfig.reference();
+    for (long seed = 1; seed <= 3; seed++) {
+      List<String> a = SurgePlan.place(config, reference, LONDON, seed, FROM, TO).stream()
+          .map(p -> p.service() + " " + p.surge().districts() + " " + p.surge().start()).toList();
+      List<String> b = SurgePlan.place(config, reference, LONDON, seed + 1, FROM, TO).stream()
+          .map(p -> p.service() + " " + p.surge().districts() + " " + p.surge().start()).toList();
+      assertThat(a).as("seeds %d and %d", seed, seed + 1).doesNotContainAnyElementsOf(b);
+    }
+  }
+
+  @Test
   void eachClassHasItsShapeAreaAndTimeOfDay() {
     List<SurgePlan.Placed> plan = SurgePlan.place(shipped(), TestConfig.reference(), LONDON, 7, FROM, TO);
     for (SurgePlan.Placed p : plan) {
