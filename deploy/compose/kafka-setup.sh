@@ -1,7 +1,7 @@
 #!/bin/sh
 # Creates the topics (kept forever: records carry event time, history is replayed) and grants
 # each client only what it needs: the simulator writes the input topics; the job reads them with
-# its consumer groups (demand-monitor*) and writes dead letters and alerts. Runs once, as admin.
+# its consumer groups (demand-monitor*) and writes dead letters, alerts and incidents. Runs once, as admin.
 set -eu
 : "${KAFKA_ADMIN_PASSWORD:?set KAFKA_ADMIN_PASSWORD}"
 KAFKA=/opt/kafka/bin
@@ -13,7 +13,7 @@ sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$KAFKA_ADMIN_PASSWORD";
 PROPERTIES
 INPUTS="care-referrals safeguarding-contacts helpline-calls testing-events"
-OUTPUTS="demand-dead-letters demand-alerts"
+OUTPUTS="demand-dead-letters demand-alerts demand-incidents"
 for topic in $INPUTS $OUTPUTS; do
   "$KAFKA/kafka-topics.sh" --bootstrap-server kafka:9092 --command-config "$ADMIN" --create --if-not-exists \
     --topic "$topic" --partitions 2 --config retention.ms=-1

@@ -214,7 +214,7 @@ class DockerComposeTest {
     for (Service service : reference.services()) {
       assertThat(topicScript).as("topics created").contains(service.topic());
     }
-    assertThat(topicScript).contains("demand-dead-letters", "demand-alerts");
+    assertThat(topicScript).contains("demand-dead-letters", "demand-alerts", "demand-incidents");
 
     List<String> job = new ArrayList<>();
     STACK.at("/services/jobmanager/command").forEach(a -> job.add(a.asText()));

@@ -91,6 +91,7 @@ public final class TestConfig {
   /** A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in {@code file}. */
   public static Path copyWith(Path dir, String file, String find, String replace) {
     try (Stream<Path> files = Files.list(CONFIG_DIR)) {
+      Files.createDirectories(dir);
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
       }

@@ -17,13 +17,27 @@ import java.util.Map;
  * 4 extreme); every rule lists what it takes to reach levels 2, 3 and 4.
  */
 public record AlertRules(String timeZone, Policy defaults, List<Threshold> thresholds, List<Baseline> baselines,
-    List<Feed> feeds) implements Serializable {
+    List<Feed> feeds, Incidents incidents) implements Serializable {
 
   public static final String FILE = "alerts.yaml";
   public static final List<String> MEASURES = List.of("count", "rate_per_100k", "abandoned_rate", "positivity");
   /** A rule id: lower-case words of letters and digits joined by hyphens, e.g. safeguarding-1h-count. */
   private static final java.util.regex.Pattern RULE_ID = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final int RULE_ID_MAX = 60;
+  /** A rule's cool-down (30m) plus its minimum duration (10m) and some: a district raised again as soon as it may still joins. */
+  public static final Duration DEFAULT_INCIDENT_GAP = Duration.ofMinutes(60);
+
+  /** Rules without an {@code incidents} section, which then takes its defaults. */
+  public AlertRules(String timeZone, Policy defaults, List<Threshold> thresholds, List<Baseline> baselines,
+      List<Feed> feeds) {
+    this(timeZone, defaults, thresholds, baselines, feeds, null);
+  }
+
+  /**
+   * How episodes are grouped into incidents ({@link IncidentGrouper}): an episode raised within
+   * {@code gap} after the last open episode of an incident resolved still joins it.
+   */
+  public record Incidents(Duration gap) implements Serializable {}
 
   /**
    * How an episode behaves: a higher level must hold for {@code minDuration} (event time) before
@@ -107,6 +121,10 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
     return feeds == null ? List.of() : feeds;
   }
 
+  public Duration incidentGap() {
+    return incidents == null || incidents.gap() == null ? DEFAULT_INCIDENT_GAP : incidents.gap();
+  }
+
   public static AlertRules load(ConfigFiles files, ReferenceData reference, WindowSettings windows) {
     return load(files, FILE, reference, windows);
   }
@@ -178,6 +196,8 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
           "must be an hour 0 to 24");
       problems.require(f.level() >= 2 && f.level() <= 4, key + ".level", f.level(), "must be 2, 3 or 4");
     }
+    problems.require(incidents == null || incidents.gap() == null || !incidents.gap().isNegative(), "incidents.gap",
+        incidents == null ? null : incidents.gap(), "must be a duration, 0m or more");
     problems.throwIfAny();
   }
 

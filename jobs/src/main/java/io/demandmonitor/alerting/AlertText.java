@@ -2,7 +2,9 @@ package io.demandmonitor.alerting;
 
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.schema.AlertState;
+import io.demandmonitor.schema.IncidentState;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -11,7 +13,9 @@ import java.util.Locale;
 
 /**
  * An alert change as a person reads it: "LEVEL 3 Safeguarding contacts, Stevenage: 41 in the
- * last hour, expected 18, since 10:42".
+ * last hour, expected 18, since 10:42"; and an incident change: "LEVEL 3 Safeguarding contacts
+ * in Stevenage, County (safeguarding-1h-count, safeguarding-1h-baseline), 2 episodes, 2 open,
+ * since Mon 10:42".
  */
 public final class AlertText implements Serializable {
 
@@ -44,6 +48,31 @@ public final class AlertText implements Serializable {
     text.append(", since ").append(CLOCK.format(alert.getEpisodeStart().atZone(zone)));
     if (alert.getProvisional()) {
       text.append(" (provisional)");
+    }
+    return text.toString();
+  }
+
+  public String describe(SurgeIncident incident) {
+    String head = switch (incident.getState()) {
+      case OPENED -> "OPENED at level " + incident.getLevel();
+      case UPDATED -> incident.getOpenEpisodes() == 0 ? "QUIET" : "LEVEL " + incident.getLevel();
+      case CLOSED -> "CLOSED";
+    };
+    StringBuilder text = new StringBuilder(head).append(' ')
+        .append(reference.service(incident.getService()).name()).append(" in ")
+        .append(String.join(", ", incident.getAreas().stream().map(reference::areaName).toList()))
+        .append(" (").append(String.join(", ", incident.getRules())).append("), ");
+    int episodes = incident.getEpisodes();
+    text.append(episodes).append(episodes == 1 ? " episode, " : " episodes, ");
+    String start = CLOCK.format(incident.getStart().atZone(zone));
+    if (incident.getState() == IncidentState.CLOSED) {
+      text.append(String.format(Locale.UK, "peak level %d, %s to %s", incident.getPeakLevel(), start,
+          CLOCK.format(incident.getQuietSince().atZone(zone))));
+    } else if (incident.getOpenEpisodes() == 0) {
+      text.append(String.format(Locale.UK, "%s at %s, peak level %d, since %s", episodes == 1 ? "resolved"
+          : "all resolved", CLOCK.format(incident.getQuietSince().atZone(zone)), incident.getPeakLevel(), start));
+    } else {
+      text.append(String.format(Locale.UK, "%d open, since %s", incident.getOpenEpisodes(), start));
     }
     return text.toString();
   }

@@ -2,6 +2,7 @@ package io.demandmonitor.cli;
 
 import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.alerting.AlertText;
+import io.demandmonitor.alerting.FeedWatch;
 import io.demandmonitor.config.ConfigException;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
@@ -102,9 +103,14 @@ public final class RunCommand implements Runnable {
       description = "Where alert changes go when reading Kafka, as SurgeAlert records (default: ${DEFAULT-VALUE}).")
   String alertTopic;
 
+  @Option(names = "--incident-topic", defaultValue = "demand-incidents", paramLabel = "TOPIC",
+      description = "Where incident changes go when reading Kafka, as SurgeIncident records: the episodes of one "
+          + "surge grouped (default: ${DEFAULT-VALUE}).")
+  String incidentTopic;
+
   @Option(names = "--create-topics",
       description = "With --kafka: create missing input topics (as many partitions as --parallelism) instead of "
-          + "stopping. The dead-letter and alert topics are always created when missing.")
+          + "stopping. The dead-letter, alert and incident topics are always created when missing.")
   boolean createTopics;
 
   @Option(names = "--out-of-orderness", converter = DurationConverter.class, defaultValue = "2m",
@@ -248,7 +254,7 @@ public final class RunCommand implements Runnable {
           bounded ? " up to the records present now, as run " + run : "");
       try {
         for (String created : KafkaPreflight.check(kafkaSettings.properties(), KafkaPublisher.inputTopics(reference),
-            createTopics, List.of(kafkaSettings.deadLetterTopic(), alertTopic), parallelism)) {
+            createTopics, List.of(kafkaSettings.deadLetterTopic(), alertTopic, incidentTopic), parallelism)) {
           console.printf("Created topic %s%n", created);
         }
       } catch (InterruptedException e) {
@@ -256,7 +262,8 @@ public final class RunCommand implements Runnable {
         return;
       }
       PipelineSinks sinks = new OutputSinks(reference, alertText, run, out, influxSettings, new OutputSinks.Topics(
-          KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic)), embedded)
+          KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic),
+          KafkaIngest.incidentSink(kafkaSettings, incidentTopic)), embedded)
           .withArchive(archive).withAlertsPublishedFrom(bounded ? null : started);
       // The end of input moves event time to the end of time: without the cut, every series would
       // write its fall to zero in windows up to a week ahead of now.
@@ -305,7 +312,7 @@ public final class RunCommand implements Runnable {
         console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
       }
       printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
-        LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
+        printAlerts(console, alertText);
         console.flush();
         LiveSummary summary = LiveSummary.get();
         boolean catchingUp = summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
@@ -319,7 +326,9 @@ public final class RunCommand implements Runnable {
 
       CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
       CountDownLatch stop = new CountDownLatch(1);
+      // Ctrl-C, and the TERM of docker stop, systemd or Kubernetes: both stop with a savepoint.
       Signal.handle(new Signal("INT"), signal -> stop.countDown());
+      Signal.handle(new Signal("TERM"), signal -> stop.countDown());
       if (duration != null) {
         printer.schedule(stop::countDown, duration.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -349,7 +358,7 @@ public final class RunCommand implements Runnable {
       console.println();
       console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
       if (embedded) {
-        LiveSummary.get().newAlerts().forEach(a -> console.println("ALERT " + alertText.describe(a)));
+        printAlerts(console, alertText);
         console.print(LiveSummary.get().render(reference, zone, Instant.now()));
       }
       console.printf("Demand: %s%s%n", influxSettings != null ? influxSettings : out.resolve("demand").toAbsolutePath(),
@@ -373,6 +382,16 @@ public final class RunCommand implements Runnable {
    * The simulator and bounded runs start afresh: the simulated stream is generated from the clock
    * at start, and a bounded run's Kafka splits end where its first start found the topics.
    */
+  /**
+   * Alert and incident changes since the last call. An incident line is what the duty manager acts
+   * on; the episode lines behind it are indented. A silent feed is not grouped: its own line stands out.
+   */
+  private static void printAlerts(PrintWriter console, AlertText text) {
+    LiveSummary.get().newAlerts().forEach(a -> console.println(
+        (a.getDetector().equals(FeedWatch.FEED_SILENT) ? "ALERT " : "  ALERT ") + text.describe(a)));
+    LiveSummary.get().newIncidents().forEach(i -> console.println("INCIDENT " + text.describe(i)));
+  }
+
   private FlinkEnvironment.State state(String group, PrintWriter console) {
     boolean resumable = kafka.enabled() && live;
     String pipeline = !kafka.enabled() ? "simulator" : live ? "kafka-" + group : "kafka-bounded";

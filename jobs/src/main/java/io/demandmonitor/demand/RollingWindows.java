@@ -10,13 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -40,7 +46,8 @@ import org.apache.flink.util.OutputTag;
  * coarse step instead of every minute, while the watched series keep their steps, so alerts see
  * every value. A window's value does not depend on the step, only which window ends are emitted.
  */
-public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, RollingValue> {
+public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, RollingValue>
+    implements CheckpointedFunction {
 
   public static final OutputTag<SeriesEvent> LATE = new OutputTag<>("late") {};
   /** Events accepted into demand, per minute of the district series: health accounting. */
@@ -76,6 +83,13 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private transient ValueState<Long> finalizedUpTo;
   private transient ValueState<Long> newestMinute;
   private transient SourceCounters lateCounter;
+  /**
+   * The newest watermark this subtask has seen, kept in checkpoints: Flink restores timers and
+   * state but not watermarks, and until the first one arrives after a restore, the lateness rule
+   * and what is final must still start from here.
+   */
+  private transient ListState<Long> checkpointedWatermark;
+  private transient long watermarkSeen;
 
   public RollingWindows(WindowSettings settings) {
     this(settings, Duration.ofMinutes(1), Set.of());
@@ -135,6 +149,28 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     series = new HashMap<>();
   }
 
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    checkpointedWatermark = context.getOperatorStateStore()
+        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+    watermarkSeen = Long.MIN_VALUE;
+    // Every subtask gets every watermark, so after a rescale any of them will do.
+    for (Long watermark : checkpointedWatermark.get()) {
+      watermarkSeen = Math.max(watermarkSeen, watermark);
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    checkpointedWatermark.update(List.of(watermarkSeen));
+  }
+
+  /** The operator's watermark, or the newest one before the restore until a newer one arrives. */
+  private long watermark(TimerService timers) {
+    watermarkSeen = Math.max(watermarkSeen, timers.currentWatermark());
+    return watermarkSeen;
+  }
+
   /**
    * A series' key parts and the step of every horizon: configured if an alert rule looks at it,
    * else at least the coarse step.
@@ -175,7 +211,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   @Override
   public void processElement(SeriesEvent event, Context ctx, Collector<RollingValue> out) throws Exception {
     long minute = Math.floorDiv(event.eventTime, MINUTE) * MINUTE;
-    long watermark = ctx.timerService().currentWatermark();
+    long watermark = watermark(ctx.timerService());
     if (minute + MINUTE - 1 + lateness <= watermark || tooOld(event.eventTime, ctx)) {
       if (isDistrictSeries(event)) {
         lateCounter.inc(event.service);
@@ -288,6 +324,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       return;
     }
     long boundary = timestamp + 1;
+    watermark(ctx.timerService());
     Series s = series(ctx.getCurrentKey());
     String[] key = s.key();
     long[] step = s.steps();

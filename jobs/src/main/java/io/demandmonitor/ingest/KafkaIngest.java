@@ -4,6 +4,7 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -21,7 +22,7 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The job's Kafka ends: one source per input topic, the dead-letter topic and the alert topic. */
+/** The job's Kafka ends: one source per input topic, the dead-letter, alert and incident topics. */
 public final class KafkaIngest {
 
   private KafkaIngest() {}
@@ -82,6 +83,12 @@ public final class KafkaIngest {
   public static KafkaSink<SurgeAlert> alertSink(KafkaSettings settings, String topic) {
     return avroSink(settings, topic, SurgeAlert.getClassSchema(), alert -> alert, alert -> alert.getService() + "|"
         + alert.getDistrict(), alert -> alert.getChangedAt().toEpochMilli());
+  }
+
+  /** Incident changes as Avro single-object records, keyed by service so each incident keeps its order. */
+  public static KafkaSink<SurgeIncident> incidentSink(KafkaSettings settings, String topic) {
+    return avroSink(settings, topic, SurgeIncident.getClassSchema(), incident -> incident, SurgeIncident::getService,
+        incident -> incident.getChangedAt().toEpochMilli());
   }
 
   private static <T extends SpecificRecordBase> KafkaSink<T> avroSink(KafkaSettings settings, String topic,

@@ -2,6 +2,7 @@ package io.demandmonitor.pipeline;
 
 import io.demandmonitor.alerting.AlertEvaluator;
 import io.demandmonitor.alerting.FeedWatch;
+import io.demandmonitor.alerting.IncidentGrouper;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.RollingWindows;
 import io.demandmonitor.demand.SeriesEvent;
@@ -15,6 +16,7 @@ import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -25,8 +27,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * raw records (with event-time watermarks from their source) are decoded and validated,
  * de-duplicated, and counted in rolling windows per series, on which alert rules are evaluated
  * (and feeds watched for silence), with the seasonal expectation of each value a baseline
- * rule looks at; dead letters, late events and duplicates are set aside and
- * reported, never dropped silently.
+ * rule looks at, and the episodes of one surge grouped into one incident; dead letters, late
+ * events and duplicates are set aside and reported, never dropped silently.
  */
 public final class DemandPipeline {
 
@@ -81,6 +83,12 @@ public final class DemandPipeline {
             .process(new FeedWatch(settings.alerts()))
             .name("watch-feeds").uid("watch-feeds").setParallelism(1));
 
+    // A silent feed is no surge, and is already one episode per feed: only surge episodes are grouped.
+    DataStream<SurgeIncident> incidents = evaluated
+        .keyBy(SurgeAlert::getService)
+        .process(new IncidentGrouper(settings.alerts().incidentGap()))
+        .name("group-incidents").uid("group-incidents");
+
     sinks.demand(rolling);
     sinks.expected(evaluated.getSideOutput(AlertEvaluator.EXPECTED));
     sinks.deadLetters(ingested.deadLetters());
@@ -89,6 +97,7 @@ public final class DemandPipeline {
     }
     sinks.health(health);
     sinks.alerts(alerts);
+    sinks.incidents(incidents);
   }
 
   /** Decode and validate (keeping the validated records for an archive if asked), then de-duplicate by event id. */

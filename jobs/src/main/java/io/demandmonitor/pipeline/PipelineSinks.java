@@ -6,6 +6,7 @@ import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -32,4 +33,7 @@ public interface PipelineSinks {
   void health(DataStream<HealthEvent> health);
 
   void alerts(DataStream<SurgeAlert> alerts);
+
+  /** Incident changes: the episodes of one surge, grouped. Sinks that have no use for them leave them. */
+  default void incidents(DataStream<SurgeIncident> incidents) {}
 }

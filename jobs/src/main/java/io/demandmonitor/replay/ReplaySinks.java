@@ -6,6 +6,7 @@ import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import io.demandmonitor.sink.CallbackSink;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,5 +71,11 @@ public final class ReplaySinks implements PipelineSinks {
   public void alerts(DataStream<SurgeAlert> alerts) {
     long end = until;
     sinks.alerts(alerts.filter(a -> a.getChangedAt().toEpochMilli() <= end).name("alerts-in-range"));
+  }
+
+  @Override
+  public void incidents(DataStream<SurgeIncident> incidents) {
+    long end = until;
+    sinks.incidents(incidents.filter(i -> i.getChangedAt().toEpochMilli() <= end).name("incidents-in-range"));
   }
 }

@@ -5,6 +5,7 @@ import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -82,6 +83,29 @@ public final class LiveSummary {
     return java.util.List.copyOf(alertHistory);
   }
 
+  /** Incident changes not yet printed, oldest first. */
+  private final java.util.Queue<SurgeIncident> incidents = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.List<SurgeIncident> incidentHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public static void recordIncident(SurgeIncident incident) {
+    INSTANCE.incidents.add(incident);
+    INSTANCE.incidentHistory.add(incident);
+  }
+
+  /** The incident changes received since the last call. */
+  public java.util.List<SurgeIncident> newIncidents() {
+    java.util.List<SurgeIncident> fresh = new java.util.ArrayList<>();
+    for (SurgeIncident i = incidents.poll(); i != null; i = incidents.poll()) {
+      fresh.add(i);
+    }
+    return fresh;
+  }
+
+  /** Every incident change of the run. */
+  public java.util.List<SurgeIncident> incidents() {
+    return java.util.List.copyOf(incidentHistory);
+  }
+
   public static void recordHealth(HealthEvent event) {
     INSTANCE.counted.merge(event.kind, event.count, Long::sum);
   }
@@ -102,6 +126,8 @@ public final class LiveSummary {
     counted.clear();
     alerts.clear();
     alertHistory.clear();
+    incidents.clear();
+    incidentHistory.clear();
     complete = Long.MIN_VALUE;
   }
 

@@ -12,6 +12,7 @@ import io.demandmonitor.replay.ArchiveSink;
 import io.demandmonitor.replay.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -24,22 +25,24 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
- * Where the job's outputs go. Demand, expected demand, alerts and pipeline health go to InfluxDB
- * when it is configured; otherwise demand, expected demand and alerts are written as
- * line-protocol files under {@code out/demand}, {@code out/expected} and {@code out/alerts}, committed on each checkpoint, so the embedded run
- * needs no server. When reading Kafka, dead letters go to the dead-letter topic (else to
- * JSON-lines files under {@code out/dead-letters}) and alerts to the alert topic too. The
- * console board is fed only in the embedded run.
+ * Where the job's outputs go. Demand, expected demand, alerts, incidents and pipeline health go
+ * to InfluxDB when it is configured; otherwise demand, expected demand, alerts and incidents are
+ * written as line-protocol files under {@code out/demand}, {@code out/expected}, {@code out/alerts}
+ * and {@code out/incidents}, committed on each checkpoint, so the embedded run needs no server.
+ * When reading Kafka, dead letters go to the dead-letter topic (else to JSON-lines files under
+ * {@code out/dead-letters}), alerts and incidents to their topics too. The console board is fed
+ * only in the embedded run.
  */
 public final class OutputSinks implements PipelineSinks {
 
   /** The Kafka topics results go to when the job reads Kafka. */
-  public record Topics(Sink<DeadLetter> deadLetters, Sink<SurgeAlert> alerts) {}
+  public record Topics(Sink<DeadLetter> deadLetters, Sink<SurgeAlert> alerts, Sink<SurgeIncident> incidents) {}
 
   private final ReferenceData reference;
   private final Path outDir;
   private final LineProtocol lineProtocol;
   private final AlertLines alertLines;
+  private final IncidentLines incidentLines;
   private final InfluxSettings influx;
   private final Topics topics;
   private final boolean console;
@@ -48,8 +51,9 @@ public final class OutputSinks implements PipelineSinks {
 
   /**
    * @param run the run tag of every point: live, or a replay's run id
-   * @param influx where to write demand, health and alerts (with the same run), or null for files
-   * @param topics where dead letters and alerts go besides (alerts) or instead of (dead letters) files, or null
+   * @param influx where to write demand, health, alerts and incidents (with the same run), or null for files
+   * @param topics where dead letters, alerts and incidents go besides (alerts, incidents) or instead of (dead
+   *     letters) files, or null
    * @param console whether to feed the embedded run's console board
    */
   public OutputSinks(ReferenceData reference, AlertText alertText, String run, Path outDir, InfluxSettings influx,
@@ -61,6 +65,7 @@ public final class OutputSinks implements PipelineSinks {
     this.reference = reference;
     this.lineProtocol = new LineProtocol(reference, run);
     this.alertLines = new AlertLines(reference, alertText, run);
+    this.incidentLines = new IncidentLines(reference, alertText, run);
     this.influx = influx;
     this.topics = topics;
     this.console = console;
@@ -102,9 +107,10 @@ public final class OutputSinks implements PipelineSinks {
   }
 
   /**
-   * Alert changes dated before {@code start} go to InfluxDB and files (they overwrite themselves)
-   * but not to the alert topic or the console, except the newest change of an episode still open
-   * at the start ({@link CatchUpGate}): a job catching up on history does not announce the past.
+   * Alert and incident changes dated before {@code start} go to InfluxDB and files (they overwrite
+   * themselves) but not to their topics or the console, except the newest change of an episode or
+   * incident still open at the start ({@link CatchUpGate}): a job catching up on history does not
+   * announce the past.
    */
   public OutputSinks withAlertsPublishedFrom(Instant start) {
     this.publishAlertsFrom = start;
@@ -152,12 +158,33 @@ public final class OutputSinks implements PipelineSinks {
           .sinkTo(files("alerts", ".lp")).name("alert-files").uid("alert-files");
     }
     DataStream<SurgeAlert> news = publishAlertsFrom == null ? alerts : alerts.keyBy(SurgeAlert::getAlertId)
-        .process(new CatchUpGate(publishAlertsFrom.toEpochMilli())).name("catch-up-gate").uid("catch-up-gate");
+        .process(CatchUpGate.alerts(publishAlertsFrom.toEpochMilli())).name("catch-up-gate").uid("catch-up-gate");
     if (topics != null) {
       news.sinkTo(topics.alerts()).name("alert-topic").uid("alert-topic");
     }
     if (console) {
       news.sinkTo(new CallbackSink<>(LiveSummary::recordAlert)).name("console-alerts").setParallelism(1);
+    }
+  }
+
+  @Override
+  public void incidents(DataStream<SurgeIncident> incidents) {
+    IncidentLines points = incidentLines;
+    if (influx != null) {
+      incidents.sinkTo(new InfluxSink<>(influx, "incidents", points)).name("influx-incidents").uid("influx-incidents");
+    } else {
+      incidents.map(i -> points.point(i).lineProtocol(TimeUnit.MILLISECONDS)).name("incident-line-protocol")
+          .sinkTo(files("incidents", ".lp")).name("incident-files").uid("incident-files");
+    }
+    DataStream<SurgeIncident> news = publishAlertsFrom == null ? incidents : incidents
+        .keyBy(SurgeIncident::getIncidentId)
+        .process(CatchUpGate.incidents(publishAlertsFrom.toEpochMilli()))
+        .name("incident-catch-up-gate").uid("incident-catch-up-gate");
+    if (topics != null) {
+      news.sinkTo(topics.incidents()).name("incident-topic").uid("incident-topic");
+    }
+    if (console) {
+      news.sinkTo(new CallbackSink<>(LiveSummary::recordIncident)).name("console-incidents").setParallelism(1);
     }
   }
 

@@ -52,7 +52,7 @@ class CatchUpGateTest {
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, SurgeAlert, SurgeAlert> harness() throws Exception {
-    return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CatchUpGate(START), SurgeAlert::getAlertId,
+    return ProcessFunctionTestHarnesses.forKeyedProcessFunction(CatchUpGate.alerts(START), SurgeAlert::getAlertId,
         Types.STRING);
   }
 

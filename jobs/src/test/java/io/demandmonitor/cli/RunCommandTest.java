@@ -131,6 +131,13 @@ class RunCommandTest {
         .containsPattern("ALERT RESOLVED Safeguarding contacts, Stevenage");
     assertThat(TestCli.lines(dir.resolve("alerts"))).anyMatch(l -> l.startsWith("alerts,detector=THRESHOLD,district=Stevenage,"
         + "horizon=PT1H,run=live,service=safeguarding-contacts,state=RAISED "));
+    // The surge is an incident (which a chance episode elsewhere shortly before may have opened),
+    // printed flush left; the episode lines are indented.
+    assertThat(out.toString()).containsPattern("(?m)^INCIDENT (OPENED at level|LEVEL) [234] Safeguarding contacts in "
+        + ".*Stevenage.*, \\d+ episodes?, \\d+ open, since")
+        .containsPattern("(?m)^  ALERT LEVEL [234] Safeguarding contacts, Stevenage");
+    assertThat(TestCli.lines(dir.resolve("incidents")))
+        .anyMatch(l -> l.startsWith("incidents,run=live,service=safeguarding-contacts,state=OPENED "));
   }
 
   /**

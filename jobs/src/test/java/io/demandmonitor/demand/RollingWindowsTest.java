@@ -176,6 +176,44 @@ class RollingWindowsTest {
     }
   }
 
+  /**
+   * Flink does not restore watermarks: until the first one after a restore arrives, a restored
+   * series must still know what is final and what is late, or a late event resets it (its windows
+   * then count minutes twice or not at all) where the run that never stopped sets it aside.
+   */
+  @Test
+  void aRestoredSeriesJudgesLateEventsAsTheRunningOneDoesBeforeTheFirstWatermark() throws Exception {
+    try (var running = restorable(null)) {
+      add(running, "DACORUM", "", T0 + 5_000, 0);
+      add(running, "DACORUM", "", T0 + 25 * MIN, 0);
+      running.processWatermark(T0 + 40 * MIN - 1);
+      try (var restored = restorable(running.snapshot(1, 1))) {
+        running.getOutput().clear();
+        for (var harness : List.of(running, restored)) {
+          add(harness, "DACORUM", "", T0 + 9 * MIN, 0); // 31 minutes late
+          add(harness, "DACORUM", "", T0 + 20 * MIN + 1_000, 1); // 20 minutes late, a correction
+          add(harness, "DACORUM", "", T0 + 41 * MIN, 0);
+          harness.processWatermark(T0 + 90 * MIN - 1);
+        }
+        assertThat(restored.getSideOutput(RollingWindows.LATE)).extracting(r -> r.getValue().eventTime)
+            .containsExactly(T0 + 9 * MIN);
+        assertThat(finals(restored)).containsExactlyElementsOf(finals(running));
+      }
+    }
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, SeriesEvent, RollingValue> restorable(
+      org.apache.flink.runtime.checkpoint.OperatorSubtaskState state) throws Exception {
+    var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new RollingWindows(SMALL)),
+        SeriesEvent::key, Types.STRING);
+    if (state != null) {
+      harness.initializeState(state);
+    }
+    harness.open();
+    return harness;
+  }
+
   @Test
   void afterTheLastEventEveryHorizonFallsToZeroThenTheSeriesIsForgotten() throws Exception {
     try (var harness = harness(SMALL)) {

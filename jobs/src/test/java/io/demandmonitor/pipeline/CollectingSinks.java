@@ -5,6 +5,7 @@ import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import io.demandmonitor.sink.CallbackSink;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,6 +18,7 @@ public final class CollectingSinks implements PipelineSinks {
   private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<SurgeAlert> ALERTS = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<SurgeIncident> INCIDENTS = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<ExpectedDemand> EXPECTED = new ConcurrentLinkedQueue<>();
 
   public static void clear() {
@@ -24,6 +26,7 @@ public final class CollectingSinks implements PipelineSinks {
     DEAD_LETTERS.clear();
     HEALTH.clear();
     ALERTS.clear();
+    INCIDENTS.clear();
     EXPECTED.clear();
   }
 
@@ -33,6 +36,10 @@ public final class CollectingSinks implements PipelineSinks {
 
   public static List<SurgeAlert> alerts() {
     return List.copyOf(ALERTS);
+  }
+
+  public static List<SurgeIncident> incidents() {
+    return List.copyOf(INCIDENTS);
   }
 
   public static List<RollingValue> demand() {
@@ -70,6 +77,15 @@ public final class CollectingSinks implements PipelineSinks {
   @Override
   public void alerts(DataStream<SurgeAlert> alerts) {
     alerts.sinkTo(new CallbackSink<>(CollectingSinks::addAlert));
+  }
+
+  @Override
+  public void incidents(DataStream<SurgeIncident> incidents) {
+    incidents.sinkTo(new CallbackSink<>(CollectingSinks::addIncident));
+  }
+
+  private static void addIncident(SurgeIncident i) {
+    INCIDENTS.add(i);
   }
 
   private static void addDemand(RollingValue c) {

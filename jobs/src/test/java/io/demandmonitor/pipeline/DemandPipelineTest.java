@@ -6,6 +6,10 @@ import io.demandmonitor.TestConfig;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingOracle;
 import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.schema.AlertState;
+import io.demandmonitor.schema.IncidentState;
+import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.SimulatedRun;
 import io.demandmonitor.simulate.SimulationConfig;
@@ -76,5 +80,48 @@ class DemandPipelineTest {
     assertThat(setAside).doesNotContainKey(HealthEvent.LATE);
     assertThat(CollectingSinks.health().stream().filter(h -> h.kind.equals(HealthEvent.ACCEPTED))
         .mapToLong(h -> h.count).sum()).isEqualTo(oracle.accepted.size());
+  }
+
+  /**
+   * Issue 15, defect 4: a county-wide surge raised an episode in every district and the county,
+   * each announced on its own. Its episodes are now one incident: opened once, closed once.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void aCountyWideSurgeIsOneIncidentHoweverManyEpisodesItRaises() throws Exception {
+    Instant start = NOW.minus(Duration.ofHours(9));
+    Surge surge = new Surge("county-wide", "safeguarding-contacts", List.of(Surge.ALL), start,
+        Duration.ofMinutes(30), Duration.ofHours(2), 2.0, 10);
+    DemandSimulator simulator = new DemandSimulator(TestConfig.reference(),
+        TestConfig.simulation().withImperfections(Imperfections.NONE), List.of(surge));
+    StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
+    CollectingSinks.clear();
+    DemandPipeline.build(SimulatorSource.create(env, simulator,
+        new SimulatedRun(NOW.minus(Duration.ofHours(12)), NOW, 0, 0, Duration.ofMinutes(2))),
+        TestConfig.pipeline(), new CollectingSinks());
+    env.execute("county-wide-surge");
+
+    Instant end = surge.end();
+    List<SurgeAlert> raised = CollectingSinks.alerts().stream()
+        .filter(a -> a.getService().equals(surge.service()) && a.getState() == AlertState.RAISED
+            && !a.getChangedAt().isBefore(start) && a.getChangedAt().isBefore(end)).toList();
+    assertThat(raised.stream().map(SurgeAlert::getDistrict).distinct().count())
+        .as("areas with an episode of their own").isGreaterThanOrEqualTo(8);
+    // Every incident change at level 3 or more while the surge lasts is of one incident (which a
+    // chance episode shortly before may have opened).
+    List<String> ids = CollectingSinks.incidents().stream()
+        .filter(i -> i.getService().equals(surge.service()) && i.getLevel() >= 3 && !i.getChangedAt().isBefore(start)
+            && i.getChangedAt().isBefore(end)).map(SurgeIncident::getIncidentId).distinct().toList();
+    assertThat(ids).as("incidents of the surge").hasSize(1);
+    List<SurgeIncident> incident = CollectingSinks.incidents().stream()
+        .filter(i -> i.getIncidentId().equals(ids.get(0))).toList();
+    assertThat(incident).filteredOn(i -> i.getState() == IncidentState.OPENED).as("opened").hasSize(1);
+    assertThat(incident).filteredOn(i -> i.getState() == IncidentState.CLOSED)
+        .as("closed: %s", incident.stream().map(i -> i.getState() + " " + i.getLevel() + " " + i.getChangedAt() + " "
+            + i.getAreas() + " " + i.getOpenEpisodes()).toList()).singleElement().satisfies(closed -> {
+      assertThat(closed.getEpisodes()).isGreaterThanOrEqualTo(raised.size());
+      assertThat(closed.getAreas()).containsAll(raised.stream().map(SurgeAlert::getDistrict).toList());
+      assertThat(closed.getPeakLevel()).isGreaterThanOrEqualTo(3);
+    });
   }
 }

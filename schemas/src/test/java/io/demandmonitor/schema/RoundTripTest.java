@@ -54,6 +54,16 @@ class RoundTripTest {
   }
 
   @Test
+  void surgeIncident() throws Exception {
+    SurgeIncident r = SurgeIncident.newBuilder().setIncidentId("safeguarding-contacts/2026-03-02T09:21:00Z")
+        .setService("safeguarding-contacts").setState(IncidentState.UPDATED).setLevel(1).setPeakLevel(3)
+        .setAreas(java.util.List.of("COUNTY", "STEVENAGE")).setRules(java.util.List.of("safeguarding-1h-count"))
+        .setOpenEpisodes(0).setEpisodes(2).setStart(T).setQuietSince(T.plusSeconds(3600))
+        .setChangedAt(T.plusSeconds(3600)).build();
+    assertThat(SurgeIncident.fromByteBuffer(r.toByteBuffer())).isEqualTo(r);
+  }
+
+  @Test
   void deadLetterKeepsRawBytesExactly() throws Exception {
     byte[] raw = {(byte) 0xC3, 0x01, 0x00, (byte) 0xFF, 0x7F};
     DeadLetter r = DeadLetter.newBuilder().setSourceTopic("helpline-calls").setPartition(2).setOffset(1234L)
