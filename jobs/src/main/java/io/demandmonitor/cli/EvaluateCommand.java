@@ -11,6 +11,7 @@ import io.demandmonitor.evaluate.EvaluationSinks;
 import io.demandmonitor.evaluate.Scoring;
 import io.demandmonitor.evaluate.Scoring.Episode;
 import io.demandmonitor.evaluate.Scoring.FalseAlerts;
+import io.demandmonitor.evaluate.Scoring.Incident;
 import io.demandmonitor.evaluate.Scoring.SurgeResult;
 import io.demandmonitor.evaluate.SimulatedArchives;
 import io.demandmonitor.evaluate.SurgePlan;
@@ -188,12 +189,12 @@ public final class EvaluateCommand implements Runnable {
     List<SurgeResult> results = new ArrayList<>();
     List<FalseAlerts> falseAlerts = new ArrayList<>();
     List<SurgeResult> byChance = new ArrayList<>();
-    List<Episode> archiveEpisodes = null;
+    Raised asItIs = null;
     Path work = workDir != null ? workDir : temporaryFolder();
     try {
       if (archive != null) { // the archive itself is the surge-free copy, the same for every seed
-        archiveEpisodes = replay(archive, reference, windows, rules, warmStart, end, "archive as it is", console);
-        falseAlerts.add(Scoring.falseAlerts(archiveEpisodes, null, start, end, serviceAreas));
+        asItIs = replay(archive, reference, windows, rules, warmStart, end, "archive as it is", console);
+        falseAlerts.add(Scoring.falseAlerts(asItIs.episodes(), asItIs.incidents(), start, end, serviceAreas));
       }
       for (long seed : runSeeds) {
         List<SurgePlan.Placed> plan;
@@ -218,16 +219,15 @@ public final class EvaluateCommand implements Runnable {
               seed, plan.size(), written.withSurges(), written.withoutSurges(), seconds(t0));
         }
         console.flush();
-        List<Episode> surged = replay(withSurges, reference, windows, rules, warmStart, end, "seed " + seed
+        Raised surged = replay(withSurges, reference, windows, rules, warmStart, end, "seed " + seed
             + " with surges", console);
-        List<Episode> surgeFree = archive != null ? archiveEpisodes : replay(withoutSurges, reference, windows, rules,
+        Raised surgeFree = archive != null ? asItIs : replay(withoutSurges, reference, windows, rules,
             warmStart, end, "seed " + seed + " surge-free", console);
         if (archive == null) {
-          falseAlerts.add(Scoring.falseAlerts(surgeFree, null, start, end, serviceAreas));
+          falseAlerts.add(Scoring.falseAlerts(surgeFree.episodes(), surgeFree.incidents(), start, end, serviceAreas));
         }
-        byChance.addAll(Scoring.score(seed, plan, surgeFree, null));
-        // Incidents: none yet from this pipeline (null); when it emits them, collect and pass them here.
-        results.addAll(Scoring.score(seed, plan, surged, null));
+        byChance.addAll(Scoring.score(seed, plan, surgeFree.episodes(), surgeFree.incidents()));
+        results.addAll(Scoring.score(seed, plan, surged.episodes(), surged.incidents(), surgeFree.episodes()));
         if (workDir == null) {
           delete(withSurges);
           delete(withoutSurges);
@@ -240,7 +240,7 @@ public final class EvaluateCommand implements Runnable {
     }
     results.sort(Comparator.comparing(SurgeResult::start).thenComparingLong(SurgeResult::seed));
     EvaluationReport report = new EvaluationReport(start, end, used.warmUp(), runSeeds, input,
-        rulesName, false, used.classes(), Scoring.summarise(List.copyOf(used.classes().keySet()), results, byChance),
+        rulesName, true, used.classes(), Scoring.summarise(List.copyOf(used.classes().keySet()), results, byChance),
         Scoring.combine(falseAlerts), falseAlerts, results, EvaluationReport.DEFINITIONS);
     console.printf("Evaluated in %.0f s%n", seconds(began));
     report.print(console);
@@ -255,8 +255,11 @@ public final class EvaluateCommand implements Runnable {
     console.flush();
   }
 
-  /** One archive through the pipeline as a replay does; its alert episodes. */
-  private List<Episode> replay(Path archive, ReferenceData reference, WindowSettings windows, AlertRules rules,
+  /** What a replay raised: alert episodes and incidents. */
+  private record Raised(List<Episode> episodes, List<Incident> incidents) {}
+
+  /** One archive through the pipeline as a replay does; its alert episodes and incidents. */
+  private Raised replay(Path archive, ReferenceData reference, WindowSettings windows, AlertRules rules,
       Instant start, Instant end, String name, PrintWriter console) {
     StreamExecutionEnvironment env = FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE, parallelism,
         Duration.ofSeconds(30), null, null);
@@ -290,10 +293,11 @@ public final class EvaluateCommand implements Runnable {
       printer.shutdownNow();
     }
     List<Episode> episodes = Scoring.episodes(EvaluationSinks.take(run));
-    console.printf("  %s: replayed %,d records in %.0f s, %d alert episodes%n", name, ReplayProgress.events(),
-        seconds(t0), episodes.size());
+    List<Incident> incidents = Scoring.incidents(EvaluationSinks.takeIncidents(run));
+    console.printf("  %s: replayed %,d records in %.0f s, %d alert episodes, %d incidents%n", name,
+        ReplayProgress.events(), seconds(t0), episodes.size(), incidents.size());
     console.flush();
-    return episodes;
+    return new Raised(episodes, incidents);
   }
 
   private TreeSet<LocalDate> archiveDays(ReferenceData reference) {

@@ -38,19 +38,25 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
     Map<String, String> definitions) {
 
   /** The definitions the figures follow, written into the JSON so it stands on its own. */
-  public static final Map<String, String> DEFINITIONS = Map.of(
-      "detected", "an alert episode of the surge's service, level >= 2, in a district the surge touches or the "
+  public static final Map<String, String> DEFINITIONS = new java.util.TreeMap<>(Map.ofEntries(
+      Map.entry("detected", "an alert episode of the surge's service, level >= 2, in a district the surge touches or the "
           + "county, raised or active between the surge's start and detectUntil (end of hold + grace; for a class "
-          + "with detect-within, that long after the end of the rise)",
-      "hoursToDetect", "from the surge's start (start of its rise) to the first such episode's raise (0 if one was "
-          + "already active)",
-      "episodesPerDetected", "such episodes per detected surge, any rule and any touched area",
-      "falseAlerts", "on the surge-free copy (same seed and base demand, no surges injected): episodes raised in "
-          + "the scored period per service-area (service x district, and service x county) and month (30.44 days)",
-      "detectedByChance", "how many of the same surge windows the surge-free copy's episodes would have 'detected': "
-          + "alerts that fall in a surge's window by chance, included in 'detected'",
-      "notifications", "episodes that reach level >= 3 (raised at 3 or more, or escalated to it), counted once each "
-          + "when they first reach it");
+          + "with detect-within, that long after the end of the rise)"),
+      Map.entry("hoursToDetect", "from the surge's start (start of its rise) to the first such episode's raise (0 if one was "
+          + "already active)"),
+      Map.entry("episodesPerDetected", "such episodes per detected surge, any rule and any touched area"),
+      Map.entry("falseAlerts", "on the surge-free copy (same seed and base demand, no surges injected): episodes raised in "
+          + "the scored period per service-area (service x district, and service x county) and month (30.44 days)"),
+      Map.entry("detectedByChance", "how many of the same surge windows the surge-free copy's episodes would have 'detected': "
+          + "alerts that fall in a surge's window by chance, included in 'detected'"),
+      Map.entry("detectedAsOneIncident", "detected surges whose window meets exactly one incident of the service touching "
+          + "the surge's areas"),
+      Map.entry("detectedByNewAlerts", "surges detected by an episode the surge-free copy does not have (no episode of the "
+          + "same rule, service and area overlapping it): alerts that would have happened anyway detect nothing"),
+      Map.entry("incidentNotifications", "incidents reaching level >= 3, plus one more for each that then reaches 4: what "
+          + "Grafana's incident rule notifies (docs/dashboards.md)"),
+      Map.entry("notifications", "episodes that reach level >= 3 (raised at 3 or more, or escalated to it), counted once each "
+          + "when they first reach it")));
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.LOWER_CAMEL_CASE)
@@ -72,17 +78,22 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
     out.printf("Detection of injected surges, %s to %s, seed%s %s, %d days of warm-up before; rules %s; %s%n",
         from, to, seeds.size() == 1 ? "" : "s", seeds.stream().map(String::valueOf).collect(Collectors.joining(", ")),
         warmUp.toDays(), alertRules, input);
-    out.printf("  %-12s %7s %14s %12s %10s %18s %19s %10s%n", "class", "surges", "detected", "median time",
-        "p90 time", "episodes/detected", "incidents/detected", "by chance");
+    out.printf("  %-12s %6s %13s %11s %9s %10s %10s %13s %10s %11s%n", "class", "surges", "detected", "median time",
+        "p90 time", "episodes/", "incidents/", "as one", "by chance", "new alerts");
+    out.printf("  %-12s %6s %13s %11s %9s %10s %10s %13s %10s %11s%n", "", "", "", "", "", "detected", "detected",
+        "incident", "", "only");
     for (ClassSummary c : detection) {
-      out.printf("  %-12s %7d %14s %12s %10s %18s %19s %10s%n", c.surgeClass(), c.surges(),
+      out.printf("  %-12s %6d %13s %11s %9s %10s %10s %13s %10s %11s%n", c.surgeClass(), c.surges(),
           c.detected() + " (" + percent(c.detectedShare()) + ")", hours(c.medianHoursToDetect()),
-          hours(c.p90HoursToDetect()), number(c.episodesPerDetected(), 1), number(c.incidentsPerDetected(), 1),
-          c.detectedByChance() == null ? "-" : String.valueOf(c.detectedByChance()));
+          hours(c.p90HoursToDetect()), number(c.episodesPerDetected(), 1), number(c.incidentsPerDetected(), 2),
+          share(c.detectedAsOneIncident(), c.surges()), count(c.detectedByChance()),
+          share(c.detectedByNewAlerts(), c.surges()));
     }
-    out.println("  (detected: an episode of the surge's service, level >= 2, in a district it touches or the county, "
-        + "from its start to the end of its hold + grace; times from its start; by chance: surge windows the "
-        + "surge-free copy's episodes would have 'detected')");
+    out.println("  detected: an episode of the surge's service, level >= 2, in a district it touches or the county, from");
+    out.println("    its start to the end of its hold + grace (gradual: to 24 h after its rise); times from its start");
+    out.println("  as one incident: detected surges whose episodes in that window are one incident; by chance: surge");
+    out.println("    windows the surge-free copy's alerts would have 'detected'; new alerts only: detected by an");
+    out.println("    episode the surge-free copy does not have (same rule and series, overlapping)");
     FalseAlerts f = falseAlerts;
     out.printf("False alerts on the surge-free copy: %.0f days, %d service-areas%s%n", f.days(), f.serviceAreas(),
         falseAlertsByRun.size() > 1 ? " (every seed's copy together)" : "");
@@ -93,7 +104,9 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
     out.printf("  notifications (episodes reaching level 3): %d, %.2f a week%n", f.notifications(),
         f.notificationsPerWeek());
     out.printf("  incidents: %s%n", f.incidents() == null ? "- (this pipeline emits no incidents)"
-        : f.incidents() + ", " + number(f.incidentsPerWeek(), 2) + " a week");
+        : f.incidents() + ", " + number(f.incidentsPerWeek(), 2) + " a week; notifications of incidents (reaching "
+            + "level 3, again on reaching 4): " + f.incidentNotifications() + ", "
+            + number(f.incidentNotificationsPerWeek(), 2) + " a week");
     if (!f.episodesByRule().isEmpty()) {
       out.println("  episodes by rule: " + f.episodesByRule().entrySet().stream().limit(8)
           .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
@@ -143,6 +156,14 @@ public record EvaluationReport(Instant from, Instant to, Duration warmUp, List<L
 
   private static String trim(double v) {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  private static String share(Integer n, int of) {
+    return n == null ? "-" : n + " (" + percent(of == 0 ? 0 : (double) n / of) + ")";
+  }
+
+  private static String count(Integer n) {
+    return n == null ? "-" : String.valueOf(n);
   }
 
   private static String percent(double share) {

@@ -3,11 +3,13 @@ package io.demandmonitor.evaluate;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.evaluate.Scoring.AlertChange;
+import io.demandmonitor.evaluate.Scoring.IncidentChange;
 import io.demandmonitor.ingest.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import io.demandmonitor.sink.CallbackSink;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +18,27 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * An evaluation's pipeline outputs: the alert changes, kept in this JVM by run (the pipeline
+ * An evaluation's pipeline outputs: the alert and incident changes, kept in this JVM by run (the pipeline
  * runs on an embedded runtime), and the health counts for progress. Demand, expectations and
  * dead letters are not needed and go nowhere.
  */
 public final class EvaluationSinks implements PipelineSinks {
 
   private static final Map<String, ConcurrentLinkedQueue<AlertChange>> ALERTS = new ConcurrentHashMap<>();
+  private static final Map<String, ConcurrentLinkedQueue<IncidentChange>> INCIDENTS = new ConcurrentHashMap<>();
 
   private final String run;
 
   public EvaluationSinks(String run) {
     this.run = run;
     ALERTS.put(run, new ConcurrentLinkedQueue<>());
+    INCIDENTS.put(run, new ConcurrentLinkedQueue<>());
+  }
+
+  /** The incident changes the run published; forgets them. */
+  public static List<IncidentChange> takeIncidents(String run) {
+    ConcurrentLinkedQueue<IncidentChange> incidents = INCIDENTS.remove(run);
+    return incidents == null ? List.of() : List.copyOf(incidents);
   }
 
   /** The alert changes the run published; forgets them. */
@@ -55,6 +65,16 @@ public final class EvaluationSinks implements PipelineSinks {
   public void alerts(DataStream<SurgeAlert> alerts) {
     String key = run;
     alerts.sinkTo(new CallbackSink<>(alert -> add(key, alert))).name("evaluation-alerts");
+  }
+
+  @Override
+  public void incidents(DataStream<SurgeIncident> incidents) {
+    String key = run;
+    incidents.sinkTo(new CallbackSink<>(incident -> add(key, incident))).name("evaluation-incidents");
+  }
+
+  private static void add(String run, SurgeIncident incident) {
+    INCIDENTS.computeIfAbsent(run, r -> new ConcurrentLinkedQueue<>()).add(IncidentChange.of(incident));
   }
 
   private static void add(String run, SurgeAlert alert) {

@@ -1,6 +1,7 @@
 package io.demandmonitor.evaluate;
 
 import io.demandmonitor.schema.SurgeAlert;
+import io.demandmonitor.schema.SurgeIncident;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,19 +70,36 @@ public final class Scoring {
     }
   }
 
-  /** One incident (the episodes of one surge grouped), when the pipeline emits them. */
-  public record Incident(String id, String service, Set<String> areas, long start, long end, int maxLevel) {}
+  /** One change of an incident, as the pipeline publishes it (a {@link SurgeIncident}), kept as plain values. */
+  public record IncidentChange(String incidentId, String service, String state, int level, int peakLevel,
+      List<String> areas, long start, Long quietSince, long changedAt) {
+
+    public static IncidentChange of(SurgeIncident i) {
+      return new IncidentChange(i.getIncidentId(), i.getService(), i.getState().name(), i.getLevel(),
+          i.getPeakLevel(), List.copyOf(i.getAreas()), i.getStart().toEpochMilli(),
+          i.getQuietSince() == null ? null : i.getQuietSince().toEpochMilli(), i.getChangedAt().toEpochMilli());
+    }
+  }
+
+  /**
+   * One incident (the episodes of one surge of a service grouped): opened at {@code start}, its
+   * last episode resolved at {@code end} ({@link Long#MAX_VALUE} while one is open), every area it
+   * covered, its peak level, when that first reached 3, and the notifications it gave: Grafana
+   * notifies when an incident reaches level 3, and again when it then reaches 4 (docs/dashboards.md).
+   */
+  public record Incident(String id, String service, Set<String> areas, long start, long end, int maxLevel,
+      long reachedLevel3At, int notifications) {}
 
   /** What became of one injected surge. */
   public record SurgeResult(long seed, String id, String surgeClass, String service, List<String> districts,
       Instant start, Instant peakStart, Instant peakEnd, Instant end, Instant detectUntil, double size,
       double extraPerHour, boolean detected, Instant firstAlert, Double hoursToDetect, int episodes,
-      Integer incidents, int maxLevel, List<String> rules) {}
+      Integer incidents, int maxLevel, List<String> rules, Boolean detectedByNewAlerts) {}
 
   /** Detection of one class of surges over every seed. */
   public record ClassSummary(String surgeClass, int surges, int detected, double detectedShare,
       Double medianHoursToDetect, Double p90HoursToDetect, Double episodesPerDetected, Double incidentsPerDetected,
-      Integer detectedByChance) {}
+      Integer detectedAsOneIncident, Integer detectedByChance, Integer detectedByNewAlerts) {}
 
   /**
    * False alerts of a surge-free run (or several: counts and days add up).
@@ -90,7 +108,8 @@ public final class Scoring {
    */
   public record FalseAlerts(double days, int serviceAreas, int episodes, int episodesLevel3, int notifications,
       double perServiceAreaMonth, double perServiceAreaMonthLevel3, double episodesPerWeek,
-      double notificationsPerWeek, Integer incidents, Double incidentsPerWeek, Map<String, Integer> episodesByRule) {}
+      double notificationsPerWeek, Integer incidents, Double incidentsPerWeek, Integer incidentNotifications,
+      Double incidentNotificationsPerWeek, Map<String, Integer> episodesByRule) {}
 
   /** The episodes of these alert changes, in order of raise; silent-feed alerts and withdrawn raises left out. */
   public static List<Episode> episodes(Collection<AlertChange> changes) {
@@ -125,6 +144,43 @@ public final class Scoring {
     return episodes;
   }
 
+  /** The incidents of these incident changes, in order of opening. */
+  public static List<Incident> incidents(Collection<IncidentChange> changes) {
+    Map<String, List<IncidentChange>> byIncident = new TreeMap<>();
+    changes.forEach(c -> byIncident.computeIfAbsent(c.incidentId(), id -> new ArrayList<>()).add(c));
+    List<Incident> incidents = new ArrayList<>();
+    for (List<IncidentChange> list : byIncident.values()) {
+      list.sort(Comparator.comparingLong(IncidentChange::changedAt).thenComparingInt(c -> c.state().equals("CLOSED")
+          ? 1 : 0));
+      Set<String> areas = new TreeSet<>();
+      int peak = 0;
+      long level3 = NEVER;
+      long level4 = NEVER;
+      long end = NEVER;
+      for (IncidentChange c : list) {
+        areas.addAll(c.areas());
+        peak = Math.max(peak, c.peakLevel());
+        if (c.peakLevel() >= 3 && level3 == NEVER) {
+          level3 = c.changedAt();
+        }
+        if (c.peakLevel() >= 4 && level4 == NEVER) {
+          level4 = c.changedAt();
+        }
+        if (c.level() <= 1 || c.state().equals("CLOSED")) {
+          end = c.quietSince() != null ? c.quietSince() : c.changedAt(); // quiet: its last episode resolved
+        } else {
+          end = NEVER;
+        }
+      }
+      int notifications = level3 == NEVER ? 0 : level4 != NEVER && level4 > level3 ? 2 : 1;
+      IncidentChange first = list.get(0);
+      incidents.add(new Incident(first.incidentId(), first.service(), areas, first.start(), end, peak, level3,
+          notifications));
+    }
+    incidents.sort(Comparator.comparingLong(Incident::start).thenComparing(Incident::id));
+    return incidents;
+  }
+
   /** The rule id in an alert id {@code service/area/rule-id/start}. */
   static String rule(String alertId) {
     String[] parts = alertId.split("/");
@@ -138,6 +194,17 @@ public final class Scoring {
    */
   public static List<SurgeResult> score(long seed, List<SurgePlan.Placed> surges, List<Episode> episodes,
       List<Incident> incidents) {
+    return score(seed, surges, episodes, incidents, null);
+  }
+
+  /**
+   * The same, also saying whether each surge was detected by a new alert: an episode with no
+   * episode of the same rule and series overlapping it in {@code surgeFree}, the run with the same
+   * base demand and no surges (null: not known). An alert that would have happened anyway then
+   * detects nothing.
+   */
+  public static List<SurgeResult> score(long seed, List<SurgePlan.Placed> surges, List<Episode> episodes,
+      List<Incident> incidents, List<Episode> surgeFree) {
     List<SurgeResult> results = new ArrayList<>();
     for (SurgePlan.Placed p : surges) {
       long from = p.detectFrom().toEpochMilli();
@@ -152,12 +219,15 @@ public final class Scoring {
       boolean detected = !matching.isEmpty();
       long first = matching.stream().mapToLong(Episode::start).min().orElse(NEVER);
       Double hours = detected ? Math.max(0, first - from) / 3_600_000.0 : null;
+      Boolean byNew = surgeFree == null ? null : matching.stream().anyMatch(e -> surgeFree.stream().noneMatch(o ->
+          o.service().equals(e.service()) && o.area().equals(e.area()) && o.rule().equals(e.rule())
+              && o.start() <= e.end() && o.end() >= e.start()));
       results.add(new SurgeResult(seed, p.id(), p.surgeClass(), p.service(), p.surge().districts(),
           p.surge().start(), p.surge().peakStart(), p.surge().peakEnd(), p.surge().end(), p.detectUntil(),
           p.surge().size(), p.surge().extraPerHour(), detected, detected ? Instant.ofEpochMilli(first) : null,
           hours, matching.size(), detected ? incidentCount : null,
           matching.stream().mapToInt(Episode::maxLevel).max().orElse(0),
-          List.copyOf(new TreeSet<>(matching.stream().map(Episode::rule).toList()))));
+          List.copyOf(new TreeSet<>(matching.stream().map(Episode::rule).toList())), byNew));
     }
     return results;
   }
@@ -183,8 +253,11 @@ public final class Scoring {
           mine.isEmpty() ? 0 : (double) detected.size() / mine.size(), quantile(hours, 0.5), quantile(hours, 0.9),
           detected.isEmpty() ? null : detected.stream().mapToInt(SurgeResult::episodes).average().orElse(0),
           withIncidents ? detected.stream().mapToInt(SurgeResult::incidents).average().orElse(0) : null,
+          withIncidents ? (int) detected.stream().filter(r -> r.incidents() == 1).count() : null,
           byChance == null ? null
-              : (int) byChance.stream().filter(r -> r.surgeClass().equals(name) && r.detected()).count()));
+              : (int) byChance.stream().filter(r -> r.surgeClass().equals(name) && r.detected()).count(),
+          mine.isEmpty() || mine.stream().anyMatch(r -> r.detectedByNewAlerts() == null) ? null
+              : (int) mine.stream().filter(SurgeResult::detectedByNewAlerts).count()));
     }
     return summaries;
   }
@@ -207,8 +280,10 @@ public final class Scoring {
         .count();
     Integer incidentCount = incidents == null ? null
         : (int) incidents.stream().filter(i -> i.start() >= f && i.start() < t).count();
+    Integer incidentNotifications = incidents == null ? null : incidents.stream()
+        .filter(i -> i.reachedLevel3At() >= f && i.reachedLevel3At() < t).mapToInt(Incident::notifications).sum();
     return falseAlerts(Duration.between(from, to).toMillis() / 86_400_000.0, serviceAreas, inRange.size(), level3,
-        notifications, incidentCount, byRule);
+        notifications, incidentCount, incidentNotifications, byRule);
   }
 
   /** Several runs' false alerts together (their days and counts add up). */
@@ -219,11 +294,12 @@ public final class Scoring {
     return falseAlerts(runs.stream().mapToDouble(FalseAlerts::days).sum(), runs.get(0).serviceAreas(),
         runs.stream().mapToInt(FalseAlerts::episodes).sum(), runs.stream().mapToInt(FalseAlerts::episodesLevel3).sum(),
         runs.stream().mapToInt(FalseAlerts::notifications).sum(),
-        withIncidents ? runs.stream().mapToInt(FalseAlerts::incidents).sum() : null, byRule);
+        withIncidents ? runs.stream().mapToInt(FalseAlerts::incidents).sum() : null,
+        withIncidents ? runs.stream().mapToInt(FalseAlerts::incidentNotifications).sum() : null, byRule);
   }
 
   private static FalseAlerts falseAlerts(double days, int serviceAreas, int episodes, int level3, int notifications,
-      Integer incidents, Map<String, Integer> byRule) {
+      Integer incidents, Integer incidentNotifications, Map<String, Integer> byRule) {
     double months = days / DAYS_PER_MONTH;
     double weeks = days / 7;
     Map<String, Integer> sorted = new LinkedHashMap<>();
@@ -233,7 +309,8 @@ public final class Scoring {
     return new FalseAlerts(days, serviceAreas, episodes, level3, notifications,
         months > 0 ? episodes / (serviceAreas * months) : 0, months > 0 ? level3 / (serviceAreas * months) : 0,
         weeks > 0 ? episodes / weeks : 0, weeks > 0 ? notifications / weeks : 0, incidents,
-        incidents == null || weeks <= 0 ? null : incidents / weeks, sorted);
+        incidents == null || weeks <= 0 ? null : incidents / weeks, incidentNotifications,
+        incidentNotifications == null || weeks <= 0 ? null : incidentNotifications / weeks, sorted);
   }
 
   /** The q-quantile (nearest rank) of sorted values, or null if there are none. */

@@ -74,12 +74,15 @@ class EvaluateCommandTest {
         .contains("Seed 1: 3 surges placed", "Seed 2: 3 surges placed", "seed 1 with surges: replayed",
             "seed 2 surge-free: replayed")
         .contains("Detection of injected surges, 2025-10-05T23:00:00Z to 2025-10-15T23:00:00Z, seeds 1, 2")
-        .containsPattern("\\n  class +surges +detected +median time +p90 time +episodes/detected +incidents/detected +by chance\\n")
-        .containsPattern("\\n  huge +4 +4 \\(100%\\) +\\d+\\.\\d h +\\d+\\.\\d h +\\d+\\.\\d +- +\\d+\\n")
+        .containsPattern("\\n  class +surges +detected +median time +p90 time +episodes/ +incidents/ +as one +by chance"
+            + " +new alerts\\n")
+        .containsPattern("\\n  huge +4 +4 \\(100%\\) +\\d+\\.\\d h +\\d+\\.\\d h +\\d+\\.\\d +\\d+\\.\\d\\d"
+            + " +\\d \\(\\d+%\\) +\\d +4 \\(100%\\)\\n")
         .containsPattern("\\n  night +2 +\\d \\(\\d+%\\) ")
         .contains("False alerts on the surge-free copy: 20 days, 44 service-areas (every seed's copy together)")
         .containsPattern("episodes at level >= 2: +\\d+ +\\d+\\.\\d{3} per service-area-month +\\d+\\.\\d a week")
-        .containsPattern("notifications \\(episodes reaching level 3\\): \\d+, \\d+\\.\\d\\d a week");
+        .containsPattern("notifications \\(episodes reaching level 3\\): \\d+, \\d+\\.\\d\\d a week")
+        .containsPattern("incidents: \\d+, \\d+\\.\\d\\d a week; notifications of incidents");
   }
 
   @Test
@@ -93,7 +96,9 @@ class EvaluateCommandTest {
         .isEqualTo(1.0);
     assertThat(huge.get("medianHoursToDetect").asDouble()).isBetween(0.0, 2.0);
     assertThat(huge.get("episodesPerDetected").asDouble()).isGreaterThanOrEqualTo(1.0);
-    assertThat(huge.get("incidentsPerDetected").isNull()).isTrue();
+    assertThat(huge.get("incidentsPerDetected").asDouble()).as("a surge in one district is one incident or two")
+        .isBetween(1.0, 2.0);
+    assertThat(huge.get("detectedByNewAlerts").asInt()).isEqualTo(4);
 
     List<JsonNode> surges = new ArrayList<>();
     report.get("surges").forEach(surges::add);

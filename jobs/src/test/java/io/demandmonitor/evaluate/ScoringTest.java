@@ -141,11 +141,64 @@ class ScoringTest {
   void incidentsAreCountedPerSurgeWhenThePipelineEmitsThem() {
     List<Episode> episodes = Scoring.episodes(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1, 3.0, 2));
     List<Incident> incidents = List.of(
-        new Incident("i1", SAFEGUARDING, Set.of("STEVENAGE", "COUNTY"), at(1), at(4), 3),
-        new Incident("i2", SAFEGUARDING, Set.of("WATFORD"), at(1), at(4), 2));
+        new Incident("i1", SAFEGUARDING, Set.of("STEVENAGE", "COUNTY"), at(1), at(4), 3, at(2), 1),
+        new Incident("i2", SAFEGUARDING, Set.of("WATFORD"), at(1), at(4), 2, Long.MAX_VALUE, 0));
     assertThat(Scoring.score(1, List.of(STEVENAGE), episodes, incidents).get(0).incidents())
         .as("i1 touches Stevenage, i2 does not").isEqualTo(1);
     assertThat(Scoring.score(1, List.of(STEVENAGE), episodes, null).get(0).incidents()).isNull();
+  }
+
+  @Test
+  void incidentChangesFoldIntoIncidentsWithTheirAreasPeakAndNotifications() {
+    String id = SAFEGUARDING + "/" + Instant.ofEpochMilli(at(1));
+    List<Scoring.IncidentChange> changes = List.of(
+        new Scoring.IncidentChange(id, SAFEGUARDING, "OPENED", 2, 2, List.of("STEVENAGE"), at(1), null, at(1)),
+        new Scoring.IncidentChange(id, SAFEGUARDING, "UPDATED", 3, 3, List.of("COUNTY", "STEVENAGE"), at(1), null,
+            at(1.5)),
+        new Scoring.IncidentChange(id, SAFEGUARDING, "UPDATED", 4, 4, List.of("COUNTY", "STEVENAGE"), at(1), null,
+            at(2)),
+        new Scoring.IncidentChange(id, SAFEGUARDING, "UPDATED", 1, 4, List.of("COUNTY", "STEVENAGE"), at(1), at(3),
+            at(3)),
+        new Scoring.IncidentChange(id, SAFEGUARDING, "CLOSED", 1, 4, List.of("COUNTY", "STEVENAGE"), at(1), at(3),
+            at(4)));
+    String quiet = "helpline-calls/" + Instant.ofEpochMilli(at(5));
+    List<Scoring.IncidentChange> more = new ArrayList<>(changes);
+    more.add(new Scoring.IncidentChange(quiet, "helpline-calls", "OPENED", 3, 3, List.of("COUNTY"), at(5), null,
+        at(5)));
+    java.util.Collections.reverse(more);
+    List<Incident> incidents = Scoring.incidents(more);
+
+    assertThat(incidents).hasSize(2);
+    Incident surge = incidents.get(0);
+    assertThat(surge.areas()).containsExactly("COUNTY", "STEVENAGE");
+    assertThat(surge.maxLevel()).isEqualTo(4);
+    assertThat(surge.end()).as("its last episode resolved").isEqualTo(at(3));
+    assertThat(surge.reachedLevel3At()).isEqualTo(at(1.5));
+    assertThat(surge.notifications()).as("on reaching 3, and again on reaching 4").isEqualTo(2);
+    Incident open = incidents.get(1);
+    assertThat(open.end()).isEqualTo(Long.MAX_VALUE);
+    assertThat(open.notifications()).isEqualTo(1);
+
+    FalseAlerts f = Scoring.falseAlerts(List.of(), incidents, T0, T0.plus(Duration.ofDays(7)), 44);
+    assertThat(f.incidents()).isEqualTo(2);
+    assertThat(f.incidentNotifications()).isEqualTo(3);
+    assertThat(f.incidentNotificationsPerWeek()).isEqualTo(3.0);
+  }
+
+  @Test
+  void anAlertTheSurgeFreeCopyAlsoRaisedIsNoNewAlert() {
+    List<AlertChange> surged = new ArrayList<>(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1, 3.0, 2));
+    List<Episode> surgeFree = Scoring.episodes(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1.5, 2.0,
+        2));
+    SurgeResult anyway = Scoring.score(1, List.of(STEVENAGE), Scoring.episodes(surged), null, surgeFree).get(0);
+    assertThat(anyway.detected()).isTrue();
+    assertThat(anyway.detectedByNewAlerts()).as("the same series raised an overlapping episode without the surge")
+        .isFalse();
+    surged.addAll(episode(SAFEGUARDING, "COUNTY", "safeguarding-1h-baseline", 2, 3.0, 2));
+    SurgeResult withNew = Scoring.score(1, List.of(STEVENAGE), Scoring.episodes(surged), null, surgeFree).get(0);
+    assertThat(withNew.detectedByNewAlerts()).isTrue();
+    assertThat(Scoring.score(1, List.of(STEVENAGE), Scoring.episodes(surged), null).get(0).detectedByNewAlerts())
+        .as("unknown without a surge-free run").isNull();
   }
 
   @Test
@@ -212,6 +265,6 @@ class ScoringTest {
 
   private static SurgeResult result(String surgeClass, boolean detected, Double hours, int episodes) {
     return new SurgeResult(1, surgeClass + "-x", surgeClass, SAFEGUARDING, List.of("STEVENAGE"), T0, T0, T0, T0, T0,
-        2, 0, detected, detected ? T0 : null, hours, episodes, null, detected ? 2 : 0, List.of());
+        2, 0, detected, detected ? T0 : null, hours, episodes, null, detected ? 2 : 0, List.of(), null);
   }
 }
