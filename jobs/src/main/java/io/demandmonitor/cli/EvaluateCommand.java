@@ -59,10 +59,12 @@ import picocli.CommandLine.Spec;
             + "warm-up of evaluation.yaml) twice with the same base demand: once with synthetic surges of the classes in "
             + "evaluation.yaml injected at random (seeded) times, services and districts, once without. Both are "
             + "replayed as archives through the same pipeline as 'replay', with the rules of --alerts. It reports "
-            + "per surge class the share detected, the median and 90th-percentile time to the first alert and the "
-            + "episodes per detected surge; and, on the surge-free copy, false alert episodes per service-area-month "
-            + "at level >= 2 and >= 3 and notifications (episodes reaching level 3) per week. A table on the "
-            + "console, everything (each surge's fate too) with --json.",
+            + "per surge class the share detected, the median and 90th-percentile time to the first alert, the "
+            + "episodes and incidents per detected surge, how many were one incident, detected by chance (the "
+            + "surge-free copy's alerts) and by new alerts only; and, on the surge-free copy, false alert episodes "
+            + "per service-area-month at level >= 2 and >= 3, notifications (episodes reaching level 3) per week, "
+            + "and incidents and their notifications per week. A table on the console, everything (each surge's "
+            + "fate too) with --json.",
         "With --archive, the surges are injected into that archive instead (real history, or one 'simulate --out' "
             + "wrote): each event of the surge's service and districts is copied a Poisson number of times (mean: "
             + "size - 1) and the extra per hour is added as copies of the day's events; the archive itself is the "
@@ -140,7 +142,8 @@ public final class EvaluateCommand implements Runnable {
     AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
         : AlertRules.load(directoryOf("--alerts", alerts), alerts.getFileName().toString(), reference, windows);
     EvaluationConfig config = evaluation == null ? EvaluationConfig.load(files, EvaluationConfig.FILE, reference)
-        : EvaluationConfig.load(directoryOf("--evaluation", evaluation), evaluation.getFileName().toString(), reference);
+        : EvaluationConfig.load(directoryOf("--evaluation", evaluation), evaluation.getFileName().toString(),
+            reference);
     if (classes != null) {
       classes.stream().filter(c -> !config.classes().containsKey(c)).findFirst().ifPresent(c -> {
         throw new ParameterException(spec.commandLine(), "--classes: '" + c + "' is not a class of "
@@ -161,7 +164,8 @@ public final class EvaluateCommand implements Runnable {
     }
     Instant start = from != null ? time("--from", from, zone)
         : days.first().atStartOfDay(ZoneOffset.UTC).toInstant().plus(config.warmUp());
-    Instant end = to != null ? time("--to", to, zone) : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end = to != null ? time("--to", to, zone)
+        : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     if (!end.isAfter(start)) {
       throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")"
           + (archive != null && from == null ? ", the archive's first day plus the warm-up" : ""));

@@ -77,7 +77,8 @@ public final class ArchiveInjection {
               }
             }
           }
-          added += extra(service, surges, records, districtCodes, random, Math.max(f, dayStart), Math.min(t, dayStart + DAY), out);
+          added += extra(service, surges, records, districtCodes, random, Math.max(f, dayStart),
+              Math.min(t, dayStart + DAY), out);
           for (SpecificRecordBase record : out) {
             writer.write(service.topic(), record);
           }
@@ -117,7 +118,7 @@ public final class ArchiveInjection {
     return added;
   }
 
-  /** A new event like {@code record}: its own id, in {@code district}, up to 5 minutes after {@code time}, within the surge. */
+  /** A new event like {@code record}: its own id, in {@code district}, up to 5 minutes after {@code time}, in the surge. */
   private static SpecificRecordBase copy(SpecificRecordBase record, SplittableRandom random, String district,
       long time, Surge surge) {
     SpecificRecordBase copy = SpecificData.get().deepCopy(record.getSchema(), record);

@@ -115,7 +115,7 @@ public final class SurgePlan {
     return new Placed(id, name, surge, start, start.plus(detection));
   }
 
-  /** Whether {@code candidate} keeps {@code gap} from every placed surge of its service (footprint and detection window). */
+  /** Whether {@code candidate} keeps {@code gap} from every placed surge of its service (surge and detection window). */
   private static boolean fits(Placed candidate, List<Placed> placed, Duration gap) {
     Instant start = candidate.surge().start();
     Instant end = last(candidate);
