@@ -161,6 +161,16 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void helpSaysWhatItMeasuresAndHowAnArchiveIsUsed() {
+    StringWriter help = new StringWriter();
+    CommandLine cli = DemandMonitorCli.commandLine();
+    cli.setOut(new PrintWriter(help));
+    assertThat(cli.execute("evaluate", "--help")).isZero();
+    assertThat(help.toString()).contains("Usage: demand-monitor evaluate", "--archive=DIR", "--seed=N[,N...]",
+        "surge-free copy", "Poisson", "docs/alerting.md");
+  }
+
+  @Test
   void anUnknownClassIsRefusedWithTheKnownOnes() {
     StringWriter err = new StringWriter();
     CommandLine cli = DemandMonitorCli.commandLine();
