@@ -4,6 +4,7 @@ import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.config.ConfigException;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
+import io.demandmonitor.evaluate.EvaluationConfig;
 import io.demandmonitor.simulate.SimulationConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code demand-monitor check-config}: validates every configuration file and reports every problem. */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
-    description = {"Validates every configuration file (reference data, simulator, windows, alert rules) and "
+    description = {"Validates every configuration file (reference data, simulator, windows, alert rules, evaluation) and "
         + "reports each problem with its file, key and value (and line, for YAML and type errors). Exit code 2 "
         + "when anything is wrong; run refuses to start in that case too."})
 public final class CheckConfigCommand implements java.util.concurrent.Callable<Integer> {
@@ -35,6 +36,7 @@ public final class CheckConfigCommand implements java.util.concurrent.Callable<I
     WindowSettings windows = check(problems, () -> WindowSettings.load(simulation.files()));
     if (reference != null) {
       check(problems, () -> SimulationConfig.load(simulation.files(), reference));
+      check(problems, () -> EvaluationConfig.load(simulation.files(), EvaluationConfig.FILE, reference));
       if (windows != null) {
         check(problems, () -> AlertRules.load(simulation.files(), reference, windows));
       }

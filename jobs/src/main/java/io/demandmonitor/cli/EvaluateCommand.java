@@ -1,0 +1,355 @@
+package io.demandmonitor.cli;
+
+import io.demandmonitor.alerting.AlertRules;
+import io.demandmonitor.config.ConfigFiles;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.demand.WindowSettings;
+import io.demandmonitor.evaluate.ArchiveInjection;
+import io.demandmonitor.evaluate.EvaluationConfig;
+import io.demandmonitor.evaluate.EvaluationReport;
+import io.demandmonitor.evaluate.EvaluationSinks;
+import io.demandmonitor.evaluate.Scoring;
+import io.demandmonitor.evaluate.Scoring.Episode;
+import io.demandmonitor.evaluate.Scoring.FalseAlerts;
+import io.demandmonitor.evaluate.Scoring.Incident;
+import io.demandmonitor.evaluate.Scoring.SurgeResult;
+import io.demandmonitor.evaluate.SimulatedArchives;
+import io.demandmonitor.evaluate.SurgePlan;
+import io.demandmonitor.pipeline.DemandPipeline;
+import io.demandmonitor.pipeline.PipelineSettings;
+import io.demandmonitor.replay.Archive;
+import io.demandmonitor.replay.ArchiveSource;
+import io.demandmonitor.replay.ReplayProgress;
+import io.demandmonitor.simulate.SimulationConfig;
+import io.demandmonitor.simulate.Surge;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demand-monitor evaluate}: how well a set of alert rules detects injected surges, and how
+ * often it alarms on none, measured by replaying simulated history through the same pipeline.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = {
+        "Measures how well alert rules detect surges. For each seed it simulates --from to --to (after a "
+            + "warm-up of evaluation.yaml) twice with the same base demand: once with synthetic surges of the classes in "
+            + "evaluation.yaml injected at random (seeded) times, services and districts, once without. Both are "
+            + "replayed as archives through the same pipeline as 'replay', with the rules of --alerts. It reports "
+            + "per surge class the share detected, the median and 90th-percentile time to the first alert, the "
+            + "episodes and incidents per detected surge, how many were one incident, detected by chance (the "
+            + "surge-free copy's alerts) and by new alerts only; and, on the surge-free copy, false alert episodes "
+            + "per service-area-month at level >= 2 and >= 3, notifications (episodes reaching level 3) per week, "
+            + "and incidents and their notifications per week. A table on the console, everything (each surge's "
+            + "fate too) with --json.",
+        "With --archive, the surges are injected into that archive instead (real history, or one 'simulate --out' "
+            + "wrote): each event of the surge's service and districts is copied a Poisson number of times (mean: "
+            + "size - 1) and the extra per hour is added as copies of the day's events; the archive itself is the "
+            + "surge-free copy, so any real surge in it counts as a false alert. Seeds then only place the surges.",
+        "Definitions and measured figures: docs/alerting.md, 'Measuring detection: evaluate'."})
+public final class EvaluateCommand implements Runnable {
+
+  private static final DateTimeFormatter REACHED = DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm");
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--from", paramLabel = "TIME",
+      description = "Start of the scored period: a day (2025-09-01, midnight in the alert rules' time zone) or an "
+          + "instant. The warm-up of evaluation.yaml is simulated (or read from --archive) before it. Required "
+          + "without --archive; with it, default: the archive's first day plus the warm-up.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "End of the scored period, as --from (required without "
+      + "--archive; with it, default: the end of the archive's last day).")
+  String to;
+
+  @Option(names = "--archive", paramLabel = "DIR",
+      description = "Inject the surges into this archive (real history, or 'simulate --out') instead of simulating.")
+  Path archive;
+
+  @Option(names = "--seed", split = ",", paramLabel = "N",
+      description = "Simulator seeds, e.g. 1,2: each is a simulation of its own, results added up "
+          + "(default: the seed in simulation.yaml).")
+  List<Long> seeds;
+
+  @Option(names = "--alerts", paramLabel = "FILE",
+      description = "Alert rules to evaluate (default: alerts.yaml of the config folder).")
+  Path alerts;
+
+  @Option(names = "--evaluation", paramLabel = "FILE",
+      description = "Surge classes and scoring settings (default: evaluation.yaml of the config folder).")
+  Path evaluation;
+
+  @Option(names = "--classes", split = ",", paramLabel = "NAME",
+      description = "Only these surge classes of evaluation.yaml (default: all).")
+  List<String> classes;
+
+  @Option(names = "--count", defaultValue = "-1", paramLabel = "N",
+      description = "Surges of each class per seed, instead of each class's count in evaluation.yaml.")
+  int count;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the whole result as JSON here.")
+  Path json;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Keep the simulated archives here (default: a temporary folder, deleted at the end).")
+  Path workDir;
+
+  @Option(names = "--clean", description = "Simulate perfect feeds: no late, duplicate or malformed records.")
+  boolean clean;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
+  Path configDir;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "10s", paramLabel = "DURATION",
+      description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
+  Duration progressEvery;
+
+  @Override
+  public void run() {
+    PrintWriter console = spec.commandLine().getOut();
+    ConfigFiles files = configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    ReferenceData reference = ReferenceData.load(files);
+    WindowSettings windows = WindowSettings.load(files);
+    AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
+        : AlertRules.load(directoryOf("--alerts", alerts), alerts.getFileName().toString(), reference, windows);
+    EvaluationConfig config = evaluation == null ? EvaluationConfig.load(files, EvaluationConfig.FILE, reference)
+        : EvaluationConfig.load(directoryOf("--evaluation", evaluation), evaluation.getFileName().toString(),
+            reference);
+    if (classes != null) {
+      classes.stream().filter(c -> !config.classes().containsKey(c)).findFirst().ifPresent(c -> {
+        throw new ParameterException(spec.commandLine(), "--classes: '" + c + "' is not a class of "
+            + (evaluation != null ? evaluation : files.describe(EvaluationConfig.FILE)) + " (known: "
+            + config.classes().keySet() + ")");
+      });
+    }
+    EvaluationConfig used = config.only(classes, count);
+    SimulationConfig simulation = SimulationConfig.load(files, reference);
+    if (clean) {
+      simulation = simulation.withImperfections(SimulationConfig.Imperfections.NONE);
+    }
+    ZoneId zone = rules.zone();
+    TreeSet<LocalDate> days = archive == null ? null : archiveDays(reference);
+    if (archive == null && (from == null || to == null)) {
+      throw new ParameterException(spec.commandLine(), "give --from and --to (the scored period to simulate), "
+          + "or --archive DIR");
+    }
+    Instant start = from != null ? time("--from", from, zone)
+        : days.first().atStartOfDay(ZoneOffset.UTC).toInstant().plus(config.warmUp());
+    Instant end = to != null ? time("--to", to, zone)
+        : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    if (!end.isAfter(start)) {
+      throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")"
+          + (archive != null && from == null ? ", the archive's first day plus the warm-up" : ""));
+    }
+    List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(simulation.seed()) : List.copyOf(seeds);
+    if (runSeeds.stream().distinct().count() < runSeeds.size()) {
+      throw new ParameterException(spec.commandLine(), "--seed: each seed once, not " + runSeeds);
+    }
+    Instant warmStart = start.minus(used.warmUp());
+    int serviceAreas = reference.services().size() * (reference.districts().size() + 1);
+    String rulesName = alerts != null ? alerts.toString() : files.describe(AlertRules.FILE);
+    String input = archive == null ? "simulated history"
+        : "archive " + archive + " (surges added as Poisson copies of its own events)";
+
+    console.printf("Evaluating %s on %s to %s (warm-up from %s), seed%s %s, %s%n", rulesName, start, end, warmStart,
+        runSeeds.size() == 1 ? "" : "s", runSeeds, input);
+    if (days != null && days.first().atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(warmStart)) {
+      console.printf("  (the archive starts on %s: the warm-up is shorter than %s)%n", days.first(),
+          EvaluationReport.describe(used.warmUp()));
+    }
+    used.classes().forEach((name, c) -> console.println("  " + EvaluationReport.describe(name, c)));
+    console.flush();
+
+    long began = System.nanoTime();
+    List<SurgeResult> results = new ArrayList<>();
+    List<FalseAlerts> falseAlerts = new ArrayList<>();
+    List<SurgeResult> byChance = new ArrayList<>();
+    Raised asItIs = null;
+    Path work = workDir != null ? workDir : temporaryFolder();
+    try {
+      if (archive != null) { // the archive itself is the surge-free copy, the same for every seed
+        asItIs = replay(archive, reference, windows, rules, warmStart, end, "archive as it is", console);
+        falseAlerts.add(Scoring.falseAlerts(asItIs.episodes(), asItIs.incidents(), start, end, serviceAreas));
+      }
+      for (long seed : runSeeds) {
+        List<SurgePlan.Placed> plan;
+        try {
+          plan = SurgePlan.place(used, reference, zone, seed, start, end);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<Surge> surges = plan.stream().map(SurgePlan.Placed::surge).toList();
+        Path withSurges = work.resolve("seed-" + seed + "-surges");
+        Path withoutSurges = work.resolve("seed-" + seed + "-surge-free");
+        long t0 = System.nanoTime();
+        if (archive != null) {
+          ArchiveInjection.Written written = ArchiveInjection.inject(reference, archive, surges, seed, warmStart, end,
+              withSurges);
+          console.printf("Seed %d: %d surges placed; %,d records of the archive and %,d copies injected in %.0f s%n",
+              seed, plan.size(), written.original(), written.added(), seconds(t0));
+        } else {
+          SimulatedArchives.Written written = SimulatedArchives.write(reference, simulation.withSeed(seed), surges,
+              warmStart, end, withSurges, withoutSurges);
+          console.printf("Seed %d: %d surges placed; simulated %,d records (%,d without the surges) in %.0f s%n",
+              seed, plan.size(), written.withSurges(), written.withoutSurges(), seconds(t0));
+        }
+        console.flush();
+        Raised surged = replay(withSurges, reference, windows, rules, warmStart, end, "seed " + seed
+            + " with surges", console);
+        Raised surgeFree = archive != null ? asItIs : replay(withoutSurges, reference, windows, rules,
+            warmStart, end, "seed " + seed + " surge-free", console);
+        if (archive == null) {
+          falseAlerts.add(Scoring.falseAlerts(surgeFree.episodes(), surgeFree.incidents(), start, end, serviceAreas));
+        }
+        byChance.addAll(Scoring.score(seed, plan, surgeFree.episodes(), surgeFree.incidents()));
+        results.addAll(Scoring.score(seed, plan, surged.episodes(), surged.incidents(), surgeFree.episodes()));
+        if (workDir == null) {
+          delete(withSurges);
+          delete(withoutSurges);
+        }
+      }
+    } finally {
+      if (workDir == null) {
+        delete(work);
+      }
+    }
+    results.sort(Comparator.comparing(SurgeResult::start).thenComparingLong(SurgeResult::seed));
+    EvaluationReport report = new EvaluationReport(start, end, used.warmUp(), runSeeds, input,
+        rulesName, true, used.classes(), Scoring.summarise(List.copyOf(used.classes().keySet()), results, byChance),
+        Scoring.combine(falseAlerts), falseAlerts, results, EvaluationReport.DEFINITIONS);
+    console.printf("Evaluated in %.0f s%n", seconds(began));
+    report.print(console);
+    if (json != null) {
+      try {
+        report.writeJson(json);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
+      }
+      console.println("JSON: " + json.toAbsolutePath());
+    }
+    console.flush();
+  }
+
+  /** What a replay raised: alert episodes and incidents. */
+  private record Raised(List<Episode> episodes, List<Incident> incidents) {}
+
+  /** One archive through the pipeline as a replay does; its alert episodes and incidents. */
+  private Raised replay(Path archive, ReferenceData reference, WindowSettings windows, AlertRules rules,
+      Instant start, Instant end, String name, PrintWriter console) {
+    StreamExecutionEnvironment env = FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE, parallelism,
+        Duration.ofSeconds(30), null, null);
+    env.getConfig().enableObjectReuse();
+    String run = name.replace(' ', '-') + "-" + System.nanoTime();
+    DemandPipeline.build(ArchiveSource.create(env, archive, reference, start, end, 0),
+        PipelineSettings.defaults(reference, windows, rules)
+            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(Duration.ofDays(1), start),
+        new EvaluationSinks(run));
+    ReplayProgress.reset();
+    long t0 = System.nanoTime();
+    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "evaluate-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    ZoneId zone = rules.zone();
+    printer.scheduleAtFixedRate(() -> {
+      long reached = ReplayProgress.reached();
+      if (reached != Long.MIN_VALUE) {
+        console.printf("  %s: %,d records, up to %s%n", name, ReplayProgress.events(),
+            REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)));
+        console.flush();
+      }
+    }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      env.execute("demand-monitor evaluate " + run);
+    } catch (Exception e) {
+      throw new IllegalStateException("The replay of " + name + " failed: " + e.getMessage(), e);
+    } finally {
+      printer.shutdownNow();
+    }
+    List<Episode> episodes = Scoring.episodes(EvaluationSinks.take(run));
+    List<Incident> incidents = Scoring.incidents(EvaluationSinks.takeIncidents(run));
+    console.printf("  %s: replayed %,d records in %.0f s, %d alert episodes, %d incidents%n", name,
+        ReplayProgress.events(), seconds(t0), episodes.size(), incidents.size());
+    console.flush();
+    return new Raised(episodes, incidents);
+  }
+
+  private TreeSet<LocalDate> archiveDays(ReferenceData reference) {
+    List<String> topics = reference.services().stream().map(s -> s.topic()).toList();
+    TreeSet<LocalDate> archived = Archive.days(archive, topics);
+    if (archived.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--archive " + archive + ": no archived days (expected "
+          + archive + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics " + topics + ")");
+    }
+    return archived;
+  }
+
+  private ConfigFiles directoryOf(String option, Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
+    }
+    return ConfigFiles.directory(file.toAbsolutePath().getParent());
+  }
+
+  private Instant time(String option, String value, ZoneId zone) {
+    try {
+      return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(zone).toInstant() : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new ParameterException(spec.commandLine(), option + " '" + value + "' is neither a day (2025-09-01) "
+          + "nor an instant (2025-09-01T00:00:00Z)");
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static Path temporaryFolder() {
+    try {
+      return Files.createTempDirectory("demand-monitor-evaluate-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary folder for the archives", e);
+    }
+  }
+
+  private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is no failure
+    }
+  }
+}
