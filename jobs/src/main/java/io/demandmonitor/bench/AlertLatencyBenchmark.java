@@ -6,7 +6,7 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Site;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.Feed;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;

@@ -17,7 +17,7 @@ import io.demandmonitor.evaluate.SimulatedArchives;
 import io.demandmonitor.evaluate.SurgePlan;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
-import io.demandmonitor.replay.Archive;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.simulate.SimulationConfig;

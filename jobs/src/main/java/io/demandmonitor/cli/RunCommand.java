@@ -1,5 +1,6 @@
 package io.demandmonitor.cli;
 
+import io.demandmonitor.sink.KafkaSinks;
 import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.alerting.AlertText;
 import io.demandmonitor.alerting.FeedWatch;
@@ -262,8 +263,8 @@ public final class RunCommand implements Runnable {
         return;
       }
       PipelineSinks sinks = new OutputSinks(reference, alertText, run, out, influxSettings, new OutputSinks.Topics(
-          KafkaIngest.deadLetterSink(kafkaSettings), KafkaIngest.alertSink(kafkaSettings, alertTopic),
-          KafkaIngest.incidentSink(kafkaSettings, incidentTopic)), embedded)
+          KafkaSinks.deadLetterSink(kafkaSettings), KafkaSinks.alertSink(kafkaSettings, alertTopic),
+          KafkaSinks.incidentSink(kafkaSettings, incidentTopic)), embedded)
           .withArchive(archive).withAlertsPublishedFrom(bounded ? null : started);
       // The end of input moves event time to the end of time: without the cut, every series would
       // write its fall to zero in windows up to a week ahead of now.

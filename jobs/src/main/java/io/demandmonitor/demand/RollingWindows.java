@@ -1,7 +1,7 @@
 package io.demandmonitor.demand;
 
 import io.demandmonitor.demand.WindowSettings.Horizon;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.ingest.SourceCounters;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.demandmonitor.evaluate;
 
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
-import io.demandmonitor.replay.Archive;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.Surge;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.evaluate.Scoring.AlertChange;
 import io.demandmonitor.evaluate.Scoring.IncidentChange;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.schema.DeadLetter;

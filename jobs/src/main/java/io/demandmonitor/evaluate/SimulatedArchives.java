@@ -6,7 +6,7 @@ import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.InvalidRecordException;
 import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
-import io.demandmonitor.replay.Archive;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.Surge;

@@ -1,6 +1,6 @@
 package io.demandmonitor.ingest;
 
-import io.demandmonitor.replay.ArchivedEvent;
+import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;

@@ -2,8 +2,8 @@ package io.demandmonitor.pipeline;
 
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.ingest.HealthEvent;
-import io.demandmonitor.replay.ArchivedEvent;
+import io.demandmonitor.model.HealthEvent;
+import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;

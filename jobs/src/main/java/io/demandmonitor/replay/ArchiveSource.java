@@ -1,5 +1,6 @@
 package io.demandmonitor.replay;
 
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.ingest.Feed;

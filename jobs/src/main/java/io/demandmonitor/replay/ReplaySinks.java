@@ -1,8 +1,9 @@
 package io.demandmonitor.replay;
 
+import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;

@@ -1,6 +1,6 @@
 package io.demandmonitor.sink;
 
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -3,7 +3,7 @@ package io.demandmonitor.sink;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
 import java.time.Instant;

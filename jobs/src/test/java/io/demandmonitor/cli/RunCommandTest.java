@@ -47,7 +47,7 @@ class RunCommandTest {
       assertThat(lines).anyMatch(l -> l.startsWith("demand,district=County,horizon=" + horizon + ","));
     }
     assertThat(board()).isEqualTo(newestWritten(dir.resolve("demand")));
-    assertThat(LiveSummary.get().counted(io.demandmonitor.ingest.HealthEvent.ACCEPTED)).isPositive();
+    assertThat(LiveSummary.get().counted(io.demandmonitor.model.HealthEvent.ACCEPTED)).isPositive();
   }
 
   @Test

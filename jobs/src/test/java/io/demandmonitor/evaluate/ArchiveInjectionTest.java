@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
-import io.demandmonitor.replay.Archive;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.Surge;
 import java.nio.file.Path;

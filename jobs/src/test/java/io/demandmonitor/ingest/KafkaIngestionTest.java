@@ -1,5 +1,6 @@
 package io.demandmonitor.ingest;
 
+import io.demandmonitor.sink.KafkaSinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;
@@ -115,7 +116,7 @@ class KafkaIngestionTest {
         KafkaIngest.sources(env, reference, settings, true), TestConfig.pipeline(), false);
     ingested.events().sinkTo(new CallbackSink<>(KafkaIngestionTest::event));
     ingested.duplicates().sinkTo(new CallbackSink<>(KafkaIngestionTest::duplicate));
-    ingested.deadLetters().sinkTo(KafkaIngest.deadLetterSink(settings));
+    ingested.deadLetters().sinkTo(KafkaSinks.deadLetterSink(settings));
     env.execute("kafka-ingestion-test");
 
     assertThat(EVENTS).containsExactlyInAnyOrderElementsOf(

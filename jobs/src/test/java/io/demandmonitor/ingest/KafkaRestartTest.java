@@ -1,5 +1,6 @@
 package io.demandmonitor.ingest;
 
+import io.demandmonitor.model.HealthEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;

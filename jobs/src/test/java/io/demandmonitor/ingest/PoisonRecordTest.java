@@ -1,5 +1,6 @@
 package io.demandmonitor.ingest;
 
+import io.demandmonitor.sink.KafkaSinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;
@@ -83,7 +84,7 @@ class PoisonRecordTest {
     DemandPipeline.Ingested ingested = DemandPipeline.ingest(
         KafkaIngest.sources(env, TestConfig.reference(), settings, true), TestConfig.pipeline(), false);
     ingested.events().sinkTo(new CallbackSink<>(PoisonRecordTest::event));
-    ingested.deadLetters().sinkTo(KafkaIngest.deadLetterSink(settings));
+    ingested.deadLetters().sinkTo(KafkaSinks.deadLetterSink(settings));
     env.execute("poison-record-test");
 
     assertThat(EVENTS).extracting(e -> e.eventId).containsExactlyInAnyOrder("after-1", "after-2");

@@ -2,7 +2,7 @@ package io.demandmonitor.pipeline;
 
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingOracle;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.IncidentState;
 import io.demandmonitor.schema.SurgeAlert;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.demandmonitor.TestCli;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.TestConfig;

@@ -1,5 +1,6 @@
 package io.demandmonitor.replay;
 
+import io.demandmonitor.model.Archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,7 +2,7 @@ package io.demandmonitor.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.demandmonitor.ingest.HealthEvent;
+import io.demandmonitor.model.HealthEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.demandmonitor.ingest;
+package io.demandmonitor.model;
 
 /**
  * A count of what happened to records of one source: accepted into demand, or set aside as a

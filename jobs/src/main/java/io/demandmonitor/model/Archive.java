@@ -1,4 +1,4 @@
-package io.demandmonitor.replay;
+package io.demandmonitor.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +83,7 @@ public final class Archive {
   }
 
   /** A container-file writer for records of {@code schema}, compressed as every archive file is. */
-  static DataFileWriter<SpecificRecordBase> newWriter(org.apache.avro.Schema schema) {
+  public static DataFileWriter<SpecificRecordBase> newWriter(org.apache.avro.Schema schema) {
     DataFileWriter<SpecificRecordBase> writer = new DataFileWriter<>(new SpecificDatumWriter<>(schema));
     writer.setCodec(CodecFactory.deflateCodec(6));
     return writer;

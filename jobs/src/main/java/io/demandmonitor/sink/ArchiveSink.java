@@ -1,5 +1,7 @@
-package io.demandmonitor.replay;
+package io.demandmonitor.sink;
 
+import io.demandmonitor.model.ArchivedEvent;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.InvalidRecordException;

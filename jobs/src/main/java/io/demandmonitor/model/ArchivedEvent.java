@@ -1,4 +1,4 @@
-package io.demandmonitor.replay;
+package io.demandmonitor.model;
 
 /** A validated input record on its way to the archive: its stream, event time and bytes as sent. A Flink POJO. */
 public class ArchivedEvent {
