@@ -64,6 +64,9 @@ public final class ReplayBenchCommand implements Runnable {
   @Option(names = "--skip-sql", description = "Skip the Flink SQL job.")
   boolean skipSql;
 
+  @Option(names = "--no-warm-up", description = "Skip the warm-up jobs on the first day (for a quick check).")
+  boolean noWarmUp;
+
   @Option(names = "--resolution", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "The replay's output grid (default: as replay, by the range's length).")
   Duration resolution;
@@ -126,11 +129,13 @@ public final class ReplayBenchCommand implements Runnable {
     // Warm-up on the first day (class loading, JIT, the SQL planner), not measured.
     Input day = new Input(in.archive(), in.configDir(), in.from(), earliest(in.from().plus(Duration.ofDays(1)),
         in.to()));
-    ReplayBenchmark.passthrough(env, day);
-    if (!skipSql) {
-      ReplayBenchmark.sql(env, day);
+    if (!noWarmUp) {
+      ReplayBenchmark.passthrough(env, day);
+      if (!skipSql) {
+        ReplayBenchmark.sql(env, day);
+      }
+      ReplayBenchmark.replay(env, day, grid, scratch.resolve("warm-up"), "warm-up");
     }
-    ReplayBenchmark.replay(env, day, grid, scratch.resolve("warm-up"), "warm-up");
 
     List<Result> results = new ArrayList<>();
     Result passthrough = row(out, results, ReplayBenchmark.passthrough(env, in));
