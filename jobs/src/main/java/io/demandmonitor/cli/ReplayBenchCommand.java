@@ -119,8 +119,11 @@ public final class ReplayBenchCommand implements Runnable {
             + " configured (service, district) series");
       }
     }
+    // As replay's environment, but checkpoints go to files in the scratch folder: in the JobManager's
+    // memory (replay's default) a checkpoint over 5 MB fails the job, and 400 series' state is 8 MB.
+    Path checkpoints = scratch.resolve("checkpoints");
     Supplier<StreamExecutionEnvironment> env = () -> FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE,
-        parallelism, Duration.ofSeconds(30), null, null);
+        parallelism, Duration.ofSeconds(30), new FlinkEnvironment.State(checkpoints, null), null);
     out.printf("Replay benchmark: %s, %s to %s, parallelism %d, %d cores, replay demand every %s%n",
         in.archive(), in.from(), in.to(), parallelism, Runtime.getRuntime().availableProcessors(),
         DurationConverter.format(grid));
