@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 /** The demand-monitor command line. */
 @Command(name = "demand-monitor", mixinStandardHelpOptions = true, version = "demand-monitor 0.1.0",
     description = "Near-real-time monitoring of demand on the council's front doors.",
-    subcommands = {RunCommand.class, ReplayCommand.class, EvaluateCommand.class, SimulateCommand.class, CheckConfigCommand.class, BenchCommand.class, AlertLatencyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ReplayCommand.class, EvaluateCommand.class, SimulateCommand.class,
+        CheckConfigCommand.class, BenchCommand.class, ReplayBenchCommand.class, AlertLatencyCommand.class,
+        CommandLine.HelpCommand.class})
 public final class DemandMonitorCli {
 
   /** Written to the log file only (log4j2.properties): the console gets one line. */

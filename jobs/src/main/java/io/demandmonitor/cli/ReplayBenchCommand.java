@@ -1,0 +1,247 @@
+package io.demandmonitor.cli;
+
+import io.demandmonitor.bench.ReplayBenchmark;
+import io.demandmonitor.bench.ReplayBenchmark.Input;
+import io.demandmonitor.bench.ReplayBenchmark.Result;
+import io.demandmonitor.config.ConfigFiles;
+import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.config.Service;
+import io.demandmonitor.replay.Archive;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code demand-monitor bench-replay}: the replay against its ceiling and Flink SQL, and its scaling with series. */
+@Command(name = "bench-replay", mixinStandardHelpOptions = true,
+    description = {
+        "Measures, in this JVM, one job after another on the same archive and range: (1) the passthrough "
+            + "(read, decode, key by series, count: the ceiling), (2) Flink SQL HOP windows for every horizon "
+            + "and series of windows.yaml, (3) the pipeline as 'replay' runs it; then the replay of the same "
+            + "events spread over more districts (--series). Prints wall times and the ratios, as recorded in "
+            + "docs/benchmarks.md. Without --archive, simulates --from to --to into a scratch folder first."})
+public final class ReplayBenchCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--archive", paramLabel = "DIR", description = "The archive to read (default: simulate one).")
+  Path archive;
+
+  @Option(names = "--from", paramLabel = "INSTANT",
+      description = "Start of the range (default: the archive's first day; simulated: 2025-09-01T00:00:00Z).")
+  Instant from;
+
+  @Option(names = "--to", paramLabel = "INSTANT",
+      description = "End of the range, exclusive (default: after the archive's last day; simulated: "
+          + "2026-09-01T00:00:00Z).")
+  Instant to;
+
+  @Option(names = "--series", split = ",", paramLabel = "N",
+      defaultValue = "40,400,4000",
+      description = "Scaling curve: (service, district) series to spread the same events over, each a multiple of "
+          + "the configured services x districts (default: ${DEFAULT-VALUE}; 'none' for no curve).")
+  List<String> series;
+
+  @Option(names = "--skip-sql", description = "Skip the Flink SQL job.")
+  boolean skipSql;
+
+  @Option(names = "--no-warm-up", description = "Skip the warm-up jobs on the first day (for a quick check).")
+  boolean noWarmUp;
+
+  @Option(names = "--resolution", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "The replay's output grid (default: as replay, by the range's length).")
+  Duration resolution;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
+  Path configDir;
+
+  @Option(names = "--work", paramLabel = "DIR",
+      description = "Scratch folder for the simulated and spread archives and the replay's files "
+          + "(default: a temporary folder, deleted at the end).")
+  Path work;
+
+  @Override
+  public void run() {
+    PrintWriter out = spec.commandLine().getOut();
+    Path config = configDir != null ? configDir : defaultConfigDir();
+    List<Integer> curve = curve();
+    boolean temporary = work == null;
+    try {
+      Path scratch = temporary ? Files.createTempDirectory("bench-replay") : Files.createDirectories(work);
+      try {
+        measure(out, config, curve, scratch);
+      } finally {
+        if (temporary) {
+          delete(scratch);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ParameterException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("benchmark failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void measure(PrintWriter out, Path config, List<Integer> curve, Path scratch) throws Exception {
+    Path input = archive != null ? archive : simulate(out, config, scratch.resolve("archive"));
+    Input in = range(input, config);
+    Duration grid = resolution != null ? resolution : ReplayCommand.defaultResolution(Duration.between(in.from(),
+        in.to()));
+    int base = ReplayBenchmark.serviceDistrictSeries(in);
+    for (int n : curve) {
+      if (n % base != 0) {
+        throw new ParameterException(spec.commandLine(), "--series " + n + " is not a multiple of the " + base
+            + " configured (service, district) series");
+      }
+    }
+    // As replay's environment, but checkpoints go to files in the scratch folder: in the JobManager's
+    // memory (replay's default) a checkpoint over 5 MB fails the job, and 400 series' state is 8 MB.
+    Path checkpoints = scratch.resolve("checkpoints");
+    Supplier<StreamExecutionEnvironment> env = () -> FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE,
+        parallelism, Duration.ofSeconds(30), new FlinkEnvironment.State(checkpoints, null), null);
+    out.printf("Replay benchmark: %s, %s to %s, parallelism %d, %d cores, replay demand every %s%n",
+        in.archive(), in.from(), in.to(), parallelism, Runtime.getRuntime().availableProcessors(),
+        DurationConverter.format(grid));
+    out.flush();
+
+    // Warm-up on the first day (class loading, JIT, the SQL planner), not measured.
+    Input day = new Input(in.archive(), in.configDir(), in.from(), earliest(in.from().plus(Duration.ofDays(1)),
+        in.to()));
+    if (!noWarmUp) {
+      ReplayBenchmark.passthrough(env, day);
+      if (!skipSql) {
+        ReplayBenchmark.sql(env, day);
+      }
+      ReplayBenchmark.replay(env, day, grid, scratch.resolve("warm-up"), "warm-up");
+    }
+
+    List<Result> results = new ArrayList<>();
+    Result passthrough = row(out, results, ReplayBenchmark.passthrough(env, in));
+    Result sql = skipSql ? null : row(out, results, ReplayBenchmark.sql(env, in));
+    Result replay = row(out, results, ReplayBenchmark.replay(env, in, grid, scratch.resolve("replay"),
+        "replay: the pipeline as 'replay' runs it (shipped rules, demand every " + DurationConverter.format(grid)
+            + ")"));
+
+    List<Result> scaling = new ArrayList<>();
+    for (int n : curve) {
+      int k = n / base;
+      Input spread = k == 1 ? in : ReplayBenchmark.spread(in, k, scratch.resolve("spread-" + n));
+      scaling.add(row(out, results, ReplayBenchmark.replay(env, spread, grid, scratch.resolve("replay-" + n),
+          String.format("replay, %,d (service, district) series", n))));
+      if (k > 1) {
+        delete(scratch.resolve("spread-" + n));
+      }
+      delete(scratch.resolve("replay-" + n));
+    }
+
+    out.println();
+    out.printf("replay / passthrough: %.2fx (target: at most 2x)%n", replay.seconds() / passthrough.seconds());
+    if (sql != null) {
+      out.printf("Flink SQL / replay:   %.2fx (target: at least 3x)%n", sql.seconds() / replay.seconds());
+    }
+    if (scaling.size() > 1) {
+      Result first = scaling.get(0);
+      for (int i = 1; i < scaling.size(); i++) {
+        out.printf("replay %,d / %,d series: %.2fx%s%n", curve.get(i), curve.get(0),
+            scaling.get(i).seconds() / first.seconds(),
+            i == scaling.size() - 1 ? " (target: at most 2x from 40 to 4,000)" : "");
+      }
+    }
+    out.flush();
+  }
+
+  private static Result row(PrintWriter out, List<Result> results, Result result) {
+    results.add(result);
+    out.printf("  %-72s %8.1f s %,10.0f records/s%n", result.name(), result.seconds(),
+        result.records() / Math.max(result.seconds(), 1e-3));
+    out.flush();
+    return result;
+  }
+
+  private Path simulate(PrintWriter out, Path config, Path dir) {
+    Instant start = from != null ? from : Instant.parse("2025-09-01T00:00:00Z");
+    Instant end = to != null ? to : Instant.parse("2026-09-01T00:00:00Z");
+    out.printf("Simulating %s to %s into %s ...%n", start, end, dir);
+    out.flush();
+    List<String> args = new ArrayList<>(List.of("simulate", "--from", start.toString(), "--to", end.toString(),
+        "--out", dir.toString()));
+    if (config != null) {
+      args.addAll(List.of("--config-dir", config.toString()));
+    }
+    CommandLine simulate = DemandMonitorCli.commandLine();
+    simulate.setOut(new PrintWriter(java.io.Writer.nullWriter()));
+    if (simulate.execute(args.toArray(String[]::new)) != 0) {
+      throw new IllegalStateException("simulate failed: " + String.join(" ", args));
+    }
+    return dir;
+  }
+
+  /** The range: --from/--to, or the archive's days (as replay's default, without the clock's cap). */
+  private Input range(Path dir, Path config) {
+    ConfigFiles files = config == null ? ConfigFiles.packaged() : ConfigFiles.directory(config);
+    List<String> topics = ReferenceData.load(files).services().stream().map(Service::topic).toList();
+    TreeSet<LocalDate> days = Archive.days(dir, topics);
+    if (days.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--archive " + dir + ": no archived days");
+    }
+    Instant start = from != null ? from : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end = to != null ? to : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return new Input(dir, config, start, end);
+  }
+
+  private List<Integer> curve() {
+    if (series.size() == 1 && series.get(0).equals("none")) {
+      return List.of();
+    }
+    try {
+      return series.stream().map(Integer::parseInt).toList();
+    } catch (NumberFormatException e) {
+      throw new ParameterException(spec.commandLine(), "--series takes numbers (40,400,4000) or 'none'");
+    }
+  }
+
+  private static Path defaultConfigDir() {
+    Path dir = Path.of(System.getProperty("config.dir", "config"));
+    return Files.isDirectory(dir) ? dir : null;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
