@@ -15,7 +15,7 @@ import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
-import io.demandmonitor.replay.Archive;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.replay.ReplaySinks;

@@ -265,9 +265,7 @@ public final class EvaluateCommand implements Runnable {
   /** One archive through the pipeline as a replay does; its alert episodes and incidents. */
   private Raised replay(Path archive, ReferenceData reference, WindowSettings windows, AlertRules rules,
       Instant start, Instant end, String name, PrintWriter console) {
-    StreamExecutionEnvironment env = FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE, parallelism,
-        Duration.ofSeconds(30), null, null);
-    env.getConfig().enableObjectReuse();
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(parallelism);
     String run = name.replace(' ', '-') + "-" + System.nanoTime();
     DemandPipeline.build(ArchiveSource.create(env, archive, reference, start, end, 0),
         PipelineSettings.defaults(reference, windows, rules)

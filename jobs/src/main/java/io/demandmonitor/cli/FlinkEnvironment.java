@@ -1,6 +1,7 @@
 package io.demandmonitor.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,6 +23,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /** The Flink environment of the commands that run the pipeline. */
 final class FlinkEnvironment {
@@ -116,6 +118,28 @@ final class FlinkEnvironment {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
     env.enableCheckpointing(checkpointEvery.toMillis());
+    return env;
+  }
+
+  /**
+   * A bounded run's environment (replay, evaluate): its checkpoints commit output files on the
+   * way and are never resumed, so on an embedded runtime they go to a scratch folder deleted at
+   * exit; in the JobManager's memory (5 MB at most) a county of a hundred districts failed.
+   */
+  static StreamExecutionEnvironment bounded(int parallelism) {
+    State scratch = null;
+    if (embedded()) {
+      try {
+        Path folder = Files.createTempDirectory("demand-monitor-checkpoints");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteDirectoryQuietly(folder.toFile())));
+        scratch = new State(folder, null);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a folder for checkpoints under " + System.getProperty(
+            "java.io.tmpdir"), e);
+      }
+    }
+    StreamExecutionEnvironment env = create(WebUi.NONE, parallelism, Duration.ofSeconds(30), scratch, null);
+    env.getConfig().enableObjectReuse(); // no operator keeps or changes its input: chained records need no copies
     return env;
   }
 

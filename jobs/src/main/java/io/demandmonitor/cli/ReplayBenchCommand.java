@@ -6,7 +6,7 @@ import io.demandmonitor.bench.ReplayBenchmark.Result;
 import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
-import io.demandmonitor.replay.Archive;
+import io.demandmonitor.model.Archive;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -157,8 +157,7 @@ public final class ReplayCommand implements Runnable {
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
     }
-    StreamExecutionEnvironment env = FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE, parallelism, Duration.ofSeconds(30), null, null);
-    env.getConfig().enableObjectReuse(); // no operator keeps or changes its input: chained records need no copies
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(parallelism);
     DemandPipeline.build(source(env, reference, run, start, end, pace),
         PipelineSettings.defaults(reference, windows, rules)
             .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(grid, start),
