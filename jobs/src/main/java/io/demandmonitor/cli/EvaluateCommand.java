@@ -9,7 +9,7 @@ import io.demandmonitor.evaluate.EvaluationConfig;
 import io.demandmonitor.evaluate.EvaluationReport;
 import io.demandmonitor.evaluate.EvaluationSinks;
 import io.demandmonitor.evaluate.Scoring;
-import io.demandmonitor.evaluate.Scoring.Episode;
+import io.demandmonitor.evaluate.Scoring.ScoredEpisode;
 import io.demandmonitor.evaluate.Scoring.FalseAlerts;
 import io.demandmonitor.evaluate.Scoring.Incident;
 import io.demandmonitor.evaluate.Scoring.SurgeResult;
@@ -260,7 +260,7 @@ public final class EvaluateCommand implements Runnable {
   }
 
   /** What a replay raised: alert episodes and incidents. */
-  private record Raised(List<Episode> episodes, List<Incident> incidents) {}
+  private record Raised(List<ScoredEpisode> episodes, List<Incident> incidents) {}
 
   /** One archive through the pipeline as a replay does; its alert episodes and incidents. */
   private Raised replay(Path archive, ReferenceData reference, WindowSettings windows, AlertRules rules,
@@ -294,7 +294,7 @@ public final class EvaluateCommand implements Runnable {
     } finally {
       printer.shutdownNow();
     }
-    List<Episode> episodes = Scoring.episodes(EvaluationSinks.take(run));
+    List<ScoredEpisode> episodes = Scoring.episodes(EvaluationSinks.take(run));
     List<Incident> incidents = Scoring.incidents(EvaluationSinks.takeIncidents(run));
     console.printf("  %s: replayed %,d records in %.0f s, %d alert episodes, %d incidents%n", name,
         ReplayProgress.events(), seconds(t0), episodes.size(), incidents.size());

@@ -62,7 +62,7 @@ public final class Scoring {
    * One alert episode: raised at {@code start}, resolved at {@code end} ({@link Long#MAX_VALUE}
    * while open), the highest level it reached, and when it first reached level 3 (or never).
    */
-  public record Episode(String alertId, String service, String area, String rule, long start, long end, int maxLevel,
+  public record ScoredEpisode(String alertId, String service, String area, String rule, long start, long end, int maxLevel,
       long reachedLevel3At) {
 
     public boolean activeBetween(long from, long until) {
@@ -112,11 +112,11 @@ public final class Scoring {
       Double incidentNotificationsPerWeek, Map<String, Integer> episodesByRule) {}
 
   /** The episodes of these alert changes, in order of raise; silent-feed alerts and withdrawn raises left out. */
-  public static List<Episode> episodes(Collection<AlertChange> changes) {
+  public static List<ScoredEpisode> episodes(Collection<AlertChange> changes) {
     Map<String, List<AlertChange>> byEpisode = new TreeMap<>();
     changes.stream().filter(c -> !"FEED_SILENT".equals(c.detector()))
         .forEach(c -> byEpisode.computeIfAbsent(c.alertId(), id -> new ArrayList<>()).add(c));
-    List<Episode> episodes = new ArrayList<>();
+    List<ScoredEpisode> episodes = new ArrayList<>();
     for (List<AlertChange> list : byEpisode.values()) {
       list.sort(Comparator.comparingLong(AlertChange::changedAt)
           .thenComparing(c -> "RESOLVED".equals(c.state()))); // a resolution after a change at the same time
@@ -137,10 +137,10 @@ public final class Scoring {
       if (end == first.episodeStart() || level < 2) {
         continue; // raised on a provisional value and withdrawn at once: a replay never sees those
       }
-      episodes.add(new Episode(first.alertId(), first.service(), first.area(), rule(first.alertId()),
+      episodes.add(new ScoredEpisode(first.alertId(), first.service(), first.area(), rule(first.alertId()),
           first.episodeStart(), end, level, level3));
     }
-    episodes.sort(Comparator.comparingLong(Episode::start).thenComparing(Episode::alertId));
+    episodes.sort(Comparator.comparingLong(ScoredEpisode::start).thenComparing(ScoredEpisode::alertId));
     return episodes;
   }
 
@@ -192,7 +192,7 @@ public final class Scoring {
    *
    * @param incidents null when the pipeline emits no incidents
    */
-  public static List<SurgeResult> score(long seed, List<SurgePlan.Placed> surges, List<Episode> episodes,
+  public static List<SurgeResult> score(long seed, List<SurgePlan.Placed> surges, List<ScoredEpisode> episodes,
       List<Incident> incidents) {
     return score(seed, surges, episodes, incidents, null);
   }
@@ -203,13 +203,13 @@ public final class Scoring {
    * base demand and no surges (null: not known). An alert that would have happened anyway then
    * detects nothing.
    */
-  public static List<SurgeResult> score(long seed, List<SurgePlan.Placed> surges, List<Episode> episodes,
-      List<Incident> incidents, List<Episode> surgeFree) {
+  public static List<SurgeResult> score(long seed, List<SurgePlan.Placed> surges, List<ScoredEpisode> episodes,
+      List<Incident> incidents, List<ScoredEpisode> surgeFree) {
     List<SurgeResult> results = new ArrayList<>();
     for (SurgePlan.Placed p : surges) {
       long from = p.detectFrom().toEpochMilli();
       long until = p.detectUntil().toEpochMilli();
-      List<Episode> matching = episodes.stream()
+      List<ScoredEpisode> matching = episodes.stream()
           .filter(e -> e.service().equals(p.service()) && p.touches(e.area()) && e.activeBetween(from, until))
           .toList();
       Integer incidentCount = incidents == null ? null : (int) incidents.stream()
@@ -217,7 +217,7 @@ public final class Scoring {
               && i.start() <= until && i.end() >= from)
           .count();
       boolean detected = !matching.isEmpty();
-      long first = matching.stream().mapToLong(Episode::start).min().orElse(NEVER);
+      long first = matching.stream().mapToLong(ScoredEpisode::start).min().orElse(NEVER);
       Double hours = detected ? Math.max(0, first - from) / 3_600_000.0 : null;
       Boolean byNew = surgeFree == null ? null : matching.stream().anyMatch(e -> surgeFree.stream().noneMatch(o ->
           o.service().equals(e.service()) && o.area().equals(e.area()) && o.rule().equals(e.rule())
@@ -226,8 +226,8 @@ public final class Scoring {
           p.surge().start(), p.surge().peakStart(), p.surge().peakEnd(), p.surge().end(), p.detectUntil(),
           p.surge().size(), p.surge().extraPerHour(), detected, detected ? Instant.ofEpochMilli(first) : null,
           hours, matching.size(), detected ? incidentCount : null,
-          matching.stream().mapToInt(Episode::maxLevel).max().orElse(0),
-          List.copyOf(new TreeSet<>(matching.stream().map(Episode::rule).toList())), byNew));
+          matching.stream().mapToInt(ScoredEpisode::maxLevel).max().orElse(0),
+          List.copyOf(new TreeSet<>(matching.stream().map(ScoredEpisode::rule).toList())), byNew));
     }
     return results;
   }
@@ -268,11 +268,11 @@ public final class Scoring {
    * @param serviceAreas services times (districts + the county)
    * @param incidents null when the pipeline emits no incidents
    */
-  public static FalseAlerts falseAlerts(List<Episode> episodes, List<Incident> incidents, Instant from, Instant to,
+  public static FalseAlerts falseAlerts(List<ScoredEpisode> episodes, List<Incident> incidents, Instant from, Instant to,
       int serviceAreas) {
     long f = from.toEpochMilli();
     long t = to.toEpochMilli();
-    List<Episode> inRange = episodes.stream().filter(e -> e.start() >= f && e.start() < t).toList();
+    List<ScoredEpisode> inRange = episodes.stream().filter(e -> e.start() >= f && e.start() < t).toList();
     Map<String, Integer> byRule = new TreeMap<>();
     inRange.forEach(e -> byRule.merge(e.service() + " " + e.rule(), 1, Integer::sum));
     int level3 = (int) inRange.stream().filter(e -> e.maxLevel() >= 3).count();

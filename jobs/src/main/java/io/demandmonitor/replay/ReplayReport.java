@@ -29,7 +29,7 @@ import java.util.TreeMap;
 public final class ReplayReport {
 
   /** One episode: its rule and series, when it was raised and resolved, and the highest level it reached. */
-  public record Episode(String service, String district, String detector, String measure, String horizon,
+  public record ReportedEpisode(String service, String district, String detector, String measure, String horizon,
       long start, long end, int level) {
 
     String rule() {
@@ -52,7 +52,7 @@ public final class ReplayReport {
   private ReplayReport() {}
 
   /** The episodes a run raised in [from, to]. */
-  public static List<Episode> episodes(InfluxConnection influx, String run, Instant from, Instant to)
+  public static List<ReportedEpisode> episodes(InfluxConnection influx, String run, Instant from, Instant to)
       throws IOException {
     List<Map<String, Object>> rows = influx.select("SELECT \"alert_id\", \"level\", \"measure\", \"episode_start\" "
         + "FROM \"alerts\" WHERE " + runAndRange(run, from, to)
@@ -60,7 +60,7 @@ public final class ReplayReport {
         + "\"state\"");
     Map<String, List<Map<String, Object>>> byEpisode = new TreeMap<>();
     rows.forEach(row -> byEpisode.computeIfAbsent((String) row.get("alert_id"), id -> new ArrayList<>()).add(row));
-    List<Episode> episodes = new ArrayList<>();
+    List<ReportedEpisode> episodes = new ArrayList<>();
     for (List<Map<String, Object>> changes : byEpisode.values()) {
       Map<String, Object> first = changes.get(0);
       long start = ((Number) first.get("episode_start")).longValue();
@@ -76,21 +76,21 @@ public final class ReplayReport {
       if (start < from.toEpochMilli() || end == start) { // raised before the range, or withdrawn at once
         continue;
       }
-      episodes.add(new Episode((String) first.get("service"), (String) first.get("district"),
+      episodes.add(new ReportedEpisode((String) first.get("service"), (String) first.get("district"),
           (String) first.get("detector"), (String) first.get("measure"), (String) first.get("horizon"), start, end,
           level));
     }
-    episodes.sort(Comparator.comparingLong(Episode::start));
+    episodes.sort(Comparator.comparingLong(ReportedEpisode::start));
     return episodes;
   }
 
   /** Episodes of both runs by overlap, within the same rule and series. */
-  public static Comparison compare(String run, List<Episode> mine, String otherRun, List<Episode> theirs,
+  public static Comparison compare(String run, List<ReportedEpisode> mine, String otherRun, List<ReportedEpisode> theirs,
       Instant from, Instant to) {
     List<EpisodeRow> rows = new ArrayList<>();
     List<Double> later = new ArrayList<>();
-    for (Episode e : mine) {
-      Episode match = theirs.stream().filter(o -> overlap(e, o)).findFirst().orElse(null);
+    for (ReportedEpisode e : mine) {
+      ReportedEpisode match = theirs.stream().filter(o -> overlap(e, o)).findFirst().orElse(null);
       if (match == null) {
         rows.add(row("ADDED", e, null));
       } else {
@@ -99,7 +99,7 @@ public final class ReplayReport {
         rows.add(row);
       }
     }
-    List<Episode> unmatched = theirs.stream().filter(o -> mine.stream().noneMatch(e -> overlap(e, o))).toList();
+    List<ReportedEpisode> unmatched = theirs.stream().filter(o -> mine.stream().noneMatch(e -> overlap(e, o))).toList();
     unmatched.forEach(o -> rows.add(new EpisodeRow("REMOVED", o.service(), o.district(), o.detector(), o.measure(),
         o.horizon(), null, Instant.ofEpochMilli(o.start()), null, o.level(), null)));
 
@@ -117,15 +117,15 @@ public final class ReplayReport {
         levelCounts, rows);
   }
 
-  private static LevelCount cell(Episode e) {
+  private static LevelCount cell(ReportedEpisode e) {
     return new LevelCount(e.service(), e.district(), e.level(), 0, 0);
   }
 
-  private static boolean overlap(Episode a, Episode b) {
+  private static boolean overlap(ReportedEpisode a, ReportedEpisode b) {
     return a.rule().equals(b.rule()) && a.start() <= b.end() && b.start() <= a.end();
   }
 
-  private static EpisodeRow row(String status, Episode e, Episode other) {
+  private static EpisodeRow row(String status, ReportedEpisode e, ReportedEpisode other) {
     return new EpisodeRow(status, e.service(), e.district(), e.detector(), e.measure(), e.horizon(),
         Instant.ofEpochMilli(e.start()), other == null ? null : Instant.ofEpochMilli(other.start()), e.level(),
         other == null ? null : other.level(),

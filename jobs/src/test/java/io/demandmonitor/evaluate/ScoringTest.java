@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.demandmonitor.evaluate.Scoring.AlertChange;
 import io.demandmonitor.evaluate.Scoring.ClassSummary;
-import io.demandmonitor.evaluate.Scoring.Episode;
+import io.demandmonitor.evaluate.Scoring.ScoredEpisode;
 import io.demandmonitor.evaluate.Scoring.FalseAlerts;
 import io.demandmonitor.evaluate.Scoring.Incident;
 import io.demandmonitor.evaluate.Scoring.SurgeResult;
@@ -57,17 +57,17 @@ class ScoringTest {
         2, 3, 2));
     changes.addAll(episode(SAFEGUARDING, "WATFORD", "safeguarding-1h-count", 2, null, 2));
     java.util.Collections.reverse(changes); // arrival order does not matter
-    List<Episode> episodes = Scoring.episodes(changes);
+    List<ScoredEpisode> episodes = Scoring.episodes(changes);
 
     assertThat(episodes).hasSize(2);
-    Episode stevenage = episodes.get(0);
+    ScoredEpisode stevenage = episodes.get(0);
     assertThat(stevenage.area()).isEqualTo("STEVENAGE");
     assertThat(stevenage.rule()).isEqualTo("safeguarding-1h-count");
     assertThat(stevenage.maxLevel()).isEqualTo(3);
     assertThat(stevenage.start()).isEqualTo(at(1));
     assertThat(stevenage.end()).isEqualTo(at(4));
     assertThat(stevenage.reachedLevel3At()).isEqualTo(at(1 + 1 / 6.0));
-    Episode watford = episodes.get(1);
+    ScoredEpisode watford = episodes.get(1);
     assertThat(watford.end()).as("still open").isEqualTo(Long.MAX_VALUE);
     assertThat(watford.reachedLevel3At()).as("never reached 3").isEqualTo(Long.MAX_VALUE);
   }
@@ -139,7 +139,7 @@ class ScoringTest {
 
   @Test
   void incidentsAreCountedPerSurgeWhenThePipelineEmitsThem() {
-    List<Episode> episodes = Scoring.episodes(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1, 3.0, 2));
+    List<ScoredEpisode> episodes = Scoring.episodes(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1, 3.0, 2));
     List<Incident> incidents = List.of(
         new Incident("i1", SAFEGUARDING, Set.of("STEVENAGE", "COUNTY"), at(1), at(4), 3, at(2), 1),
         new Incident("i2", SAFEGUARDING, Set.of("WATFORD"), at(1), at(4), 2, Long.MAX_VALUE, 0));
@@ -188,7 +188,7 @@ class ScoringTest {
   @Test
   void anAlertTheSurgeFreeCopyAlsoRaisedIsNoNewAlert() {
     List<AlertChange> surged = new ArrayList<>(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1, 3.0, 2));
-    List<Episode> surgeFree = Scoring.episodes(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1.5, 2.0,
+    List<ScoredEpisode> surgeFree = Scoring.episodes(episode(SAFEGUARDING, "STEVENAGE", "safeguarding-1h-count", 1.5, 2.0,
         2));
     SurgeResult anyway = Scoring.score(1, List.of(STEVENAGE), Scoring.episodes(surged), null, surgeFree).get(0);
     assertThat(anyway.detected()).isTrue();

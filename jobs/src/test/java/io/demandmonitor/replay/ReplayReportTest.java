@@ -14,11 +14,11 @@ class ReplayReportTest {
 
   @Test
   void episodesMatchByRuleSeriesAndOverlapAndTheRestAreAddedOrRemoved() {
-    List<ReplayReport.Episode> mine = List.of(
+    List<ReplayReport.ReportedEpisode> mine = List.of(
         episode("Stevenage", "count", 0, 60, 3), // overlaps theirs, raised 10 min earlier
         episode("Stevenage", "count", 300, 320, 2), // nothing of theirs then: added
         episode("Watford", "count", 0, 60, 2)); // another series: added
-    List<ReplayReport.Episode> theirs = List.of(
+    List<ReplayReport.ReportedEpisode> theirs = List.of(
         episode("Stevenage", "count", 10, 50, 2),
         episode("Stevenage", "abandoned_rate", 0, 60, 2), // another rule: removed
         episode("Stevenage", "count", 100, 120, 2)); // no overlap: removed
@@ -47,7 +47,7 @@ class ReplayReportTest {
 
   @Test
   void theTableNamesBothRunsInFullAndItsColumnsLineUp() {
-    List<ReplayReport.Episode> mine = List.of(episode("North Hertfordshire", "count", 0, 60, 2),
+    List<ReplayReport.ReportedEpisode> mine = List.of(episode("North Hertfordshire", "count", 0, 60, 2),
         episode("Stevenage", "count", 100, 160, 3));
     ReplayReport.Comparison c = ReplayReport.compare("lower-safeguarding", mine, "baseline-2026",
         List.of(episode("Stevenage", "count", 100, 150, 2)), Instant.ofEpochMilli(T0),
@@ -68,8 +68,8 @@ class ReplayReportTest {
         + "52.0 s (8,787 records/s): 452,431 distinct events counted; set aside 4,482 duplicates, 0 dead letters, 0 late");
   }
 
-  private static ReplayReport.Episode episode(String district, String measure, long from, long to, int level) {
-    return new ReplayReport.Episode("safeguarding-contacts", district, "THRESHOLD", measure, "PT1H", T0 + from * MIN,
+  private static ReplayReport.ReportedEpisode episode(String district, String measure, long from, long to, int level) {
+    return new ReplayReport.ReportedEpisode("safeguarding-contacts", district, "THRESHOLD", measure, "PT1H", T0 + from * MIN,
         T0 + to * MIN, level);
   }
 }

@@ -110,7 +110,7 @@ class ReplayTest {
     // before the other run raised it.
     Instant from = Instant.parse(comparison.get("from").asText());
     Instant to = Instant.parse(comparison.get("to").asText());
-    List<ReplayReport.Episode> mine;
+    List<ReplayReport.ReportedEpisode> mine;
     try (InfluxConnection connection = new InfluxConnection(influx)) {
       mine = ReplayReport.episodes(connection, "what-if", from, to);
     }
