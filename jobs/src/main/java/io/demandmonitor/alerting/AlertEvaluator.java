@@ -1,7 +1,7 @@
 package io.demandmonitor.alerting;
 
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.demand.Measures;
+import io.demandmonitor.demand.Measure;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.SurgeAlert;
@@ -163,7 +163,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       if (levels == NOT_APPLICABLE) {
         continue;
       }
-      double value = Measures.of(rule.measure(), v, reference.population(v.area));
+      double value = Measure.named(rule.measure()).of(v, reference.population(v.area));
       boolean eligible = !Double.isNaN(value) && v.count >= rule.minimumCount();
       assess(rule.id(), THRESHOLD, rule.measure(), v, eligible ? value : 0, levels, eligible,
           thresholdPolicies[i], null, out);

@@ -18,7 +18,7 @@ public class RollingValue {
   public String horizon;
   public long windowEnd;
   public long count;
-  /** Measure sums, see {@link Measures}. */
+  /** Measure sums, see {@link ServiceSums}. */
   public long a;
   public long b;
   public boolean provisional;

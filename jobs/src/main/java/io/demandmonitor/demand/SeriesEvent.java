@@ -3,7 +3,7 @@ package io.demandmonitor.demand;
 /**
  * One event's contribution to one demand series: a service in a district (or the county),
  * optionally one category. {@code a} and {@code b} are the service's measure counts (see
- * {@link Measures}). A Flink POJO.
+ * {@link ServiceSums}). A Flink POJO.
  */
 public class SeriesEvent {
 

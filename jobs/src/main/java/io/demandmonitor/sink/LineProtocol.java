@@ -2,7 +2,8 @@ package io.demandmonitor.sink;
 
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.demand.Measures;
+import io.demandmonitor.demand.Measure;
+import io.demandmonitor.demand.ServiceSums;
 import io.demandmonitor.demand.RollingValue;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -48,16 +49,16 @@ public final class LineProtocol implements Serializable {
     long population = reference.population(v.area);
     points.add(base(DEMAND, v, area)
         .addField("count", v.count)
-        .addField("rate_per_100k", Measures.of("rate_per_100k", v, population))
+        .addField(Measure.RATE_PER_100K.label(), Measure.RATE_PER_100K.of(v, population))
         .addField("provisional", v.provisional)
         .build());
-    List<String> measures = Measures.serviceMeasures(v.service);
-    if (v.count > 0 && !measures.isEmpty()) {
+    ServiceSums sums = ServiceSums.of(v.service);
+    if (v.count > 0 && sums != null) {
       Point.Builder point = base(SERVICE_MEASURES, v, area).addField("provisional", v.provisional);
-      for (String m : measures) {
-        double value = Measures.of(m, v, population);
+      for (Measure m : sums.measures()) {
+        double value = m.of(v, population);
         if (!Double.isNaN(value)) { // e.g. positivity of only void tests
-          point.addField(m, value);
+          point.addField(m.label(), value);
         }
       }
       points.add(point.build());
