@@ -4,6 +4,7 @@ import io.demandmonitor.demand.WindowSettings.Horizon;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.ingest.SourceCounters;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -56,6 +57,15 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   static final long MINUTE = 60_000L;
   static final long HOUR = 60 * MINUTE;
   private static final long PROCESSING_CLOCK = Long.MIN_VALUE;
+  /**
+   * Sums kept per minute, per hour and per horizon, in this order in the state's long arrays
+   * (a minute's bucket, or one run of SUMS per horizon in the running sums): the count, and the
+   * service's two sums (ServiceSums).
+   */
+  private static final int COUNT = 0;
+  private static final int A = 1;
+  private static final int B = 2;
+  private static final int SUMS = 3;
 
   private final long[] sizes;
   private final long[] steps;
@@ -235,7 +245,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     if (finalized == null) { // a new series: final up to the watermark, or from its first minute
       finalized = Math.max(minute, watermarkMinute);
       finalizedUpTo.update(finalized);
-      running.update(new long[3 * sizes.length]);
+      running.update(new long[SUMS * sizes.length]);
       ctx.timerService().registerEventTimeTimer(nextBoundary(finalized, key, step) - 1);
     } else if (minute < finalized && finalized > watermarkMinute) {
       // Nothing of this series is final yet (its first event ran ahead of others, say from a
@@ -268,11 +278,11 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private static void count(MapState<Long, long[]> sums, long key, SeriesEvent event) throws Exception {
     long[] bucket = sums.get(key);
     if (bucket == null) {
-      bucket = new long[3];
+      bucket = new long[SUMS];
     }
-    bucket[0]++;
-    bucket[1] += event.a;
-    bucket[2] += event.b;
+    bucket[COUNT]++;
+    bucket[A] += event.a;
+    bucket[B] += event.b;
     sums.put(key, bucket);
   }
 
@@ -289,27 +299,27 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       }
       long last = floorStep(finalized, step[h]); // end of the newest final window
       if (minute < last && minute >= last - sizes[h]) {
-        run[3 * h] += 1;
-        run[3 * h + 1] += event.a;
-        run[3 * h + 2] += event.b;
+        run[SUMS * h + COUNT] += 1;
+        run[SUMS * h + A] += event.a;
+        run[SUMS * h + B] += event.b;
       }
       long first = floorStep(minute, step[h]) + step[h]; // the first window holding the minute
       long lastHolding = Math.min(last, floorStep(minute + sizes[h], step[h])); // the last window end <= minute + size
       // The window end after them; if not final yet, its timer writes it (the one before now holds events).
       long fall = lastHolding + step[h];
       boolean fallEmpty = false;
-      long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
+      long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
       for (long t = last; t >= first; t -= step[h]) {
         if (t == fall) {
-          fallEmpty = value[0] == 0;
+          fallEmpty = value[COUNT] == 0;
         }
         if (t <= lastHolding) {
           out.collect(value(key, h, t, value, false));
         }
-        if (t == lastHolding && value[0] == 1 && fallEmpty) {
+        if (t == lastHolding && value[COUNT] == 1 && fallEmpty) {
           // Both windows were empty before this event, so nothing wrote the zero after it: without
           // it the series would hold this count downstream until its next point.
-          out.collect(value(key, h, fall, new long[3], false));
+          out.collect(value(key, h, fall, new long[SUMS], false));
         }
         slide(value, t - step[h], t, h, -1); // step back: the window ending one step earlier
       }
@@ -333,13 +343,13 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
       if (applies(h, key) && boundary % step[h] == 0) {
-        long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
-        long before = value[0];
+        long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
+        long before = value[COUNT];
         slide(value, boundary - step[h], boundary, h, +1);
-        System.arraycopy(value, 0, run, 3 * h, 3);
+        System.arraycopy(value, 0, run, SUMS * h, SUMS);
         // Down to the first empty window after data, then quiet until new data. Decided by the
         // windows alone, not by how far the input has been read: a replay gives the same points.
-        if (value[0] != 0 || before != 0) {
+        if (value[COUNT] != 0 || before != 0) {
           out.collect(value(key, h, boundary, value, false));
         }
       }
@@ -357,7 +367,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         for (; m < Math.min(boundary, hourEnd); m += MINUTE) {
           long[] closed = buckets.get(m);
           if (closed != null) {
-            ctx.output(ACCEPTED, new HealthEvent(key.service(), HealthEvent.ACCEPTED, "", m, closed[0]));
+            ctx.output(ACCEPTED, new HealthEvent(key.service(), HealthEvent.ACCEPTED, "", m, closed[COUNT]));
           }
         }
       }
@@ -400,7 +410,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       // steps that can be most of an hour after the minute-step horizons are all final.
       if (applies(h, key) && newest >= last) {
         long open = floorStep(newest, step[h]) + step[h];
-        long[] value = {run[3 * h], run[3 * h + 1], run[3 * h + 2]};
+        long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
         slide(value, last, open, h, +1);
         out.collect(value(key, h, open, value, true));
       }
@@ -432,14 +442,14 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
 
   private static void add(long[] value, long[] bucket, int sign) {
     if (bucket != null) {
-      value[0] += sign * bucket[0];
-      value[1] += sign * bucket[1];
-      value[2] += sign * bucket[2];
+      value[COUNT] += sign * bucket[COUNT];
+      value[A] += sign * bucket[A];
+      value[B] += sign * bucket[B];
     }
   }
 
   private RollingValue value(SeriesKey key, int h, long windowEnd, long[] sums, boolean provisional) {
-    return new RollingValue(key.service(), key.area(), key.category(), labels[h], windowEnd, sums[0], sums[1], sums[2], provisional);
+    return new RollingValue(key.service(), key.area(), key.category(), labels[h], windowEnd, sums[COUNT], sums[A], sums[B], provisional);
   }
 
   private static long floorStep(long t, long step) {
