@@ -3,6 +3,8 @@ package io.demandmonitor.alerting;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.Measure;
 import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.WatchedHorizons;
+import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.SurgeAlert;
 import java.time.Instant;
@@ -73,11 +75,11 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         * SeasonalBaseline.WEEK;
   }
 
-  /** The series (service|horizon) some rule looks at, so the other values need not be sent here. */
-  public static java.util.HashSet<String> watched(AlertRules rules) {
-    java.util.HashSet<String> watched = new java.util.HashSet<>();
-    rules.thresholds().forEach(t -> watched.add(t.service() + "|" + t.horizon()));
-    rules.baselines().forEach(b -> watched.add(b.service() + "|" + b.horizon()));
+  /** The services' horizons some rule looks at, so the other values need not be sent here. */
+  public static WatchedHorizons watched(AlertRules rules) {
+    WatchedHorizons watched = new WatchedHorizons();
+    rules.thresholds().forEach(t -> watched.add(t.service(), t.horizon()));
+    rules.baselines().forEach(b -> watched.add(b.service(), b.horizon()));
     return watched;
   }
 
@@ -93,13 +95,13 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     List<AlertRules.Threshold> thresholdRules = rules.thresholds();
-    thresholdHorizons = thresholdRules.stream().map(t -> t.horizon().toString()).toArray(String[]::new);
+    thresholdHorizons = thresholdRules.stream().map(t -> WindowSettings.label(t.horizon())).toArray(String[]::new);
     thresholdPolicies = thresholdRules.stream().map(t -> rules.policy(t.policy())).toArray(AlertRules.Policy[]::new);
     @SuppressWarnings("unchecked")
     java.util.Map<String, double[]>[] byArea = new java.util.Map[thresholdRules.size()];
     thresholdLevels = byArea;
     java.util.Arrays.setAll(thresholdLevels, i -> new java.util.HashMap<>());
-    baselineHorizons = rules.baselines().stream().map(b -> b.horizon().toString()).toArray(String[]::new);
+    baselineHorizons = rules.baselines().stream().map(b -> WindowSettings.label(b.horizon())).toArray(String[]::new);
     baselineLevels = rules.baselines().stream().map(AlertRules.Baseline::levelArray).toArray(double[][]::new);
     baselinePolicies = rules.baselines().stream().map(b -> rules.policy(b.policy())).toArray(AlertRules.Policy[]::new);
     baselines = rules.baselines().stream()

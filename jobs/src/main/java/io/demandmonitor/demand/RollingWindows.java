@@ -6,10 +6,8 @@ import io.demandmonitor.ingest.SourceCounters;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -79,8 +77,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private long maxEventAge = Long.MAX_VALUE;
   /** The instant ages are measured from, or {@link #PROCESSING_CLOCK}. */
   private long ageClock = PROCESSING_CLOCK;
-  /** service|horizon of the (non-category) series that keep their configured steps. */
-  private final Set<String> exact;
+  /** The horizons of (non-category) series that keep their configured steps. */
+  private final WatchedHorizons exact;
   /** Per series key: its parts (service, area, category) and steps, worked out once. */
   private transient Map<String, Series> series;
 
@@ -102,14 +100,14 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private transient long watermarkSeen;
 
   public RollingWindows(WindowSettings settings) {
-    this(settings, Duration.ofMinutes(1), Set.of());
+    this(settings, Duration.ofMinutes(1), new WatchedHorizons());
   }
 
   /**
    * @param coarseStep the least step of the series not in {@code exact}, a whole number of minutes
-   * @param exact service|horizon (e.g. safeguarding-contacts|PT1H) of the series that keep their steps
+   * @param exact the services' horizons that keep their steps
    */
-  public RollingWindows(WindowSettings settings, Duration coarseStep, Set<String> exact) {
+  public RollingWindows(WindowSettings settings, Duration coarseStep, WatchedHorizons exact) {
     List<Horizon> horizons = settings.horizons();
     int n = horizons.size();
     sizes = new long[n];
@@ -129,7 +127,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     lateness = settings.allowedLateness().toMillis();
     provisionalEvery = settings.provisionalEvery().toMillis();
     this.coarseStep = coarseStep.toMillis();
-    this.exact = new HashSet<>(exact);
+    this.exact = exact;
     // Buckets still needed: the longest window, one step of it to slide, and the lateness to correct.
     retention = maxSize + Math.max(maxStep, this.coarseStep) + lateness;
   }
@@ -191,7 +189,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       SeriesKey key = SeriesKey.decode(currentKey);
       long[] keySteps = new long[steps.length];
       for (int h = 0; h < steps.length; h++) {
-        keySteps[h] = key.isTotal() && exact.contains(key.service() + "|" + labels[h]) ? steps[h]
+        keySteps[h] = key.isTotal() && exact.contains(key.service(), labels[h]) ? steps[h]
             : Math.max(steps[h], coarseStep);
       }
       known = new Series(key, keySteps);

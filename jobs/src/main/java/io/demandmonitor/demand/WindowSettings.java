@@ -15,10 +15,14 @@ public record WindowSettings(List<Horizon> horizons, List<Duration> categoryHori
   /** A window of {@code size} of event time, emitted every {@code step}. */
   public record Horizon(Duration size, Duration step) implements Serializable {
 
-    /** The horizon's name in outputs: ISO-8601, e.g. PT1H. */
     public String label() {
-      return size.toString();
+      return WindowSettings.label(size);
     }
+  }
+
+  /** The name of a horizon of this size in outputs and alerts: ISO-8601, e.g. PT1H. */
+  public static String label(Duration size) {
+    return size.toString();
   }
 
   public static WindowSettings load(ConfigFiles files) {

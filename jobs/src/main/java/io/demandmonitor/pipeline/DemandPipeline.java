@@ -8,6 +8,7 @@ import io.demandmonitor.demand.RollingWindows;
 import io.demandmonitor.demand.SeriesEvent;
 import io.demandmonitor.demand.SeriesKey;
 import io.demandmonitor.demand.ToSeries;
+import io.demandmonitor.demand.WatchedHorizons;
 import io.demandmonitor.ingest.DecodeFunction;
 import io.demandmonitor.ingest.Deduplicator;
 import io.demandmonitor.ingest.DemandEvent;
@@ -42,7 +43,7 @@ public final class DemandPipeline {
   public static void build(DataStream<RawRecord> raw, PipelineSettings settings, PipelineSinks sinks) {
     Ingested ingested = ingest(raw, settings, sinks.archives());
 
-    java.util.HashSet<String> watched = AlertEvaluator.watched(settings.alerts());
+    WatchedHorizons watched = AlertEvaluator.watched(settings.alerts());
     RollingWindows windows = settings.replay()
         ? new RollingWindows(settings.windows(), settings.replayResolution(), watched)
         : new RollingWindows(settings.windows());
@@ -70,7 +71,7 @@ public final class DemandPipeline {
                 .returns(HealthEvent.class).name("late-health"));
 
     DataStream<RollingValue> alertInputs = rolling
-        .filter(v -> v.category.isEmpty() && watched.contains(v.service + "|" + v.horizon)).name("alert-inputs");
+        .filter(v -> v.category.isEmpty() && watched.contains(v.service, v.horizon)).name("alert-inputs");
     // A series' values are already on the subtask that owns the series: keyed by the same key,
     // alert evaluation is chained to the windows, with no shuffle and no serialization.
     SingleOutputStreamOperator<SurgeAlert> evaluated = DataStreamUtils

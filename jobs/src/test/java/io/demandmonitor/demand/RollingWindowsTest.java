@@ -260,7 +260,7 @@ class RollingWindowsTest {
   @Test
   void coarsenedSeriesEqualTheOracleOnTheCoarseGridAndWatchedOnesKeepEveryStep() throws Exception {
     Duration coarse = Duration.ofHours(1);
-    Set<String> exact = Set.of("helpline-calls|PT1H");
+    WatchedHorizons exact = new WatchedHorizons().add("helpline-calls", Duration.ofHours(1));
     WindowSettings coarsened = new WindowSettings(DEFAULTS.horizons().stream()
         .map(h -> new WindowSettings.Horizon(h.size(), h.step().compareTo(coarse) < 0 ? coarse : h.step())).toList(),
         DEFAULTS.categoryHorizons(), DEFAULTS.allowedLateness(), DEFAULTS.provisionalEvery());
