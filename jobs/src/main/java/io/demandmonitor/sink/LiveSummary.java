@@ -20,10 +20,12 @@ public final class LiveSummary {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
   private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
-  private static final String[] HORIZONS = {"PT15M", "PT1H", "PT24H", "PT168H"};
 
   private final Map<String, RollingValue> latest = new ConcurrentHashMap<>(); // service|horizon -> newest
   private final Map<String, Long> counted = new ConcurrentHashMap<>();
+  /** The horizons of config/windows.yaml, as the county totals bring them: the board's columns. */
+  private final java.util.concurrent.ConcurrentSkipListMap<java.time.Duration, String> horizons =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   private volatile long complete = Long.MIN_VALUE; // watermark: event time demand is complete up to
 
   private static final LiveSummary INSTANCE = new LiveSummary();
@@ -43,6 +45,9 @@ public final class LiveSummary {
   public static void recordDemand(RollingValue value) {
     if (!value.provisional && value.windowEnd > INSTANCE.happenedUpTo()) {
       return;
+    }
+    if (!INSTANCE.horizons.containsValue(value.horizon)) {
+      INSTANCE.horizons.put(java.time.Duration.parse(value.horizon), value.horizon);
     }
     INSTANCE.latest.merge(value.service + "|" + value.horizon, value,
         (old, now) -> now.windowEnd >= old.windowEnd ? now : old);
@@ -123,6 +128,7 @@ public final class LiveSummary {
   public synchronized void reset() {
     inputEnd = Long.MAX_VALUE;
     latest.clear();
+    horizons.clear();
     counted.clear();
     alerts.clear();
     alertHistory.clear();
@@ -166,10 +172,12 @@ public final class LiveSummary {
     StringBuilder out = new StringBuilder(complete == Long.MIN_VALUE ? "County demand, nothing complete yet"
         : "County demand, complete up to " + CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)) + " (event time)");
     out.append(now == null ? "\n" : ", at " + WALL_CLOCK.format(now.atZone(zone)) + "\n");
-    out.append(String.format("  %-24s %9s %9s %9s %9s%n", "service", "15 min", "1 hour", "24 hours", "7 days"));
+    out.append(String.format("  %-24s", "service"));
+    horizons.keySet().forEach(size -> out.append(String.format(" %9s", heading(size))));
+    out.append('\n');
     for (Service service : reference.services()) {
       out.append(String.format("  %-24s", service.name()));
-      for (String horizon : HORIZONS) {
+      for (String horizon : horizons.values()) {
         long value = latest(service.id(), horizon);
         out.append(String.format(" %9s", value < 0 ? "-" : String.valueOf(value)));
       }
@@ -179,5 +187,16 @@ public final class LiveSummary {
         counted(HealthEvent.ACCEPTED), counted(HealthEvent.DEAD_LETTER), counted(HealthEvent.LATE),
         counted(HealthEvent.DUPLICATE)));
     return out.toString();
+  }
+
+  /** A horizon as a column heading: 15 min, 1 hour, 24 hours, 7 days. */
+  static String heading(java.time.Duration size) {
+    if (size.toDays() >= 2 && size.toHours() % 24 == 0) {
+      return size.toDays() + " days";
+    }
+    if (size.toMinutes() % 60 == 0) {
+      return size.toHours() == 1 ? "1 hour" : size.toHours() + " hours";
+    }
+    return size.toMinutes() + " min";
   }
 }

@@ -79,7 +79,20 @@ class LiveSummaryTest {
     String board = LiveSummary.get().render(reference, LONDON, Instant.parse("2026-11-30T17:05:12Z"));
 
     assertThat(board).startsWith("County demand, complete up to Sun 29 Nov 14:50 (event time), at 17:05:12\n")
-        .contains("Adult care referrals", "        4 ");
+        .contains("  Adult care referrals             4\n");
+  }
+
+  /** The columns are the configured horizons (as the county totals bring them), shortest first. */
+  @Test
+  void theBoardHasAColumnPerHorizonOfTheConfigShortestFirst() {
+    ReferenceData reference = ReferenceData.load(ConfigFiles.directory(TestConfig.CONFIG_DIR));
+    long past = (System.currentTimeMillis() / MINUTE - 5) * MINUTE;
+    for (String horizon : new String[] {"PT168H", "PT15M", "PT2H", "PT24H"}) {
+      LiveSummary.recordDemand(value(horizon, past, 3, false));
+    }
+    assertThat(LiveSummary.get().render(reference, LONDON, null))
+        .contains("  service                     15 min   2 hours  24 hours    7 days\n")
+        .contains("  Adult care referrals             3         3         3         3\n");
   }
 
   @Test
