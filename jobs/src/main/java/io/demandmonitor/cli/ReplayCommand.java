@@ -161,8 +161,8 @@ public final class ReplayCommand implements Runnable {
     DemandPipeline.build(source(env, reference, run, start, end, pace),
         PipelineSettings.defaults(reference, windows, rules)
             .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(grid, start),
-        new ReplaySinks(new OutputSinks(reference, new AlertText(reference, zone), run, out, influxSettings, null,
-            false), grid, end));
+        new ReplaySinks(OutputSinks.builder(reference, new AlertText(reference, zone), run, out)
+            .influx(influxSettings).build(), grid, end));
     console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
         archive != null ? archive : "Kafka at " + kafka.bootstrapServers, start, end, run,
         pace > 0 ? speed + " real time" : "as fast as possible", DurationConverter.format(grid),

@@ -262,10 +262,14 @@ public final class RunCommand implements Runnable {
         Thread.currentThread().interrupt();
         return;
       }
-      PipelineSinks sinks = new OutputSinks(reference, alertText, run, out, influxSettings, new OutputSinks.Topics(
-          KafkaSinks.deadLetterSink(kafkaSettings), KafkaSinks.alertSink(kafkaSettings, alertTopic),
-          KafkaSinks.incidentSink(kafkaSettings, incidentTopic)), embedded)
-          .withArchive(archive).withAlertsPublishedFrom(bounded ? null : started);
+      OutputSinks.Builder outputs = OutputSinks.builder(reference, alertText, run, out).influx(influxSettings)
+          .topics(new OutputSinks.Topics(KafkaSinks.deadLetterSink(kafkaSettings),
+              KafkaSinks.alertSink(kafkaSettings, alertTopic), KafkaSinks.incidentSink(kafkaSettings, incidentTopic)))
+          .console(embedded).archive(archive);
+      if (!bounded) {
+        outputs.alertsPublishedFrom(started);
+      }
+      PipelineSinks sinks = outputs.build();
       // The end of input moves event time to the end of time: without the cut, every series would
       // write its fall to zero in windows up to a week ahead of now.
       DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, bounded), settings,
@@ -278,8 +282,8 @@ public final class RunCommand implements Runnable {
       SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
           live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
       DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new OutputSinks(reference, alertText, run, out, influxSettings, null, embedded)
-              .withArchive(archive));
+          OutputSinks.builder(reference, alertText, run, out).influx(influxSettings).console(embedded).archive(archive)
+              .build());
       console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", DurationConverter.format(backfill),
           live ? " then live demand" : "", config.seed());
       for (Surge surge : simulator.surges()) {
