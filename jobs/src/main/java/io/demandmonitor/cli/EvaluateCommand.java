@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -121,12 +122,11 @@ public final class EvaluateCommand implements Runnable {
   @Option(names = "--clean", description = "Simulate perfect feeds: no late, duplicate or malformed records.")
   boolean clean;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
-  Path configDir;
+  @Mixin
+  ConfigOptions configDir;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "10s", paramLabel = "DURATION",
       description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
@@ -188,7 +188,7 @@ public final class EvaluateCommand implements Runnable {
   }
 
   private Config loadConfig() {
-    ConfigFiles files = configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    ConfigFiles files = configDir.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
     AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
@@ -319,7 +319,7 @@ public final class EvaluateCommand implements Runnable {
 
   /** One archive through the pipeline as a replay does, from the warm-up on; its alert episodes and incidents. */
   private Raised replay(Path archive, Config config, Period period, String name, PrintWriter console) {
-    StreamExecutionEnvironment env = FlinkEnvironment.bounded(parallelism);
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
     String run = name.replace(' ', '-') + "-" + System.nanoTime();
     DemandPipeline.build(ArchiveSource.create(env, archive, config.reference(), period.warmStart(), period.end(), 0),
         PipelineSettings.defaults(config.reference(), config.windows(), config.rules())

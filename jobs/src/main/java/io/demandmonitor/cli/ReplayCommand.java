@@ -100,19 +100,19 @@ public final class ReplayCommand implements Runnable {
       description = "The run to compare alert episodes with (default: ${DEFAULT-VALUE}).")
   String compare;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Where the comparison goes (default: out/replays/<run id>).")
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Where the comparison goes (default: " + Defaults.OUT + "/replays/<run id>).")
   Path report;
 
-  @Option(names = "--out", defaultValue = "out/replay", paramLabel = "DIR",
+  @Option(names = "--out", defaultValue = Defaults.OUT + "/replay", paramLabel = "DIR",
       description = "Without InfluxDB: folder of the line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
-  Path configDir;
+  @Mixin
+  ConfigOptions configDir;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "5s", paramLabel = "DURATION",
       description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
@@ -137,7 +137,7 @@ public final class ReplayCommand implements Runnable {
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
     }
-    StreamExecutionEnvironment env = FlinkEnvironment.bounded(parallelism);
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
     DemandPipeline.build(source(env, config.reference(), run, range.start(), range.end(), pace),
         PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
             .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(range.grid(), range.start()),
@@ -153,7 +153,7 @@ public final class ReplayCommand implements Runnable {
   }
 
   private Config loadConfig() {
-    ConfigFiles files = configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    ConfigFiles files = configDir.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
     AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
@@ -227,8 +227,8 @@ public final class ReplayCommand implements Runnable {
     if (archive != null) {
       return ArchiveSource.create(env, archive, reference, start, end, pace);
     }
-    KafkaSettings settings = kafka.settings("demand-monitor-replay-" + run, start.toString(), "demand-dead-letters",
-        Duration.ofMinutes(2), Duration.ofMinutes(1));
+    KafkaSettings settings = kafka.settings("demand-monitor-replay-" + run, start.toString(),
+        Defaults.DEAD_LETTER_TOPIC, Defaults.duration(Defaults.OUT_OF_ORDERNESS), Defaults.duration(Defaults.IDLENESS));
     return KafkaIngest.sources(env, reference, settings, OffsetsInitializer.timestamp(end.toEpochMilli()))
         .map(record -> {
           ReplayProgress.reached(record.timestamp, 1);
@@ -247,7 +247,7 @@ public final class ReplayCommand implements Runnable {
           ReplayReport.episodes(connection, run, start, end), compare,
           ReplayReport.episodes(connection, compare, start, end), start, end);
       ReplayReport.print(comparison, console);
-      Path dir = report != null ? report : Path.of("out", "replays", run);
+      Path dir = report != null ? report : Path.of(Defaults.OUT, "replays", run);
       ReplayReport.write(comparison, dir);
       console.printf("Comparison with %s: %s (comparison.json, levels.csv, episodes.csv)%n", compare,
           dir.toAbsolutePath());

@@ -94,7 +94,7 @@ public final class RunCommand implements Runnable {
           + "or an instant such as 2026-03-02T09:00:00Z (default: ${DEFAULT-VALUE}).")
   String startFrom;
 
-  @Option(names = "--dead-letter-topic", defaultValue = "demand-dead-letters", paramLabel = "TOPIC",
+  @Option(names = "--dead-letter-topic", defaultValue = Defaults.DEAD_LETTER_TOPIC, paramLabel = "TOPIC",
       description = "Where records that cannot be used go, with the reason (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
 
@@ -112,12 +112,14 @@ public final class RunCommand implements Runnable {
           + "stopping. The dead-letter, alert and incident topics are always created when missing.")
   boolean createTopics;
 
-  @Option(names = "--out-of-orderness", converter = DurationConverter.class, defaultValue = "2m",
-      paramLabel = "DURATION", description = "How far out of event-time order records may arrive before they "
-          + "count as late (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out-of-orderness", converter = DurationConverter.class,
+      defaultValue = Defaults.OUT_OF_ORDERNESS, paramLabel = "DURATION",
+      description = "How far out of event-time order records may arrive before they count as late "
+          + "(default: ${DEFAULT-VALUE}).")
   Duration outOfOrderness;
 
-  @Option(names = "--idleness", converter = DurationConverter.class, defaultValue = "1m", paramLabel = "DURATION",
+  @Option(names = "--idleness", converter = DurationConverter.class, defaultValue = Defaults.IDLENESS,
+      paramLabel = "DURATION",
       description = "A Kafka partition silent this long stops holding back event time (default: ${DEFAULT-VALUE}).")
   Duration idleness;
 
@@ -126,7 +128,7 @@ public final class RunCommand implements Runnable {
           + "duplicates (default: ${DEFAULT-VALUE}).")
   Duration dedupHorizon;
 
-  @Option(names = "--future-margin", converter = DurationConverter.class, defaultValue = "5m",
+  @Option(names = "--future-margin", converter = DurationConverter.class, defaultValue = Defaults.FUTURE_MARGIN,
       paramLabel = "DURATION", description = "An event time further ahead of the clock than this is invalid "
           + "(default: ${DEFAULT-VALUE}).")
   Duration futureMargin;
@@ -151,7 +153,7 @@ public final class RunCommand implements Runnable {
           + "back-fill is done, or with --kafka when every record present at the start has been read.")
   boolean live;
 
-  @Option(names = "--out", defaultValue = "out", paramLabel = "DIR",
+  @Option(names = "--out", defaultValue = Defaults.OUT, paramLabel = "DIR",
       description = "Folder for line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -168,8 +170,8 @@ public final class RunCommand implements Runnable {
   @Option(names = "--fresh", description = "Start with empty windows and baselines instead of resuming.")
   boolean fresh;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--web-ui-port", defaultValue = "8081", paramLabel = "PORT",
       description = "Port of the Flink web UI, or the first free one after it; 0 for no web UI "
@@ -272,7 +274,7 @@ public final class RunCommand implements Runnable {
     boolean embedded = FlinkEnvironment.embedded();
     // On a cluster, its own configuration decides where checkpoints go and what a restart resumes.
     FlinkEnvironment.State state = embedded ? state(group, console) : null;
-    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state,
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, flink.parallelism, checkpointEvery, state,
         new FlinkEnvironment.Restarts(restartAttempts, restartResetAfter));
     return new Job(env, webUi, state, embedded, influxSettings, group);
   }
@@ -286,7 +288,7 @@ public final class RunCommand implements Runnable {
     try {
       for (String created : KafkaPreflight.check(kafkaSettings.properties(),
           KafkaPublisher.inputTopics(config.reference()), createTopics,
-          List.of(kafkaSettings.deadLetterTopic(), alertTopic, incidentTopic), parallelism)) {
+          List.of(kafkaSettings.deadLetterTopic(), alertTopic, incidentTopic), flink.parallelism)) {
         console.printf("Created topic %s%n", created);
       }
     } catch (InterruptedException e) {

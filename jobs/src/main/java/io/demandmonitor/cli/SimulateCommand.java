@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -85,9 +84,9 @@ public final class SimulateCommand implements Runnable {
     reference.services().forEach(s -> counts.put(s.topic(), new Counts()));
     KafkaPublisher publisher = kafka.enabled() ? publisher(reference, console) : null;
     try (Archive.Writer archive = out == null ? null : new Archive.Writer(out)) {
-      Outlets outlets = new Outlets(reference, new Normaliser(reference, Duration.ofMinutes(5)), publisher, archive,
-          counts);
-      generate(simulator, start, end, ZoneId.of(config.timeZone()), outlets, console);
+      Normaliser validation = new Normaliser(reference, Defaults.duration(Defaults.FUTURE_MARGIN));
+      generate(simulator, start, end, ZoneId.of(config.timeZone()),
+          new Outlets(reference, validation, publisher, archive, counts), console);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the archive under " + out, e);
     } catch (InterruptedException e) {
