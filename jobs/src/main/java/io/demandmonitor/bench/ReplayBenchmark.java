@@ -151,8 +151,8 @@ public final class ReplayBenchmark {
     String run = "bench";
     DemandPipeline.build(ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0),
         settings.withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(resolution, in.from()),
-        new ReplaySinks(new OutputSinks(settings.reference(), new AlertText(settings.reference(),
-            settings.alerts().zone()), run, out, null, null, false), resolution, in.to()));
+        new ReplaySinks(OutputSinks.builder(settings.reference(), new AlertText(settings.reference(),
+            settings.alerts().zone()), run, out).build(), resolution, in.to()));
     return run(env, name);
   }
 

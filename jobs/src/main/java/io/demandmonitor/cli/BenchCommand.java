@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,8 +31,8 @@ public final class BenchCommand implements Runnable {
       description = "Event time the events are spread over (default: ${DEFAULT-VALUE}).")
   Duration span;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--skip-native-24h", description = "Skip native 24h/1m, the slowest job (each event in 1,440 windows).")
   boolean skipNative24h;
@@ -44,24 +45,24 @@ public final class BenchCommand implements Runnable {
     Duration day = Duration.ofHours(24);
     List<Result> results = new ArrayList<>();
     try {
-      out.printf("%,d events over %s, parallelism %d, %d cores%n", events, span, parallelism,
+      out.printf("%,d events over %s, parallelism %d, %d cores%n", events, span, flink.parallelism,
           Runtime.getRuntime().availableProcessors());
       out.flush();
       // Warm-up: JIT and class loading, not measured.
-      WindowBenchmark.rolling(parallelism, Math.min(events, 300_000), span.toMillis(), List.of(new Horizon(hour, minute)));
-      WindowBenchmark.nativeSliding(parallelism, Math.min(events, 300_000), span.toMillis(), hour, minute);
+      WindowBenchmark.rolling(flink.parallelism, Math.min(events, 300_000), span.toMillis(), List.of(new Horizon(hour, minute)));
+      WindowBenchmark.nativeSliding(flink.parallelism, Math.min(events, 300_000), span.toMillis(), hour, minute);
 
       Result rolling1h = measure(out, results,
-          WindowBenchmark.rolling(parallelism, events, span.toMillis(), List.of(new Horizon(hour, minute))));
+          WindowBenchmark.rolling(flink.parallelism, events, span.toMillis(), List.of(new Horizon(hour, minute))));
       Result native1h = measure(out, results,
-          WindowBenchmark.nativeSliding(parallelism, events, span.toMillis(), hour, minute));
+          WindowBenchmark.nativeSliding(flink.parallelism, events, span.toMillis(), hour, minute));
       Result rolling24h = measure(out, results,
-          WindowBenchmark.rolling(parallelism, events, span.toMillis(), List.of(new Horizon(day, minute))));
+          WindowBenchmark.rolling(flink.parallelism, events, span.toMillis(), List.of(new Horizon(day, minute))));
       Result native24h = skipNative24h ? null : measure(out, results,
-          WindowBenchmark.nativeSliding(parallelism, events, span.toMillis(), day, minute));
-      Result rolling7d = measure(out, results, WindowBenchmark.rolling(parallelism, events, span.toMillis(),
+          WindowBenchmark.nativeSliding(flink.parallelism, events, span.toMillis(), day, minute));
+      Result rolling7d = measure(out, results, WindowBenchmark.rolling(flink.parallelism, events, span.toMillis(),
           List.of(new Horizon(Duration.ofDays(7), minute))));
-      measure(out, results, WindowBenchmark.rolling(parallelism, events, span.toMillis(), List.of(
+      measure(out, results, WindowBenchmark.rolling(flink.parallelism, events, span.toMillis(), List.of(
           new Horizon(Duration.ofMinutes(15), minute), new Horizon(hour, minute),
           new Horizon(day, Duration.ofMinutes(5)), new Horizon(Duration.ofDays(7), hour))));
 

@@ -38,12 +38,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -122,21 +122,73 @@ public final class EvaluateCommand implements Runnable {
   @Option(names = "--clean", description = "Simulate perfect feeds: no late, duplicate or malformed records.")
   boolean clean;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
-  Path configDir;
+  @Mixin
+  ConfigOptions configDir;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "10s", paramLabel = "DURATION",
       description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
   Duration progressEvery;
 
+  /** The configuration an evaluation reads; {@code evaluation} narrowed to --classes and --count. */
+  private record Config(ReferenceData reference, WindowSettings windows, AlertRules rules,
+      EvaluationConfig evaluation, SimulationConfig simulation, String rulesName) {
+
+    /** Every service in every district and the county, which false alerts are counted per. */
+    int serviceAreas() {
+      return reference.services().size() * (reference.districts().size() + 1);
+    }
+  }
+
+  /** The scored period [start, end), after a warm-up from {@code warmStart}. */
+  private record Period(Instant warmStart, Instant start, Instant end) {}
+
+  /** What the seeds add up to. */
+  private static final class Tally {
+    final List<SurgeResult> results = new ArrayList<>();
+    final List<FalseAlerts> falseAlerts = new ArrayList<>();
+    final List<SurgeResult> byChance = new ArrayList<>();
+  }
+
   @Override
   public void run() {
     PrintWriter console = spec.commandLine().getOut();
-    ConfigFiles files = configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    Config config = loadConfig();
+    TreeSet<LocalDate> days = archive == null ? null : archiveDays(config.reference());
+    Period period = period(config, days);
+    List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(config.simulation().seed()) : List.copyOf(seeds);
+    if (runSeeds.stream().distinct().count() < runSeeds.size()) {
+      throw new ParameterException(spec.commandLine(), "--seed: each seed once, not " + runSeeds);
+    }
+    String input = archive == null ? "simulated history"
+        : "archive " + archive + " (surges added as Poisson copies of its own events)";
+    printPlan(config, period, runSeeds, input, days, console);
+
+    long began = System.nanoTime();
+    Tally tally = evaluate(config, period, runSeeds, console);
+    tally.results.sort(Comparator.comparing(SurgeResult::start).thenComparingLong(SurgeResult::seed));
+    EvaluationConfig used = config.evaluation();
+    EvaluationReport report = new EvaluationReport(period.start(), period.end(), used.warmUp(), runSeeds, input,
+        config.rulesName(), true, used.classes(),
+        Scoring.summarise(List.copyOf(used.classes().keySet()), tally.results, tally.byChance),
+        Scoring.combine(tally.falseAlerts), tally.falseAlerts, tally.results, EvaluationReport.DEFINITIONS);
+    console.printf("Evaluated in %.0f s%n", seconds(began));
+    report.print(console);
+    if (json != null) {
+      try {
+        report.writeJson(json);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
+      }
+      console.println("JSON: " + json.toAbsolutePath());
+    }
+    console.flush();
+  }
+
+  private Config loadConfig() {
+    ConfigFiles files = configDir.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
     AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
@@ -151,110 +203,113 @@ public final class EvaluateCommand implements Runnable {
             + config.classes().keySet() + ")");
       });
     }
-    EvaluationConfig used = config.only(classes, count);
     SimulationConfig simulation = SimulationConfig.load(files, reference);
     if (clean) {
       simulation = simulation.withImperfections(SimulationConfig.Imperfections.NONE);
     }
-    ZoneId zone = rules.zone();
-    TreeSet<LocalDate> days = archive == null ? null : archiveDays(reference);
+    return new Config(reference, windows, rules, config.only(classes, count), simulation,
+        alerts != null ? alerts.toString() : files.describe(AlertRules.FILE));
+  }
+
+  /** --from and --to, or the archive's days less the warm-up. */
+  private Period period(Config config, TreeSet<LocalDate> days) {
     if (archive == null && (from == null || to == null)) {
       throw new ParameterException(spec.commandLine(), "give --from and --to (the scored period to simulate), "
           + "or --archive DIR");
     }
+    ZoneId zone = config.rules().zone();
+    Duration warmUp = config.evaluation().warmUp();
     Instant start = from != null ? time("--from", from, zone)
-        : days.first().atStartOfDay(ZoneOffset.UTC).toInstant().plus(config.warmUp());
+        : days.first().atStartOfDay(ZoneOffset.UTC).toInstant().plus(warmUp);
     Instant end = to != null ? time("--to", to, zone)
         : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     if (!end.isAfter(start)) {
       throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")"
           + (archive != null && from == null ? ", the archive's first day plus the warm-up" : ""));
     }
-    List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(simulation.seed()) : List.copyOf(seeds);
-    if (runSeeds.stream().distinct().count() < runSeeds.size()) {
-      throw new ParameterException(spec.commandLine(), "--seed: each seed once, not " + runSeeds);
-    }
-    Instant warmStart = start.minus(used.warmUp());
-    int serviceAreas = reference.services().size() * (reference.districts().size() + 1);
-    String rulesName = alerts != null ? alerts.toString() : files.describe(AlertRules.FILE);
-    String input = archive == null ? "simulated history"
-        : "archive " + archive + " (surges added as Poisson copies of its own events)";
+    return new Period(start.minus(warmUp), start, end);
+  }
 
-    console.printf("Evaluating %s on %s to %s (warm-up from %s), seed%s %s, %s%n", rulesName, start, end, warmStart,
-        runSeeds.size() == 1 ? "" : "s", runSeeds, input);
-    if (days != null && days.first().atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(warmStart)) {
+  private void printPlan(Config config, Period period, List<Long> runSeeds, String input, TreeSet<LocalDate> days,
+      PrintWriter console) {
+    console.printf("Evaluating %s on %s to %s (warm-up from %s), seed%s %s, %s%n", config.rulesName(), period.start(),
+        period.end(), period.warmStart(), runSeeds.size() == 1 ? "" : "s", runSeeds, input);
+    if (days != null && days.first().atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(period.warmStart())) {
       console.printf("  (the archive starts on %s: the warm-up is shorter than %s)%n", days.first(),
-          EvaluationReport.describe(used.warmUp()));
+          EvaluationReport.describe(config.evaluation().warmUp()));
     }
-    used.classes().forEach((name, c) -> console.println("  " + EvaluationReport.describe(name, c)));
+    config.evaluation().classes().forEach((name, c) -> console.println("  " + EvaluationReport.describe(name, c)));
     console.flush();
+  }
 
-    long began = System.nanoTime();
-    List<SurgeResult> results = new ArrayList<>();
-    List<FalseAlerts> falseAlerts = new ArrayList<>();
-    List<SurgeResult> byChance = new ArrayList<>();
-    Raised asItIs = null;
+  /** Every seed in turn, in a work folder deleted at the end unless --work-dir keeps it. */
+  private Tally evaluate(Config config, Period period, List<Long> runSeeds, PrintWriter console) {
+    Tally tally = new Tally();
     Path work = workDir != null ? workDir : temporaryFolder();
     try {
+      Raised asItIs = null;
       if (archive != null) { // the archive itself is the surge-free copy, the same for every seed
-        asItIs = replay(archive, reference, windows, rules, warmStart, end, "archive as it is", console);
-        falseAlerts.add(Scoring.falseAlerts(asItIs.episodes(), asItIs.incidents(), start, end, serviceAreas));
+        asItIs = replay(archive, config, period, "archive as it is", console);
+        tally.falseAlerts.add(Scoring.falseAlerts(asItIs.episodes(), asItIs.incidents(), period.start(),
+            period.end(), config.serviceAreas()));
       }
       for (long seed : runSeeds) {
-        List<SurgePlan.Placed> plan;
-        try {
-          plan = SurgePlan.place(used, reference, zone, seed, start, end);
-        } catch (IllegalArgumentException e) {
-          throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        List<Surge> surges = plan.stream().map(SurgePlan.Placed::surge).toList();
-        Path withSurges = work.resolve("seed-" + seed + "-surges");
-        Path withoutSurges = work.resolve("seed-" + seed + "-surge-free");
-        long t0 = System.nanoTime();
-        if (archive != null) {
-          ArchiveInjection.Written written = ArchiveInjection.inject(reference, archive, surges, seed, warmStart, end,
-              withSurges);
-          console.printf("Seed %d: %d surges placed; %,d records of the archive and %,d copies injected in %.0f s%n",
-              seed, plan.size(), written.original(), written.added(), seconds(t0));
-        } else {
-          SimulatedArchives.Written written = SimulatedArchives.write(reference, simulation.withSeed(seed), surges,
-              warmStart, end, withSurges, withoutSurges);
-          console.printf("Seed %d: %d surges placed; simulated %,d records (%,d without the surges) in %.0f s%n",
-              seed, plan.size(), written.withSurges(), written.withoutSurges(), seconds(t0));
-        }
-        console.flush();
-        Raised surged = replay(withSurges, reference, windows, rules, warmStart, end, "seed " + seed
-            + " with surges", console);
-        Raised surgeFree = archive != null ? asItIs : replay(withoutSurges, reference, windows, rules,
-            warmStart, end, "seed " + seed + " surge-free", console);
-        if (archive == null) {
-          falseAlerts.add(Scoring.falseAlerts(surgeFree.episodes(), surgeFree.incidents(), start, end, serviceAreas));
-        }
-        byChance.addAll(Scoring.score(seed, plan, surgeFree.episodes(), surgeFree.incidents()));
-        results.addAll(Scoring.score(seed, plan, surged.episodes(), surged.incidents(), surgeFree.episodes()));
-        if (workDir == null) {
-          delete(withSurges);
-          delete(withoutSurges);
-        }
+        evaluateSeed(seed, config, period, work, asItIs, tally, console);
       }
     } finally {
       if (workDir == null) {
         delete(work);
       }
     }
-    results.sort(Comparator.comparing(SurgeResult::start).thenComparingLong(SurgeResult::seed));
-    EvaluationReport report = new EvaluationReport(start, end, used.warmUp(), runSeeds, input,
-        rulesName, true, used.classes(), Scoring.summarise(List.copyOf(used.classes().keySet()), results, byChance),
-        Scoring.combine(falseAlerts), falseAlerts, results, EvaluationReport.DEFINITIONS);
-    console.printf("Evaluated in %.0f s%n", seconds(began));
-    report.print(console);
-    if (json != null) {
-      try {
-        report.writeJson(json);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
-      }
-      console.println("JSON: " + json.toAbsolutePath());
+    return tally;
+  }
+
+  /**
+   * One seed: its surges placed, the archives with and without them written, both replayed and
+   * scored. With --archive, {@code asItIs} is the surge-free replay.
+   */
+  private void evaluateSeed(long seed, Config config, Period period, Path work, Raised asItIs, Tally tally,
+      PrintWriter console) {
+    List<SurgePlan.Placed> plan;
+    try {
+      plan = SurgePlan.place(config.evaluation(), config.reference(), config.rules().zone(), seed, period.start(),
+          period.end());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Path withSurges = work.resolve("seed-" + seed + "-surges");
+    Path withoutSurges = work.resolve("seed-" + seed + "-surge-free");
+    writeArchives(seed, plan, config, period, withSurges, withoutSurges, console);
+    Raised surged = replay(withSurges, config, period, "seed " + seed + " with surges", console);
+    Raised surgeFree = archive != null ? asItIs
+        : replay(withoutSurges, config, period, "seed " + seed + " surge-free", console);
+    if (archive == null) {
+      tally.falseAlerts.add(Scoring.falseAlerts(surgeFree.episodes(), surgeFree.incidents(), period.start(),
+          period.end(), config.serviceAreas()));
+    }
+    tally.byChance.addAll(Scoring.score(seed, plan, surgeFree.episodes(), surgeFree.incidents()));
+    tally.results.addAll(Scoring.score(seed, plan, surged.episodes(), surged.incidents(), surgeFree.episodes()));
+    if (workDir == null) {
+      delete(withSurges);
+      delete(withoutSurges);
+    }
+  }
+
+  /** The archive with the surges injected, or both simulated copies (with and without them). */
+  private void writeArchives(long seed, List<SurgePlan.Placed> plan, Config config, Period period, Path withSurges,
+      Path withoutSurges, PrintWriter console) {
+    List<Surge> surges = plan.stream().map(SurgePlan.Placed::surge).toList();
+    long t0 = System.nanoTime();
+    if (archive != null) {
+      ArchiveInjection.Written written = ArchiveInjection.inject(config.reference(), archive, surges, seed,
+          period.warmStart(), period.end(), withSurges);
+      console.printf("Seed %d: %d surges placed; %,d records of the archive and %,d copies injected in %.0f s%n",
+          seed, plan.size(), written.original(), written.added(), seconds(t0));
+    } else {
+      SimulatedArchives.Written written = SimulatedArchives.write(config.reference(),
+          config.simulation().withSeed(seed), surges, period.warmStart(), period.end(), withSurges, withoutSurges);
+      console.printf("Seed %d: %d surges placed; simulated %,d records (%,d without the surges) in %.0f s%n",
+          seed, plan.size(), written.withSurges(), written.withoutSurges(), seconds(t0));
     }
     console.flush();
   }
@@ -262,23 +317,19 @@ public final class EvaluateCommand implements Runnable {
   /** What a replay raised: alert episodes and incidents. */
   private record Raised(List<ScoredEpisode> episodes, List<Incident> incidents) {}
 
-  /** One archive through the pipeline as a replay does; its alert episodes and incidents. */
-  private Raised replay(Path archive, ReferenceData reference, WindowSettings windows, AlertRules rules,
-      Instant start, Instant end, String name, PrintWriter console) {
-    StreamExecutionEnvironment env = FlinkEnvironment.bounded(parallelism);
+  /** One archive through the pipeline as a replay does, from the warm-up on; its alert episodes and incidents. */
+  private Raised replay(Path archive, Config config, Period period, String name, PrintWriter console) {
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
     String run = name.replace(' ', '-') + "-" + System.nanoTime();
-    DemandPipeline.build(ArchiveSource.create(env, archive, reference, start, end, 0),
-        PipelineSettings.defaults(reference, windows, rules)
-            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(Duration.ofDays(1), start),
+    DemandPipeline.build(ArchiveSource.create(env, archive, config.reference(), period.warmStart(), period.end(), 0),
+        PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
+            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
+            .forReplay(Duration.ofDays(1), period.warmStart()),
         new EvaluationSinks(run));
     ReplayProgress.reset();
     long t0 = System.nanoTime();
-    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "evaluate-progress");
-      t.setDaemon(true);
-      return t;
-    });
-    ZoneId zone = rules.zone();
+    ScheduledExecutorService printer = ConsoleTimer.create("evaluate-progress");
+    ZoneId zone = config.rules().zone();
     printer.scheduleAtFixedRate(() -> {
       long reached = ReplayProgress.reached();
       if (reached != Long.MIN_VALUE) {

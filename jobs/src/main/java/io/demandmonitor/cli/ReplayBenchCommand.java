@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,12 +72,11 @@ public final class ReplayBenchCommand implements Runnable {
       description = "The replay's output grid (default: as replay, by the range's length).")
   Duration resolution;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
-  Path configDir;
+  @Mixin
+  ConfigOptions configDir;
 
   @Option(names = "--work", paramLabel = "DIR",
       description = "Scratch folder for the simulated and spread archives and the replay's files "
@@ -86,7 +86,7 @@ public final class ReplayBenchCommand implements Runnable {
   @Override
   public void run() {
     PrintWriter out = spec.commandLine().getOut();
-    Path config = configDir != null ? configDir : defaultConfigDir();
+    Path config = configDir.dir != null ? configDir.dir : defaultConfigDir();
     List<Integer> curve = curve();
     boolean temporary = work == null;
     try {
@@ -123,9 +123,9 @@ public final class ReplayBenchCommand implements Runnable {
     // memory (replay's default) a checkpoint over 5 MB fails the job, and 400 series' state is 8 MB.
     Path checkpoints = scratch.resolve("checkpoints");
     Supplier<StreamExecutionEnvironment> env = () -> FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE,
-        parallelism, Duration.ofSeconds(30), new FlinkEnvironment.State(checkpoints, null), null);
+        flink.parallelism, Duration.ofSeconds(30), new FlinkEnvironment.State(checkpoints, null), null);
     out.printf("Replay benchmark: %s, %s to %s, parallelism %d, %d cores, replay demand every %s%n",
-        in.archive(), in.from(), in.to(), parallelism, Runtime.getRuntime().availableProcessors(),
+        in.archive(), in.from(), in.to(), flink.parallelism, Runtime.getRuntime().availableProcessors(),
         DurationConverter.format(grid));
     out.flush();
 

@@ -32,7 +32,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -101,41 +100,78 @@ public final class ReplayCommand implements Runnable {
       description = "The run to compare alert episodes with (default: ${DEFAULT-VALUE}).")
   String compare;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Where the comparison goes (default: out/replays/<run id>).")
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Where the comparison goes (default: " + Defaults.OUT + "/replays/<run id>).")
   Path report;
 
-  @Option(names = "--out", defaultValue = "out/replay", paramLabel = "DIR",
+  @Option(names = "--out", defaultValue = Defaults.OUT + "/replay", paramLabel = "DIR",
       description = "Without InfluxDB: folder of the line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
-  Path configDir;
+  @Mixin
+  ConfigOptions configDir;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "5s", paramLabel = "DURATION",
       description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
   Duration progressEvery;
 
+  /** The configuration files a replay reads, with --alerts in place of the shipped rules. */
+  private record Config(ReferenceData reference, WindowSettings windows, AlertRules rules) {}
+
+  /** The replayed range [start, end), and the grid demand is written on. */
+  private record Range(Instant start, Instant end, Duration grid) {}
+
   @Override
   public void run() {
     PrintWriter console = spec.commandLine().getOut();
-    ConfigFiles files = configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    Config config = loadConfig();
+    ZoneId zone = config.rules().zone();
+    String run = RunIds.notLive(spec, runId, "replay");
+    double pace = pace();
+    checkSource(pace);
+    Range range = range(config.reference(), zone);
+    InfluxSettings influxSettings = influx.settings(run);
+    if (influxSettings != null) {
+      InfluxOptions.prepare(influxSettings, console);
+    }
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
+    DemandPipeline.build(source(env, config.reference(), run, range.start(), range.end(), pace),
+        PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
+            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(range.grid(), range.start()),
+        new ReplaySinks(OutputSinks.builder(config.reference(), new AlertText(config.reference(), zone), run, out)
+            .influx(influxSettings).build(), range.grid(), range.end()));
+    console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
+        archive != null ? archive : "Kafka at " + kafka.bootstrapServers, range.start(), range.end(), run,
+        pace > 0 ? speed + " real time" : "as fast as possible", DurationConverter.format(range.grid()),
+        alerts != null ? ", alert rules from " + alerts : "");
+    console.flush();
+    double seconds = execute(env, run, zone, console);
+    report(run, range, influxSettings, seconds, console);
+  }
+
+  private Config loadConfig() {
+    ConfigFiles files = configDir.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
     AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
         : AlertRules.load(whatIfFiles(), alerts.getFileName().toString(), reference, windows);
-    ZoneId zone = rules.zone();
-    String run = RunIds.notLive(spec, runId, "replay");
-    double pace = pace();
+    return new Config(reference, windows, rules);
+  }
+
+  private void checkSource(double pace) {
     if ((archive == null) == !kafka.enabled()) {
       throw new ParameterException(spec.commandLine(), "give --archive DIR or --kafka HOST:PORT (one of them)");
     }
     if (kafka.enabled() && (from == null || to == null || pace > 0)) {
       throw new ParameterException(spec.commandLine(), "--kafka needs --from and --to, and replays as fast as possible");
     }
+  }
+
+  /** --from, --to and --resolution, or their defaults from the archive's days and the range's length. */
+  private Range range(ReferenceData reference, ZoneId zone) {
     List<String> topics = reference.services().stream().map(Service::topic).toList();
     TreeSet<LocalDate> days = kafka.enabled() ? null : Archive.days(archive, topics);
     if (days != null && days.isEmpty()) {
@@ -152,30 +188,14 @@ public final class ReplayCommand implements Runnable {
     if (grid.isZero() || grid.isNegative() || grid.toMillis() % 60_000 != 0) {
       throw new ParameterException(spec.commandLine(), "--resolution must be a whole number of minutes, not " + grid);
     }
+    return new Range(start, end, grid);
+  }
 
-    InfluxSettings influxSettings = influx.settings(run);
-    if (influxSettings != null) {
-      InfluxOptions.prepare(influxSettings, console);
-    }
-    StreamExecutionEnvironment env = FlinkEnvironment.bounded(parallelism);
-    DemandPipeline.build(source(env, reference, run, start, end, pace),
-        PipelineSettings.defaults(reference, windows, rules)
-            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(grid, start),
-        new ReplaySinks(new OutputSinks(reference, new AlertText(reference, zone), run, out, influxSettings, null,
-            false), grid, end));
-    console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
-        archive != null ? archive : "Kafka at " + kafka.bootstrapServers, start, end, run,
-        pace > 0 ? speed + " real time" : "as fast as possible", DurationConverter.format(grid),
-        alerts != null ? ", alert rules from " + alerts : "");
-    console.flush();
-
+  /** Runs the job to its end, printing progress; how long it took, in seconds. */
+  private double execute(StreamExecutionEnvironment env, String run, ZoneId zone, PrintWriter console) {
     ReplayProgress.reset();
     long began = System.nanoTime();
-    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "replay-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService printer = ConsoleTimer.create("replay-progress");
     printer.scheduleAtFixedRate(() -> progress(console, began, zone), progressEvery.toMillis(),
         progressEvery.toMillis(), TimeUnit.MILLISECONDS);
     try {
@@ -185,13 +205,16 @@ public final class ReplayCommand implements Runnable {
     } finally {
       printer.shutdownNow();
     }
-    double seconds = (System.nanoTime() - began) / 1e9;
+    return (System.nanoTime() - began) / 1e9;
+  }
+
+  private void report(String run, Range range, InfluxSettings influxSettings, double seconds, PrintWriter console) {
     console.println(ReplayReport.replayed(ReplayProgress.events(), ReplayProgress.counted(HealthEvent.ACCEPTED),
         ReplayProgress.counted(HealthEvent.DUPLICATE), ReplayProgress.counted(HealthEvent.DEAD_LETTER),
         ReplayProgress.counted(HealthEvent.LATE), seconds));
     console.println("Results: " + (influxSettings != null ? influxSettings : out.toAbsolutePath()));
     if (influxSettings != null) {
-      compare(influxSettings, run, start, end, console);
+      compare(influxSettings, run, range.start(), range.end(), console);
     } else {
       console.println("No comparison: it reads both runs' alerts from InfluxDB (--influx-url).");
     }
@@ -204,8 +227,8 @@ public final class ReplayCommand implements Runnable {
     if (archive != null) {
       return ArchiveSource.create(env, archive, reference, start, end, pace);
     }
-    KafkaSettings settings = kafka.settings("demand-monitor-replay-" + run, start.toString(), "demand-dead-letters",
-        Duration.ofMinutes(2), Duration.ofMinutes(1));
+    KafkaSettings settings = kafka.settings("demand-monitor-replay-" + run, start.toString(),
+        Defaults.DEAD_LETTER_TOPIC, Defaults.duration(Defaults.OUT_OF_ORDERNESS), Defaults.duration(Defaults.IDLENESS));
     return KafkaIngest.sources(env, reference, settings, OffsetsInitializer.timestamp(end.toEpochMilli()))
         .map(record -> {
           ReplayProgress.reached(record.timestamp, 1);
@@ -224,7 +247,7 @@ public final class ReplayCommand implements Runnable {
           ReplayReport.episodes(connection, run, start, end), compare,
           ReplayReport.episodes(connection, compare, start, end), start, end);
       ReplayReport.print(comparison, console);
-      Path dir = report != null ? report : Path.of("out", "replays", run);
+      Path dir = report != null ? report : Path.of(Defaults.OUT, "replays", run);
       ReplayReport.write(comparison, dir);
       console.printf("Comparison with %s: %s (comparison.json, levels.csv, episodes.csv)%n", compare,
           dir.toAbsolutePath());

@@ -3,7 +3,6 @@ package io.demandmonitor.cli;
 import io.demandmonitor.sink.KafkaSinks;
 import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.alerting.AlertText;
-import io.demandmonitor.alerting.FeedWatch;
 import io.demandmonitor.config.ConfigException;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -96,7 +94,7 @@ public final class RunCommand implements Runnable {
           + "or an instant such as 2026-03-02T09:00:00Z (default: ${DEFAULT-VALUE}).")
   String startFrom;
 
-  @Option(names = "--dead-letter-topic", defaultValue = "demand-dead-letters", paramLabel = "TOPIC",
+  @Option(names = "--dead-letter-topic", defaultValue = Defaults.DEAD_LETTER_TOPIC, paramLabel = "TOPIC",
       description = "Where records that cannot be used go, with the reason (default: ${DEFAULT-VALUE}).")
   String deadLetterTopic;
 
@@ -114,12 +112,14 @@ public final class RunCommand implements Runnable {
           + "stopping. The dead-letter, alert and incident topics are always created when missing.")
   boolean createTopics;
 
-  @Option(names = "--out-of-orderness", converter = DurationConverter.class, defaultValue = "2m",
-      paramLabel = "DURATION", description = "How far out of event-time order records may arrive before they "
-          + "count as late (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out-of-orderness", converter = DurationConverter.class,
+      defaultValue = Defaults.OUT_OF_ORDERNESS, paramLabel = "DURATION",
+      description = "How far out of event-time order records may arrive before they count as late "
+          + "(default: ${DEFAULT-VALUE}).")
   Duration outOfOrderness;
 
-  @Option(names = "--idleness", converter = DurationConverter.class, defaultValue = "1m", paramLabel = "DURATION",
+  @Option(names = "--idleness", converter = DurationConverter.class, defaultValue = Defaults.IDLENESS,
+      paramLabel = "DURATION",
       description = "A Kafka partition silent this long stops holding back event time (default: ${DEFAULT-VALUE}).")
   Duration idleness;
 
@@ -128,7 +128,7 @@ public final class RunCommand implements Runnable {
           + "duplicates (default: ${DEFAULT-VALUE}).")
   Duration dedupHorizon;
 
-  @Option(names = "--future-margin", converter = DurationConverter.class, defaultValue = "5m",
+  @Option(names = "--future-margin", converter = DurationConverter.class, defaultValue = Defaults.FUTURE_MARGIN,
       paramLabel = "DURATION", description = "An event time further ahead of the clock than this is invalid "
           + "(default: ${DEFAULT-VALUE}).")
   Duration futureMargin;
@@ -153,7 +153,7 @@ public final class RunCommand implements Runnable {
           + "back-fill is done, or with --kafka when every record present at the start has been read.")
   boolean live;
 
-  @Option(names = "--out", defaultValue = "out", paramLabel = "DIR",
+  @Option(names = "--out", defaultValue = Defaults.OUT, paramLabel = "DIR",
       description = "Folder for line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -170,8 +170,8 @@ public final class RunCommand implements Runnable {
   @Option(names = "--fresh", description = "Start with empty windows and baselines instead of resuming.")
   boolean fresh;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  FlinkOptions flink;
 
   @Option(names = "--web-ui-port", defaultValue = "8081", paramLabel = "PORT",
       description = "Port of the Flink web UI, or the first free one after it; 0 for no web UI "
@@ -202,38 +202,66 @@ public final class RunCommand implements Runnable {
           + "(default: ${DEFAULT-VALUE}).")
   Duration checkpointEvery;
 
+  /** The configuration files a run reads, once. */
+  private record Config(ReferenceData reference, SimulationConfig simulation, ZoneId zone, WindowSettings windows,
+      AlertRules rules, AlertText alertText) {}
+
+  /** The job's environment and what the steps after building it need to know about it. */
+  private record Job(StreamExecutionEnvironment env, FlinkEnvironment.WebUi webUi, FlinkEnvironment.State state,
+      boolean embedded, InfluxSettings influx, String group) {}
+
   @Override
   public void run() {
     PrintWriter console = spec.commandLine().getOut();
+    Config config = loadConfig();
+    Instant started = Instant.now();
+    String run = checkOptions(config);
+    Job job = prepareJob(run, console);
+    OutputSinks.Builder outputs = OutputSinks.builder(config.reference(), config.alertText(), run, out)
+        .influx(job.influx()).console(job.embedded()).archive(archive);
+    Instant simulatedEnd = null;
+    if (kafka.enabled()) {
+      if (!buildFromKafka(job, config, outputs, run, started, console)) {
+        return; // interrupted while checking the topics
+      }
+    } else {
+      Instant present = buildFromSimulator(job.env(), config, outputs, console);
+      simulatedEnd = live ? null : present;
+    }
+    execute(job, config, simulatedEnd, console);
+  }
+
+  private Config loadConfig() {
     ReferenceData reference = simulation.reference();
     SimulationConfig config = simulation.simulation(reference);
-    ZoneId zone = ZoneId.of(config.timeZone());
     WindowSettings windows = WindowSettings.load(simulation.files());
     AlertRules alertRules = AlertRules.load(simulation.files(), reference, windows);
-    Instant started = Instant.now();
-    boolean bounded = kafka.enabled() && !live;
-    if (runId != null && !bounded) {
+    return new Config(reference, config, ZoneId.of(config.timeZone()), windows, alertRules,
+        new AlertText(reference, alertRules.zone()));
+  }
+
+  /** Rejects options that contradict each other before anything starts; the run tag of every result. */
+  private String checkOptions(Config config) {
+    if (runId != null && !bounded()) {
       throw new ParameterException(spec.commandLine(), "--run-id is for --kafka --no-live runs: a live run is tagged "
           + InfluxSettings.LIVE);
     }
-    String run = bounded ? RunIds.notLive(spec, runId, "bounded") : InfluxSettings.LIVE;
+    String run = bounded() ? RunIds.notLive(spec, runId, "bounded") : InfluxSettings.LIVE;
     if (restartAttempts < 1) {
       throw new ParameterException(spec.commandLine(), "--restart-attempts must be at least 1, not " + restartAttempts);
     }
-    boolean liveKafka = kafka.enabled() && live;
-    Duration maxEventAge = this.maxEventAge != null ? this.maxEventAge : historyKept(windows, alertRules);
-    if (liveKafka && maxEventAge.compareTo(windows.allowedLateness().plus(outOfOrderness)) <= 0) {
+    Duration maxEventAge = maxEventAge(config);
+    if (liveKafka() && maxEventAge.compareTo(config.windows().allowedLateness().plus(outOfOrderness)) <= 0) {
       throw new ParameterException(spec.commandLine(), "--max-event-age " + DurationConverter.format(maxEventAge)
-          + " must be more than allowed-lateness (" + DurationConverter.format(windows.allowedLateness())
+          + " must be more than allowed-lateness (" + DurationConverter.format(config.windows().allowedLateness())
           + ", windows.yaml) plus --out-of-orderness (" + DurationConverter.format(outOfOrderness)
           + "): events that may still correct a window would be set aside");
     }
-    // The simulator makes its events from the back-fill range: none arrive from further back; a
-    // bounded run reads the topics' history on purpose, as a replay does.
-    PipelineSettings settings = new PipelineSettings(reference, windows, alertRules, futureMargin, dedupHorizon,
-        liveKafka ? maxEventAge : null, null, null);
-    AlertText alertText = new AlertText(reference, alertRules.zone());
+    return run;
+  }
 
+  /** InfluxDB checked, web UI port, consumer group, checkpoints: the Flink environment to build the job in. */
+  private Job prepareJob(String run, PrintWriter console) {
     InfluxSettings influxSettings = influx.settings(run);
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
@@ -241,132 +269,103 @@ public final class RunCommand implements Runnable {
     FlinkEnvironment.WebUi webUi = webUiPort > 0 ? FlinkEnvironment.WebUi.firstFree(webUiAddress, webUiPort)
         : new FlinkEnvironment.WebUi(webUiAddress, 0);
     String group = !kafka.enabled() ? null : groupId != null ? groupId
-        : bounded ? "demand-monitor-" + run : "demand-monitor";
+        : bounded() ? "demand-monitor-" + run : "demand-monitor";
     // The console board is fed in this JVM: on a cluster the sinks run in the task managers.
     boolean embedded = FlinkEnvironment.embedded();
     // On a cluster, its own configuration decides where checkpoints go and what a restart resumes.
     FlinkEnvironment.State state = embedded ? state(group, console) : null;
-    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, parallelism, checkpointEvery, state,
+    StreamExecutionEnvironment env = FlinkEnvironment.create(webUi, flink.parallelism, checkpointEvery, state,
         new FlinkEnvironment.Restarts(restartAttempts, restartResetAfter));
-    Instant simulatedPresent = null;
-    if (kafka.enabled()) {
-      KafkaSettings kafkaSettings = kafka.settings(group, startFrom, deadLetterTopic, outOfOrderness, idleness);
-      console.printf("Demand Monitor: reading %s%s%n", kafkaSettings,
-          bounded ? " up to the records present now, as run " + run : "");
-      try {
-        for (String created : KafkaPreflight.check(kafkaSettings.properties(), KafkaPublisher.inputTopics(reference),
-            createTopics, List.of(kafkaSettings.deadLetterTopic(), alertTopic, incidentTopic), parallelism)) {
-          console.printf("Created topic %s%n", created);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    return new Job(env, webUi, state, embedded, influxSettings, group);
+  }
+
+  /** The pipeline on the input topics; false if interrupted while checking them. */
+  private boolean buildFromKafka(Job job, Config config, OutputSinks.Builder outputs, String run, Instant started,
+      PrintWriter console) {
+    KafkaSettings kafkaSettings = kafka.settings(job.group(), startFrom, deadLetterTopic, outOfOrderness, idleness);
+    console.printf("Demand Monitor: reading %s%s%n", kafkaSettings,
+        bounded() ? " up to the records present now, as run " + run : "");
+    try {
+      for (String created : KafkaPreflight.check(kafkaSettings.properties(),
+          KafkaPublisher.inputTopics(config.reference()), createTopics,
+          List.of(kafkaSettings.deadLetterTopic(), alertTopic, incidentTopic), flink.parallelism)) {
+        console.printf("Created topic %s%n", created);
       }
-      PipelineSinks sinks = new OutputSinks(reference, alertText, run, out, influxSettings, new OutputSinks.Topics(
-          KafkaSinks.deadLetterSink(kafkaSettings), KafkaSinks.alertSink(kafkaSettings, alertTopic),
-          KafkaSinks.incidentSink(kafkaSettings, incidentTopic)), embedded)
-          .withArchive(archive).withAlertsPublishedFrom(bounded ? null : started);
-      // The end of input moves event time to the end of time: without the cut, every series would
-      // write its fall to zero in windows up to a week ahead of now.
-      DemandPipeline.build(KafkaIngest.sources(env, reference, kafkaSettings, bounded), settings,
-          bounded ? new ReplaySinks(sinks, Duration.ofMinutes(1), started) : sinks);
-    } else {
-      Instant now = Instant.now();
-      simulatedPresent = now;
-      Duration backfill = this.backfill != null ? this.backfill : historyNeeded(windows, alertRules);
-      DemandSimulator simulator = simulation.simulator(reference, config, now);
-      SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
-          live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
-      DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), settings,
-          new OutputSinks(reference, alertText, run, out, influxSettings, null, embedded)
-              .withArchive(archive));
-      console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", DurationConverter.format(backfill),
-          live ? " then live demand" : "", config.seed());
-      for (Surge surge : simulator.surges()) {
-        console.printf("  scenario %s: %s x%.1f in %s, %s to %s%n", surge.name(), surge.service(), surge.size(),
-            String.join(",", surge.districts()), SCENARIO_TIME.format(surge.start().atZone(zone)),
-            SCENARIO_TIME.format(surge.end().atZone(zone)));
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
+    outputs.topics(new OutputSinks.Topics(KafkaSinks.deadLetterSink(kafkaSettings),
+        KafkaSinks.alertSink(kafkaSettings, alertTopic), KafkaSinks.incidentSink(kafkaSettings, incidentTopic)));
+    if (!bounded()) {
+      outputs.alertsPublishedFrom(started);
+    }
+    PipelineSinks sinks = outputs.build();
+    // The end of input moves event time to the end of time: without the cut, every series would
+    // write its fall to zero in windows up to a week ahead of now.
+    DemandPipeline.build(KafkaIngest.sources(job.env(), config.reference(), kafkaSettings, bounded()),
+        pipelineSettings(config), bounded() ? new ReplaySinks(sinks, Duration.ofMinutes(1), started) : sinks);
+    return true;
+  }
+
+  /** The pipeline on the simulated stream; the simulated present, where the back-fill ends. */
+  private Instant buildFromSimulator(StreamExecutionEnvironment env, Config config, OutputSinks.Builder outputs,
+      PrintWriter console) {
+    Instant now = Instant.now();
+    Duration backfill = this.backfill != null ? this.backfill : historyNeeded(config.windows(), config.rules());
+    DemandSimulator simulator = simulation.simulator(config.reference(), config.simulation(), now);
+    SimulatedRun timeline = new SimulatedRun(now.minus(backfill), now, speed,
+        live ? SimulatedRun.UNTIL_STOPPED : 0, outOfOrderness);
+    DemandPipeline.build(SimulatorSource.create(env, simulator, timeline), pipelineSettings(config), outputs.build());
+    console.printf("Demand Monitor: simulating %s of back-fill%s (seed %d)%n", DurationConverter.format(backfill),
+        live ? " then live demand" : "", config.simulation().seed());
+    for (Surge surge : simulator.surges()) {
+      console.printf("  scenario %s: %s x%.1f in %s, %s to %s%n", surge.name(), surge.service(), surge.size(),
+          String.join(",", surge.districts()), SCENARIO_TIME.format(surge.start().atZone(config.zone())),
+          SCENARIO_TIME.format(surge.end().atZone(config.zone())));
+    }
+    return now;
+  }
+
+  /**
+   * The simulator makes its events from the back-fill range: none arrive from further back; a
+   * bounded run reads the topics' history on purpose, as a replay does.
+   */
+  private PipelineSettings pipelineSettings(Config config) {
+    return new PipelineSettings(config.reference(), config.windows(), config.rules(), futureMargin, dedupHorizon,
+        liveKafka() ? maxEventAge(config) : null, null, null);
+  }
+
+  /**
+   * Starts the job and the console, waits for Ctrl-C, --duration or the job's end, stops it with
+   * a savepoint if it is still running, and reports.
+   *
+   * @param simulatedEnd where a bounded simulation's input ends, else null
+   */
+  private void execute(Job job, Config config, Instant simulatedEnd, PrintWriter console) {
     LiveSummary.get().reset();
-    if (simulatedPresent != null && !live) {
-      LiveSummary.get().inputEndsAt(simulatedPresent.toEpochMilli()); // a bounded simulation ends there
+    if (simulatedEnd != null) {
+      LiveSummary.get().inputEndsAt(simulatedEnd.toEpochMilli());
     }
-    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "console-summary");
-      t.setDaemon(true);
-      return t;
-    });
-    JobFailures failures = embedded ? JobFailures.follow(line -> {
+    ScheduledExecutorService printer = ConsoleTimer.create("console-summary");
+    JobFailures failures = job.embedded() ? JobFailures.follow(line -> {
       console.println(line);
       console.flush();
     }) : null;
     try {
-      JobClient job = env.executeAsync("demand-monitor");
-      console.printf("Flink job %s started%s. Ctrl-C stops it cleanly.%n", job.getJobID(),
-          webUi.port() > 0 && embedded ? "; web UI on " + webUi.url() : "");
-      console.flush();
-      String[] lastPrinted = {""};
-      // Caught up: the watermark is no further behind the clock than the sources hold it back.
-      Duration caughtUpWithin = outOfOrderness.plus(idleness).plusMinutes(5);
-      if (!embedded) {
-        console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
-      }
-      ConsoleAlerts consoleAlerts = new ConsoleAlerts(alertText);
-      printer.scheduleAtFixedRate(() -> { // only when something changed, so a quiet night is a quiet console
-        LiveSummary summary = LiveSummary.get();
-        boolean catchingUp = summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
-        consoleAlerts.lines(summary.newAlerts(), summary.newIncidents(), catchingUp && live).forEach(console::println);
-        console.flush();
-        String board = catchingUp ? summary.catchingUp(zone) : summary.render(reference, zone, null); // no clock
-        if (embedded && !board.equals(lastPrinted[0])) {
-          lastPrinted[0] = board;
-          console.print(catchingUp ? board : summary.render(reference, zone, Instant.now()));
-          console.flush();
-        }
-      }, summaryEvery.toMillis(), summaryEvery.toMillis(), TimeUnit.MILLISECONDS);
-
-      CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
-      CountDownLatch stop = new CountDownLatch(1);
-      // Ctrl-C, and the TERM of docker stop, systemd or Kubernetes: both stop with a savepoint.
-      Signal.handle(new Signal("INT"), signal -> stop.countDown());
-      Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-      if (duration != null) {
-        printer.schedule(stop::countDown, duration.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      end.whenComplete((result, failure) -> stop.countDown());
-      stop.await();
-
+      JobClient client = start(job, console);
+      ConsoleAlerts consoleAlerts = new ConsoleAlerts(config.alertText());
+      printer.scheduleAtFixedRate(refresh(config, consoleAlerts, job.embedded(), console), summaryEvery.toMillis(),
+          summaryEvery.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture<JobExecutionResult> end = client.getJobExecutionResult();
+      awaitStopOrEnd(end, printer);
       boolean stopped = !end.isDone();
       if (stopped) {
-        console.println("Stopping: taking a savepoint so every output file is committed...");
-        console.flush();
-        // No drain: draining would advance event time to the end of time and write every series'
-        // fall to zero in windows that have not happened. Open windows keep their provisional values.
-        String savepoint = job.stopWithSavepoint(false, state == null ? null
-            : state.checkpoints().resolveSibling("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
-        console.println("Savepoint " + savepoint + (kafka.enabled() && live ? ": the next run of this group resumes from it"
-            : ""));
+        stopWithSavepoint(client, job.state(), console);
       }
-      try {
-        end.get();
-      } catch (ExecutionException e) {
-        printer.shutdownNow();
-        int restarts = failures == null ? 0 : failures.restarts();
-        throw new IllegalStateException("the Flink job has stopped" + (restarts > 0 ? " after " + restarts
-            + (restarts == 1 ? " restart" : " restarts") : "") + ": " + JobFailures.describe(e), e.getCause());
-      }
+      awaitResult(end, failures);
       printer.shutdownNow();
-      console.println();
-      console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
-      if (embedded) {
-        consoleAlerts.lines(LiveSummary.get().newAlerts(), LiveSummary.get().newIncidents(), false)
-            .forEach(console::println);
-        console.print(LiveSummary.get().render(reference, zone, Instant.now()));
-      }
-      console.printf("Demand: %s%s%n", influxSettings != null ? influxSettings : out.resolve("demand").toAbsolutePath(),
-          kafka.enabled() ? "" : "   dead letters: " + out.resolve("dead-letters").toAbsolutePath());
-      console.flush();
+      report(stopped, job, config, consoleAlerts, console);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -379,6 +378,101 @@ public final class RunCommand implements Runnable {
     }
   }
 
+  private JobClient start(Job job, PrintWriter console) throws Exception {
+    JobClient client = job.env().executeAsync("demand-monitor");
+    console.printf("Flink job %s started%s. Ctrl-C stops it cleanly.%n", client.getJobID(),
+        job.webUi().port() > 0 && job.embedded() ? "; web UI on " + job.webUi().url() : "");
+    console.flush();
+    if (!job.embedded()) {
+      console.println("Running on a Flink cluster: follow the job in the cluster's web UI; output goes to " + out);
+    }
+    return client;
+  }
+
+  /** One refresh of the console: printed only when something changed, so a quiet night is a quiet console. */
+  private Runnable refresh(Config config, ConsoleAlerts consoleAlerts, boolean embedded, PrintWriter console) {
+    String[] lastPrinted = {""};
+    // Caught up: the watermark is no further behind the clock than the sources hold it back.
+    Duration caughtUpWithin = outOfOrderness.plus(idleness).plusMinutes(5);
+    ZoneId zone = config.zone();
+    return () -> {
+      LiveSummary summary = LiveSummary.get();
+      boolean catchingUp = summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
+      consoleAlerts.lines(summary.newAlerts(), summary.newIncidents(), catchingUp && live).forEach(console::println);
+      console.flush();
+      String board = catchingUp ? summary.catchingUp(zone) : summary.render(config.reference(), zone, null); // no clock
+      if (embedded && !board.equals(lastPrinted[0])) {
+        lastPrinted[0] = board;
+        console.print(catchingUp ? board : summary.render(config.reference(), zone, Instant.now()));
+        console.flush();
+      }
+    };
+  }
+
+  /** Waits for Ctrl-C, a TERM, --duration or the job's own end, whichever comes first. */
+  private void awaitStopOrEnd(CompletableFuture<JobExecutionResult> end, ScheduledExecutorService timer)
+      throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    // Ctrl-C, and the TERM of docker stop, systemd or Kubernetes: both stop with a savepoint.
+    Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+    if (duration != null) {
+      timer.schedule(stop::countDown, duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    end.whenComplete((result, failure) -> stop.countDown());
+    stop.await();
+  }
+
+  private void stopWithSavepoint(JobClient client, FlinkEnvironment.State state, PrintWriter console)
+      throws InterruptedException, ExecutionException {
+    console.println("Stopping: taking a savepoint so every output file is committed...");
+    console.flush();
+    // No drain: draining would advance event time to the end of time and write every series'
+    // fall to zero in windows that have not happened. Open windows keep their provisional values.
+    String savepoint = client.stopWithSavepoint(false, state == null ? null
+        : state.checkpoints().resolveSibling("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+    console.println("Savepoint " + savepoint + (liveKafka() ? ": the next run of this group resumes from it" : ""));
+  }
+
+  /** Waits for the job's result; a failure becomes one line with the restarts it took. */
+  private static void awaitResult(CompletableFuture<JobExecutionResult> end, JobFailures failures)
+      throws InterruptedException {
+    try {
+      end.get();
+    } catch (ExecutionException e) {
+      int restarts = failures == null ? 0 : failures.restarts();
+      throw new IllegalStateException("the Flink job has stopped" + (restarts > 0 ? " after " + restarts
+          + (restarts == 1 ? " restart" : " restarts") : "") + ": " + JobFailures.describe(e), e.getCause());
+    }
+  }
+
+  private void report(boolean stopped, Job job, Config config, ConsoleAlerts consoleAlerts, PrintWriter console) {
+    console.println();
+    console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
+    if (job.embedded()) {
+      consoleAlerts.lines(LiveSummary.get().newAlerts(), LiveSummary.get().newIncidents(), false)
+          .forEach(console::println);
+      console.print(LiveSummary.get().render(config.reference(), config.zone(), Instant.now()));
+    }
+    console.printf("Demand: %s%s%n", job.influx() != null ? job.influx() : out.resolve("demand").toAbsolutePath(),
+        kafka.enabled() ? "" : "   dead letters: " + out.resolve("dead-letters").toAbsolutePath());
+    console.flush();
+  }
+
+  /** A run that ends when it has read the topics' records present at its start. */
+  private boolean bounded() {
+    return kafka.enabled() && !live;
+  }
+
+  /** A run that follows the topics, resuming where the last run of its group stopped. */
+  private boolean liveKafka() {
+    return kafka.enabled() && live;
+  }
+
+  private Duration maxEventAge(Config config) {
+    return maxEventAge != null ? maxEventAge : historyKept(config.windows(), config.rules());
+  }
+
   /**
    * Checkpoints under the state folder. A live Kafka run keeps them per consumer group (each group
    * has its own offsets) and resumes from the newest checkpoint or savepoint there unless --fresh.
@@ -386,7 +480,7 @@ public final class RunCommand implements Runnable {
    * at start, and a bounded run's Kafka splits end where its first start found the topics.
    */
   private FlinkEnvironment.State state(String group, PrintWriter console) {
-    boolean resumable = kafka.enabled() && live;
+    boolean resumable = liveKafka();
     String pipeline = !kafka.enabled() ? "simulator" : live ? "kafka-" + group : "kafka-bounded";
     Path dir = (stateDir != null ? stateDir : out.resolve("state")).resolve(pipeline).toAbsolutePath();
     Path resumeFrom = null;

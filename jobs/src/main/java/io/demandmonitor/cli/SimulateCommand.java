@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -77,46 +76,17 @@ public final class SimulateCommand implements Runnable {
           "--to (" + end + ") must be after --from (" + start + ")");
     }
     DemandSimulator simulator = simulation.simulator(reference, config, now);
-    ZoneId zone = ZoneId.of(config.timeZone());
-
     if (follow && (!kafka.enabled() || end.isBefore(now.minusSeconds(60)))) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--follow needs --kafka and a --to of now (it continues from there at real pace)");
     }
-    Map<String, long[]> counts = new LinkedHashMap<>(); // topic -> records, invalid
-    Normaliser validation = new Normaliser(reference, Duration.ofMinutes(5));
-    reference.services().forEach(s -> counts.put(s.topic(), new long[2]));
-    long lastSlot = simulator.slotOf(end);
-    LocalDate reported = null;
+    Map<String, Counts> counts = new LinkedHashMap<>();
+    reference.services().forEach(s -> counts.put(s.topic(), new Counts()));
     KafkaPublisher publisher = kafka.enabled() ? publisher(reference, console) : null;
     try (Archive.Writer archive = out == null ? null : new Archive.Writer(out)) {
-      for (long slot = simulator.slotOf(start); slot < lastSlot || follow; slot++) {
-        if (slot >= lastSlot) {
-          waitUntil((slot + 1) * simulator.slotMillis()); // real pace: a slot is sent once it has ended
-        }
-        for (RawRecord raw : simulator.slot(slot)) {
-          long[] c = counts.get(raw.source);
-          c[0]++;
-          if (publisher != null) {
-            publisher.send(raw);
-          }
-          if (archive != null) {
-            Service service = reference.serviceForTopic(raw.source);
-            try { // the archive holds validated events, as the live job's does
-              validation.normalise(raw, (slot + 1) * simulator.slotMillis());
-              archive.write(raw.source, Feed.forService(service.id()).decode(raw.value));
-            } catch (InvalidRecordException e) {
-              c[1]++;
-            }
-          }
-        }
-        LocalDate day = Instant.ofEpochMilli(slot * simulator.slotMillis()).atZone(zone).toLocalDate();
-        if (!day.equals(reported)) {
-          reported = day;
-          console.printf("  simulating %s ...%n", day);
-          console.flush();
-        }
-      }
+      Normaliser validation = new Normaliser(reference, Defaults.duration(Defaults.FUTURE_MARGIN));
+      generate(simulator, start, end, ZoneId.of(config.timeZone()),
+          new Outlets(reference, validation, publisher, archive, counts), console);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the archive under " + out, e);
     } catch (InterruptedException e) {
@@ -126,9 +96,63 @@ public final class SimulateCommand implements Runnable {
         publisher.close();
       }
     }
-    console.printf("Simulated %s to %s (seed %d):%n", start, end, config.seed());
-    counts.forEach((topic, c) -> console.printf("  %-24s %9d records%s%n", topic, c[0],
-        out == null ? "" : c[1] == 0 ? "" : " (" + c[1] + " invalid, not archived)"));
+    report(start, end, config.seed(), counts, publisher, console);
+  }
+
+  /** Records generated and, when archiving, set aside as invalid, of one topic. */
+  private static final class Counts {
+    long records;
+    long invalid;
+  }
+
+  /** Where the records go: Kafka, and the archive, which holds validated events as the live job's does. */
+  private record Outlets(ReferenceData reference, Normaliser validation, KafkaPublisher publisher,
+      Archive.Writer archive, Map<String, Counts> counts) {
+
+    void send(RawRecord raw, long slotEnd) throws IOException {
+      Counts c = counts.get(raw.source);
+      c.records++;
+      if (publisher != null) {
+        publisher.send(raw);
+      }
+      if (archive != null) {
+        Service service = reference.serviceForTopic(raw.source);
+        try {
+          validation.normalise(raw, slotEnd);
+          archive.write(raw.source, Feed.forService(service.id()).decode(raw.value));
+        } catch (InvalidRecordException e) {
+          c.invalid++;
+        }
+      }
+    }
+  }
+
+  /** The slots from start to end (with --follow, on at real pace), one line per day simulated. */
+  private void generate(DemandSimulator simulator, Instant start, Instant end, ZoneId zone, Outlets outlets,
+      PrintWriter console) throws IOException, InterruptedException {
+    long lastSlot = simulator.slotOf(end);
+    LocalDate reported = null;
+    for (long slot = simulator.slotOf(start); slot < lastSlot || follow; slot++) {
+      if (slot >= lastSlot) {
+        waitUntil((slot + 1) * simulator.slotMillis()); // real pace: a slot is sent once it has ended
+      }
+      for (RawRecord raw : simulator.slot(slot)) {
+        outlets.send(raw, (slot + 1) * simulator.slotMillis());
+      }
+      LocalDate day = Instant.ofEpochMilli(slot * simulator.slotMillis()).atZone(zone).toLocalDate();
+      if (!day.equals(reported)) {
+        reported = day;
+        console.printf("  simulating %s ...%n", day);
+        console.flush();
+      }
+    }
+  }
+
+  private void report(Instant start, Instant end, long seed, Map<String, Counts> counts, KafkaPublisher publisher,
+      PrintWriter console) {
+    console.printf("Simulated %s to %s (seed %d):%n", start, end, seed);
+    counts.forEach((topic, c) -> console.printf("  %-24s %9d records%s%n", topic, c.records,
+        out == null ? "" : c.invalid == 0 ? "" : " (" + c.invalid + " invalid, not archived)"));
     if (out != null) {
       console.printf("Archive: %s%n", out.toAbsolutePath());
     }

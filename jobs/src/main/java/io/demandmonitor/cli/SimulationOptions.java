@@ -6,17 +6,16 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.Surge;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that read configuration and drive the simulator. */
 public final class SimulationOptions {
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Folder of configuration files (default: ./config if present, else the copy in the jar).")
-  Path configDir;
+  @Mixin
+  ConfigOptions configDir;
 
   @Option(names = "--seed", description = "Simulator seed (default: seed in simulation.yaml). Same seed, same stream.")
   Long seed;
@@ -30,7 +29,7 @@ public final class SimulationOptions {
   boolean clean;
 
   ConfigFiles files() {
-    return configDir == null ? ConfigFiles.defaults() : ConfigFiles.directory(configDir);
+    return configDir.files();
   }
 
   ReferenceData reference() {

@@ -8,7 +8,6 @@ import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.SeriesEvent;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
-import io.demandmonitor.sink.ArchiveSink;
 import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
@@ -46,29 +45,91 @@ public final class OutputSinks implements PipelineSinks {
   private final InfluxSettings influx;
   private final Topics topics;
   private final boolean console;
-  private Path archive;
-  private Instant publishAlertsFrom;
+  private final Path archive;
+  private final Instant publishAlertsFrom;
 
   /**
+   * Outputs as line-protocol and dead-letter files under {@code outDir}, until the builder says otherwise.
+   *
    * @param run the run tag of every point: live, or a replay's run id
-   * @param influx where to write demand, health, alerts and incidents (with the same run), or null for files
-   * @param topics where dead letters, alerts and incidents go besides (alerts, incidents) or instead of (dead
-   *     letters) files, or null
-   * @param console whether to feed the embedded run's console board
    */
-  public OutputSinks(ReferenceData reference, AlertText alertText, String run, Path outDir, InfluxSettings influx,
-      Topics topics, boolean console) {
-    if (influx != null && !influx.run().equals(run)) {
-      throw new IllegalArgumentException("run " + run + " but InfluxDB settings for run " + influx.run());
+  public static Builder builder(ReferenceData reference, AlertText alertText, String run, Path outDir) {
+    return new Builder(reference, alertText, run, outDir);
+  }
+
+  /** Names what a job's outputs are; each setting is optional. */
+  public static final class Builder {
+    private final ReferenceData reference;
+    private final AlertText alertText;
+    private final String run;
+    private final Path outDir;
+    private InfluxSettings influx;
+    private Topics topics;
+    private boolean console;
+    private Path archive;
+    private Instant publishAlertsFrom;
+
+    private Builder(ReferenceData reference, AlertText alertText, String run, Path outDir) {
+      this.reference = reference;
+      this.alertText = alertText;
+      this.run = run;
+      this.outDir = outDir;
     }
-    this.outDir = outDir;
-    this.reference = reference;
-    this.lineProtocol = new LineProtocol(reference, run);
-    this.alertLines = new AlertLines(reference, alertText, run);
-    this.incidentLines = new IncidentLines(reference, alertText, run);
-    this.influx = influx;
-    this.topics = topics;
-    this.console = console;
+
+    /** Demand, health, alerts and incidents to this InfluxDB (same run) instead of files; null keeps files. */
+    public Builder influx(InfluxSettings settings) {
+      this.influx = settings;
+      return this;
+    }
+
+    /** Dead letters to a topic instead of files; alerts and incidents to topics besides. */
+    public Builder topics(Topics kafkaTopics) {
+      this.topics = kafkaTopics;
+      return this;
+    }
+
+    /** Whether to feed the embedded run's console board. */
+    public Builder console(boolean feedConsole) {
+      this.console = feedConsole;
+      return this;
+    }
+
+    /** Also archive every validated record under {@code dir} ({@link ArchiveSink}); null for no archive. */
+    public Builder archive(Path dir) {
+      this.archive = dir;
+      return this;
+    }
+
+    /**
+     * Alert and incident changes dated before {@code start} go to InfluxDB and files (they overwrite
+     * themselves) but not to their topics or the console, except the newest change of an episode or
+     * incident still open at the start ({@link CatchUpGate}): a job catching up on history does not
+     * announce the past.
+     */
+    public Builder alertsPublishedFrom(Instant start) {
+      this.publishAlertsFrom = start;
+      return this;
+    }
+
+    public OutputSinks build() {
+      if (influx != null && !influx.run().equals(run)) {
+        throw new IllegalArgumentException("run " + run + " but InfluxDB settings for run " + influx.run());
+      }
+      return new OutputSinks(this);
+    }
+  }
+
+  private OutputSinks(Builder b) {
+    this.reference = b.reference;
+    this.outDir = b.outDir;
+    this.lineProtocol = new LineProtocol(b.reference, b.run);
+    this.alertLines = new AlertLines(b.reference, b.alertText, b.run);
+    this.incidentLines = new IncidentLines(b.reference, b.alertText, b.run);
+    this.influx = b.influx;
+    this.topics = b.topics;
+    this.console = b.console;
+    this.archive = b.archive;
+    this.publishAlertsFrom = b.publishAlertsFrom;
   }
 
   @Override
@@ -98,23 +159,6 @@ public final class OutputSinks implements PipelineSinks {
       expected.map(points::line).name("expected-line-protocol")
           .sinkTo(files("expected", ".lp")).name("expected-files").uid("expected-files");
     }
-  }
-
-  /** Also archive every validated record under {@code dir} ({@link ArchiveSink}). */
-  public OutputSinks withArchive(Path dir) {
-    this.archive = dir;
-    return this;
-  }
-
-  /**
-   * Alert and incident changes dated before {@code start} go to InfluxDB and files (they overwrite
-   * themselves) but not to their topics or the console, except the newest change of an episode or
-   * incident still open at the start ({@link CatchUpGate}): a job catching up on history does not
-   * announce the past.
-   */
-  public OutputSinks withAlertsPublishedFrom(Instant start) {
-    this.publishAlertsFrom = start;
-    return this;
   }
 
   @Override

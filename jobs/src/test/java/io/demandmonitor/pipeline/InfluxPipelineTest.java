@@ -75,8 +75,8 @@ class InfluxPipelineTest {
     DemandPipeline.build(
         SimulatorSource.create(env, simulator, new SimulatedRun(FROM, NOW, 0, 0, Duration.ofMinutes(2)))
             .map(new FailOnceAfterACheckpoint()).name("fail-once"),
-        TestConfig.pipeline(), new OutputSinks(reference, new AlertText(reference, java.time.ZoneId.of("Europe/London")), influx.run(), dir, influx,
-            null, false));
+        TestConfig.pipeline(), OutputSinks.builder(reference,
+            new AlertText(reference, java.time.ZoneId.of("Europe/London")), influx.run(), dir).influx(influx).build());
     env.execute("influx-pipeline-test");
     assertThat(FailOnceAfterACheckpoint.FAILED).as("the job failed and restarted").isTrue();
 
