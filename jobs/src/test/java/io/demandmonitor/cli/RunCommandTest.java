@@ -127,7 +127,7 @@ class RunCommandTest {
         "--summary-every", "1s", "--out", dir.toString(), "--config-dir", TestConfig.CONFIG_DIR.toString());
 
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).containsPattern("ALERT LEVEL [234] Safeguarding contacts, Stevenage: \\d+ in the last hour")
+    assertThat(out.toString()).containsPattern("ALERT LEVEL [234] Safeguarding contacts, Stevenage: [\\d.]+ (per 100,000 residents )?in the last hour")
         .containsPattern("ALERT RESOLVED Safeguarding contacts, Stevenage");
     assertThat(TestCli.lines(dir.resolve("alerts"))).anyMatch(l -> l.startsWith("alerts,detector=THRESHOLD,district=Stevenage,"
         + "horizon=PT1H,run=live,service=safeguarding-contacts,state=RAISED "));
@@ -225,12 +225,12 @@ class RunCommandTest {
 
   @Test
   void checkConfigReportsEveryProblemWithItsFileAndKey() {
-    Path config = TestConfig.copyWith(dir, "alerts.yaml", "levels: [5, 8, 12]", "levels: [5, 3, 12]");
+    Path config = TestConfig.copyWith(dir, "alerts.yaml", "levels: [6, 9, 13]", "levels: [6, 3, 13]");
     int exit = cli().execute("check-config", "--config-dir", config.toString());
     assertThat(exit).isEqualTo(2);
-    int line = lineOf(config.resolve("alerts.yaml"), "levels: [5, 3, 12]");
+    int line = lineOf(config.resolve("alerts.yaml"), "levels: [6, 3, 13]");
     assertThat(err.toString()).contains(config.resolve("alerts.yaml") + " line " + line + ": thresholds[0].levels: must be three "
-        + "increasing positive thresholds, for levels 2, 3 and 4 (got [5.0, 3.0, 12.0])");
+        + "increasing positive thresholds, for levels 2, 3 and 4 (got [6.0, 3.0, 13.0])");
     assertThat(cli().execute("check-config", "--config-dir", TestConfig.CONFIG_DIR.toString())).isZero();
   }
 

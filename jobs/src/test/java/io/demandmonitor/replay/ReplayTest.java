@@ -85,7 +85,7 @@ class ReplayTest {
   void aLowerThresholdSetRaisesTheExpectedExtraEpisodesInTheComparison() throws IOException {
     Path whatIf = Files.createDirectories(dir.resolve("what-if"));
     Files.writeString(whatIf.resolve("alerts.yaml"),
-        Files.readString(rules).replace("levels: [5, 8, 12]", "levels: [3, 5, 8]"));
+        Files.readString(rules).replace("levels: [6, 9, 13]", "levels: [3.5, 5, 8]"));
     String out = replay("what-if", "--alerts", whatIf.resolve("alerts.yaml").toString(), "--compare", "shipped-1");
     assertThat(out).contains("alert rules from");
 
@@ -104,17 +104,17 @@ class ReplayTest {
       }
     });
     assertThat(changed).as("only the changed rule adds or removes episodes")
-        .containsOnly("safeguarding-contacts THRESHOLD count");
+        .containsOnly("safeguarding-contacts THRESHOLD rate_per_100k");
     // A lower threshold removes an episode only through the cool-down: this run's own longer episode on
-    // the series had resolved less than the cool-down and the minimum duration after it (30m + 10m)
-    // before the other run raised it.
+    // the series had resolved less than the cool-down and the minimum duration after it (2h + 10m as
+    // shipped) before the other run raised it.
     Instant from = Instant.parse(comparison.get("from").asText());
     Instant to = Instant.parse(comparison.get("to").asText());
     List<ReplayReport.ReportedEpisode> mine;
     try (InfluxConnection connection = new InfluxConnection(influx)) {
       mine = ReplayReport.episodes(connection, "what-if", from, to);
     }
-    long heldBack = Duration.ofMinutes(30 + 10).toMillis();
+    long heldBack = Duration.ofMinutes(120 + 10).toMillis();
     for (JsonNode row : removed) {
       long raised = Instant.parse(row.get("otherRaised").asText()).toEpochMilli();
       assertThat(mine).as("what held back " + row).anyMatch(e -> e.service().equals(row.get("service").asText())
