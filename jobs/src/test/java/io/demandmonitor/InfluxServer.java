@@ -9,18 +9,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.influxdb.dto.QueryResult;
 
 /**
  * A real InfluxDB 1.x server (Debian's influxd, installed by the build when missing) on free
- * loopback ports with its own temporary directory. One is shared by the tests that only write
- * and read ({@link #shared()}, each in its own database); tests that stop it or turn on
- * authentication start their own.
+ * loopback ports with its own temporary directory. One is shared by the tests that only write and
+ * read ({@link #shared()}, each in its own database); tests that stop it or turn on authentication
+ * start their own.
  */
 public final class InfluxServer implements AutoCloseable {
 
@@ -57,8 +54,10 @@ public final class InfluxServer implements AutoCloseable {
   public static InfluxServer startOwn(boolean auth) throws IOException {
     InfluxServer server = new InfluxServer(auth);
     if (auth) { // InfluxDB 1.x lets anyone create the first admin
-      try (InfluxConnection connection = new InfluxConnection(InfluxSettings.of(server.url(), "_internal"))) {
-        connection.query("CREATE USER " + ADMIN + " WITH PASSWORD '" + ADMIN_PASSWORD + "' WITH ALL PRIVILEGES");
+      try (InfluxConnection connection =
+          new InfluxConnection(InfluxSettings.of(server.url(), "_internal"))) {
+        connection.query(
+            "CREATE USER " + ADMIN + " WITH PASSWORD '" + ADMIN_PASSWORD + "' WITH ALL PRIVILEGES");
       }
     }
     return server;
@@ -77,18 +76,29 @@ public final class InfluxServer implements AutoCloseable {
     return settings;
   }
 
-  /** Every row of a query's result as column (tags included) to value, with the measurement as "name". */
-  public static List<Map<String, Object>> select(InfluxConnection connection, String influxql) throws IOException {
+  /**
+   * Every row of a query's result as column (tags included) to value, with the measurement as
+   * "name".
+   */
+  public static List<Map<String, Object>> select(InfluxConnection connection, String influxql)
+      throws IOException {
     return connection.select(influxql);
   }
 
   /** Starts the server (again, on the same ports and data) and waits until it answers. */
   public void start() throws IOException {
-    String influxd = Files.isExecutable(Path.of("/usr/bin/influxd")) ? "/usr/bin/influxd" : "influxd";
-    ProcessBuilder builder = new ProcessBuilder(influxd, "run", "-config", "/dev/null",
-        "-pidfile", dir.resolve("influxd.pid").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
+    String influxd =
+        Files.isExecutable(Path.of("/usr/bin/influxd")) ? "/usr/bin/influxd" : "influxd";
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                influxd,
+                "run",
+                "-config",
+                "/dev/null",
+                "-pidfile",
+                dir.resolve("influxd.pid").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
     Map<String, String> env = builder.environment();
     env.put("INFLUXDB_HTTP_BIND_ADDRESS", "127.0.0.1:" + httpPort);
     env.put("INFLUXDB_BIND_ADDRESS", "127.0.0.1:" + rpcPort);
@@ -103,13 +113,16 @@ public final class InfluxServer implements AutoCloseable {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IOException("cannot start influxd (Debian's influxdb package; `./mvnw verify` installs it): "
-          + e.getMessage(), e);
+      throw new IOException(
+          "cannot start influxd (Debian's influxdb package; `./mvnw verify` installs it): "
+              + e.getMessage(),
+          e);
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!answers()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IOException("influxd did not start; its log: " + Files.readString(dir.resolve("influxd.log")));
+        throw new IOException(
+            "influxd did not start; its log: " + Files.readString(dir.resolve("influxd.log")));
       }
       sleep(50);
     }
@@ -129,7 +142,8 @@ public final class InfluxServer implements AutoCloseable {
 
   private boolean answers() {
     try {
-      HttpURLConnection ping = (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
+      HttpURLConnection ping =
+          (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
       ping.setConnectTimeout(500);
       ping.setReadTimeout(500);
       return ping.getResponseCode() == 204;

@@ -20,7 +20,10 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
-/** A real Kafka broker (one combined KRaft node) in the test JVM, with helpers to produce and consume. */
+/**
+ * A real Kafka broker (one combined KRaft node) in the test JVM, with helpers to produce and
+ * consume.
+ */
 public final class KafkaBroker implements AutoCloseable {
 
   private final KafkaClusterTestKit cluster;
@@ -30,21 +33,24 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   public static KafkaBroker start() throws Exception {
-    TestKitNodes nodes = new TestKitNodes.Builder()
-        .setCombined(true)
-        .setNumBrokerNodes(1)
-        .setNumControllerNodes(1)
-        .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-        .build();
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("log.retention.ms", "-1") // test data is "old" event time: never delete it
-        .setConfigProp("unstable.api.versions.enable", "false")
-        .setConfigProp("unstable.feature.versions.enable", "false")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .build();
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setCombined(true)
+            .setNumBrokerNodes(1)
+            .setNumControllerNodes(1)
+            .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+            .build();
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(nodes)
+            .setConfigProp(
+                "log.retention.ms", "-1") // test data is "old" event time: never delete it
+            .setConfigProp("unstable.api.versions.enable", "false")
+            .setConfigProp("unstable.feature.versions.enable", "false")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .build();
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
@@ -71,8 +77,12 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Sends the records in order (idempotent producer: order kept per partition); returns where each landed. */
-  public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+  /**
+   * Sends the records in order (idempotent producer: order kept per partition); returns where each
+   * landed.
+   */
+  public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records)
+      throws Exception {
     Properties props = clientProperties();
     props.put("enable.idempotence", "true");
     props.put("linger.ms", "5");
@@ -97,8 +107,10 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("group.id", "test-reader-" + System.nanoTime());
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -111,7 +123,6 @@ public final class KafkaBroker implements AutoCloseable {
       return records;
     }
   }
-
 
   @Override
   public void close() throws Exception {

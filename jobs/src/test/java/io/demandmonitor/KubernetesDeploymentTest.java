@@ -26,16 +26,21 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesDeploymentTest {
 
-  private static final Path MANIFEST = TestConfig.CONFIG_DIR.toAbsolutePath().getParent()
-      .resolve("deploy/kubernetes/flink-deployment.yaml");
+  private static final Path MANIFEST =
+      TestConfig.CONFIG_DIR
+          .toAbsolutePath()
+          .getParent()
+          .resolve("deploy/kubernetes/flink-deployment.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @Test
   void theFlinkDeploymentIsValidAgainstTheOperatorsSchema() throws IOException {
     JsonNode deployment = documents().get(0);
     assertThat(deployment.path("kind").asText()).isEqualTo("FlinkDeployment");
-    Set<ValidationMessage> problems = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
-        .getSchema(crdSchema(deployment.path("apiVersion").asText())).validate(deployment);
+    Set<ValidationMessage> problems =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+            .getSchema(crdSchema(deployment.path("apiVersion").asText()))
+            .validate(deployment);
     assertThat(problems).extracting(ValidationMessage::getMessage).isEmpty();
   }
 
@@ -45,28 +50,41 @@ class KubernetesDeploymentTest {
     JsonNode flink = spec.path("flinkConfiguration");
     assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("savepoint");
     assertThat(flink.path("high-availability.type").asText()).isEqualTo("kubernetes");
-    for (String key : List.of("high-availability.storageDir", "execution.checkpointing.dir",
-        "execution.checkpointing.savepoint-dir")) {
+    for (String key :
+        List.of(
+            "high-availability.storageDir",
+            "execution.checkpointing.dir",
+            "execution.checkpointing.savepoint-dir")) {
       assertThat(flink.path(key).asText()).as(key).startsWith("file:///flink-data/");
     }
-    assertThat(spec.at("/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText()).isEqualTo("/flink-data");
+    assertThat(spec.at("/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText())
+        .isEqualTo("/flink-data");
     String claim = spec.at("/podTemplate/spec/volumes/0/persistentVolumeClaim/claimName").asText();
-    assertThat(documents()).anyMatch(d -> d.path("kind").asText().equals("PersistentVolumeClaim")
-        && d.at("/metadata/name").asText().equals(claim));
+    assertThat(documents())
+        .anyMatch(
+            d ->
+                d.path("kind").asText().equals("PersistentVolumeClaim")
+                    && d.at("/metadata/name").asText().equals(claim));
     assertThat(flink.path("execution.checkpointing.externalized-checkpoint-retention").asText())
         .isEqualTo("RETAIN_ON_CANCELLATION");
     assertThat(flink.path("kubernetes.rest-service.exposed.type").asText()).isEqualTo("ClusterIP");
     assertThat(flink.path("web.submit.enable").asText()).isEqualTo("false");
-    assertThat(flink.path("env.java.opts.all").asText()).contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.demandmonitor");
-    assertThat(spec.at("/job/entryClass").asText()).isEqualTo("io.demandmonitor.cli.DemandMonitorCli");
-    assertThat(spec.at("/job/args").toString()).contains("\"run\"", "\"--kafka\"", "\"--influx-url\"");
+    assertThat(flink.path("env.java.opts.all").asText())
+        .contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.demandmonitor");
+    assertThat(spec.at("/job/entryClass").asText())
+        .isEqualTo("io.demandmonitor.cli.DemandMonitorCli");
+    assertThat(spec.at("/job/args").toString())
+        .contains("\"run\"", "\"--kafka\"", "\"--influx-url\"");
     // Secrets from a Secret, never in the manifest.
-    spec.at("/podTemplate/spec/containers/0/env").forEach(e -> {
-      if (e.path("name").asText().matches(".*(PASSWORD|JAAS).*")) {
-        assertThat(e.has("value")).as(e.path("name").asText()).isFalse();
-        assertThat(e.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("demand-monitor");
-      }
-    });
+    spec.at("/podTemplate/spec/containers/0/env")
+        .forEach(
+            e -> {
+              if (e.path("name").asText().matches(".*(PASSWORD|JAAS).*")) {
+                assertThat(e.has("value")).as(e.path("name").asText()).isFalse();
+                assertThat(e.at("/valueFrom/secretKeyRef/name").asText())
+                    .isEqualTo("demand-monitor");
+              }
+            });
   }
 
   private static List<JsonNode> documents() throws IOException {
@@ -85,16 +103,19 @@ class KubernetesDeploymentTest {
    */
   private static JsonNode crdSchema(String apiVersion) throws IOException {
     String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-    try (InputStream in = KubernetesDeploymentTest.class.getResourceAsStream(
-        "/META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml")) {
+    try (InputStream in =
+        KubernetesDeploymentTest.class.getResourceAsStream(
+            "/META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml")) {
       assertThat(in).as("the FlinkDeployment CRD on the test classpath").isNotNull();
       for (JsonNode v : YAML.readTree(in).at("/spec/versions")) {
         if (v.path("name").asText().equals(version)) {
           ObjectNode schema = (ObjectNode) v.at("/schema/openAPIV3Schema");
-          ArrayNode versions = (ArrayNode) schema.at("/properties/spec/properties/flinkVersion/enum");
+          ArrayNode versions =
+              (ArrayNode) schema.at("/properties/spec/properties/flinkVersion/enum");
           List.of("v2_0", "v2_1", "v2_2", "v2_3").forEach(versions::add);
           strict(schema);
-          schema.remove("additionalProperties"); // apiVersion, kind and metadata are Kubernetes' own
+          schema.remove(
+              "additionalProperties"); // apiVersion, kind and metadata are Kubernetes' own
           return schema;
         }
       }
@@ -104,7 +125,9 @@ class KubernetesDeploymentTest {
 
   /** Unknown fields are errors, as with kubectl's strict field validation: a misspelt key fails. */
   private static void strict(JsonNode node) {
-    if (node instanceof ObjectNode object && object.has("properties") && !object.has("additionalProperties")
+    if (node instanceof ObjectNode object
+        && object.has("properties")
+        && !object.has("additionalProperties")
         && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
       object.put("additionalProperties", false);
     }

@@ -18,7 +18,9 @@ public final class TestCli {
 
   private TestCli() {}
 
-  /** Runs a command; fails the test unless it exits with 0. Returns what it printed (out, then err). */
+  /**
+   * Runs a command; fails the test unless it exits with 0. Returns what it printed (out, then err).
+   */
   public static String ok(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -29,16 +31,22 @@ public final class TestCli {
     return out.toString() + err;
   }
 
-  /** Every line of the committed files in an output folder (Flink's in-progress files are hidden). */
+  /**
+   * Every line of the committed files in an output folder (Flink's in-progress files are hidden).
+   */
   public static List<String> lines(Path folder) throws IOException {
     try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(f -> !f.getFileName().toString().startsWith(".")).flatMap(f -> {
-        try {
-          return Files.readAllLines(f).stream();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).toList();
+      return files
+          .filter(f -> !f.getFileName().toString().startsWith("."))
+          .flatMap(
+              f -> {
+                try {
+                  return Files.readAllLines(f).stream();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .toList();
     }
   }
 }

@@ -44,16 +44,36 @@ public final class TestConfig {
   public static SimulationConfig simulationWithVolumeTimes(double factor) {
     SimulationConfig config = simulation();
     java.util.Map<String, SimulationConfig.ServiceProfile> scaled = new java.util.HashMap<>();
-    config.services().forEach((id, p) -> scaled.put(id, new SimulationConfig.ServiceProfile(p.dailyVolume() * factor,
-        p.hourOfDay(), p.dayOfWeek(), p.schoolHolidayFactor(), p.categories(), p.attributes(), p.meanWaitSeconds(),
-        p.meanHandledSeconds(), p.positivity(), p.voidRate())));
-    return new SimulationConfig(config.seed(), config.slot(), config.timeZone(), scaled, config.imperfections(),
-        config.scenarios(), config.defaultScenarios());
+    config
+        .services()
+        .forEach(
+            (id, p) ->
+                scaled.put(
+                    id,
+                    new SimulationConfig.ServiceProfile(
+                        p.dailyVolume() * factor,
+                        p.hourOfDay(),
+                        p.dayOfWeek(),
+                        p.schoolHolidayFactor(),
+                        p.categories(),
+                        p.attributes(),
+                        p.meanWaitSeconds(),
+                        p.meanHandledSeconds(),
+                        p.positivity(),
+                        p.voidRate())));
+    return new SimulationConfig(
+        config.seed(),
+        config.slot(),
+        config.timeZone(),
+        scaled,
+        config.imperfections(),
+        config.scenarios(),
+        config.defaultScenarios());
   }
 
   /**
-   * A Flink environment as the jobs run (no Kryo, parallelism 2) on the test's MiniCluster, with
-   * no restarts unless {@code conf} sets a restart strategy: a failure fails the test, never loops.
+   * A Flink environment as the jobs run (no Kryo, parallelism 2) on the test's MiniCluster, with no
+   * restarts unless {@code conf} sets a restart strategy: a failure fails the test, never loops.
    */
   public static org.apache.flink.streaming.api.environment.StreamExecutionEnvironment flink(
       org.apache.flink.configuration.Configuration conf) {
@@ -61,7 +81,9 @@ public final class TestConfig {
     if (!conf.contains(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY)) {
       conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
     }
-    var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    var env =
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+            .getExecutionEnvironment(conf);
     env.setParallelism(2);
     return env;
   }
@@ -71,8 +93,12 @@ public final class TestConfig {
     boolean holds() throws Exception;
   }
 
-  /** Waits up to 90 s for {@code condition}; on timeout fails with {@code what} and {@code diagnosis}. */
-  public static void waitFor(String what, Condition condition, java.util.function.Supplier<String> diagnosis)
+  /**
+   * Waits up to 90 s for {@code condition}; on timeout fails with {@code what} and {@code
+   * diagnosis}.
+   */
+  public static void waitFor(
+      String what, Condition condition, java.util.function.Supplier<String> diagnosis)
       throws Exception {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
     while (!condition.holds()) {
@@ -88,7 +114,10 @@ public final class TestConfig {
     rewrite(dir.resolve(file), find, text -> text.replace(find, replace));
   }
 
-  /** A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in {@code file}. */
+  /**
+   * A copy of the config folder in {@code dir} with {@code find} replaced by {@code replace} in
+   * {@code file}.
+   */
   public static Path copyWith(Path dir, String file, String find, String replace) {
     try (Stream<Path> files = Files.list(CONFIG_DIR)) {
       Files.createDirectories(dir);
@@ -98,12 +127,18 @@ public final class TestConfig {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    rewrite(dir.resolve(file), find, text -> text.replaceFirst(java.util.regex.Pattern.quote(find),
-        java.util.regex.Matcher.quoteReplacement(replace)));
+    rewrite(
+        dir.resolve(file),
+        find,
+        text ->
+            text.replaceFirst(
+                java.util.regex.Pattern.quote(find),
+                java.util.regex.Matcher.quoteReplacement(replace)));
     return dir;
   }
 
-  private static void rewrite(Path target, String find, java.util.function.UnaryOperator<String> change) {
+  private static void rewrite(
+      Path target, String find, java.util.function.UnaryOperator<String> change) {
     try {
       String text = Files.readString(target);
       if (!text.contains(find)) {

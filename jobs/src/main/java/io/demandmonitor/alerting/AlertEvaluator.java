@@ -22,14 +22,15 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Evaluates the alert rules on one series' rolling values (keyed by {@link RollingValue#seriesKey()}: service and area), final
- * and provisional, and emits each episode's changes. Threshold rules compare a measure with
- * fixed thresholds; baseline rules compare the hour's count with the seasonal baseline, whose
- * history this operator also keeps (hours in alert left out). State: one {@link Episode} per
- * rule and one baseline history per baseline rule, both keyed by the rule's id (so reordering
- * alerts.yaml keeps every episode with its rule), and a cleanup timer that clears everything
- * once the series has been silent for longer than the baseline remembers. The expectation of each final value a
- * baseline rule assesses goes to the {@link #EXPECTED} side output.
+ * Evaluates the alert rules on one series' rolling values (keyed by {@link
+ * RollingValue#seriesKey()}: service and area), final and provisional, and emits each episode's
+ * changes. Threshold rules compare a measure with fixed thresholds; baseline rules compare the
+ * hour's count with the seasonal baseline, whose history this operator also keeps (hours in alert
+ * left out). State: one {@link Episode} per rule and one baseline history per baseline rule, both
+ * keyed by the rule's id (so reordering alerts.yaml keeps every episode with its rule), and a
+ * cleanup timer that clears everything once the series has been silent for longer than the baseline
+ * remembers. The expectation of each final value a baseline rule assesses goes to the {@link
+ * #EXPECTED} side output.
  */
 public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
 
@@ -43,24 +44,32 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private final long retention;
 
   private transient MapState<String, Episode> episodes;
+
   /** Every baseline rule's history, by rule id and slot: "rule-id/slot". */
   private transient MapState<String, long[]> history;
+
   private transient ValueState<Long> newestFinal;
   private transient ValueState<Long> cleanupAt;
+
   /** The final 1 h counts of the last hour, by minute of the hour: window end, then count. */
   private transient ValueState<long[]> recentHours;
+
   /** One per baseline rule, and the keyed history they read and write. */
   private transient SeasonalBaseline[] baselines;
+
   private transient SeasonalBaseline.History[] kept;
+
   /**
-   * The baseline history read so far, per series and baseline rule: every value reads the same
-   * few slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the
-   * state.
+   * The baseline history read so far, per series and baseline rule: every value reads the same few
+   * slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the state.
    */
   private transient java.util.Map<String, List<java.util.Map<Integer, long[]>>> historyRead;
+
   private transient String currentKey;
+
   /** What the rules say, resolved once rather than per value: horizon labels, levels, policies. */
   private transient String[] thresholdHorizons;
+
   private transient java.util.Map<String, double[]>[] thresholdLevels;
   private transient AlertRules.Policy[] thresholdPolicies;
   private transient String[] baselineHorizons;
@@ -71,8 +80,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   public AlertEvaluator(ReferenceData reference, AlertRules rules) {
     this.reference = reference;
     this.rules = rules;
-    this.retention = Math.max(1, rules.baselines().stream().mapToInt(AlertRules.Baseline::weeks).max().orElse(0))
-        * SeasonalBaseline.WEEK;
+    this.retention =
+        Math.max(1, rules.baselines().stream().mapToInt(AlertRules.Baseline::weeks).max().orElse(0))
+            * SeasonalBaseline.WEEK;
   }
 
   /** The services' horizons some rule looks at, so the other values need not be sent here. */
@@ -85,28 +95,53 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
   @Override
   public void open(OpenContext context) {
-    // Named anew when they came to be keyed by rule id: the older state, keyed by rule position, is not read.
-    episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes-by-rule", Types.STRING,
-        TypeInformation.of(Episode.class)));
-    history = getRuntimeContext().getMapState(new MapStateDescriptor<>("baseline-history-by-rule", Types.STRING,
-        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    newestFinal = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-final", Types.LONG));
+    // Named anew when they came to be keyed by rule id: the older state, keyed by rule position, is
+    // not read.
+    episodes =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "episodes-by-rule", Types.STRING, TypeInformation.of(Episode.class)));
+    history =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "baseline-history-by-rule",
+                    Types.STRING,
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    newestFinal =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("newest-final", Types.LONG));
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
-    recentHours = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-hours",
-        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    recentHours =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "recent-hours", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     List<AlertRules.Threshold> thresholdRules = rules.thresholds();
-    thresholdHorizons = thresholdRules.stream().map(t -> WindowSettings.label(t.horizon())).toArray(String[]::new);
-    thresholdPolicies = thresholdRules.stream().map(t -> rules.policy(t.policy())).toArray(AlertRules.Policy[]::new);
+    thresholdHorizons =
+        thresholdRules.stream().map(t -> WindowSettings.label(t.horizon())).toArray(String[]::new);
+    thresholdPolicies =
+        thresholdRules.stream()
+            .map(t -> rules.policy(t.policy()))
+            .toArray(AlertRules.Policy[]::new);
     @SuppressWarnings("unchecked")
     java.util.Map<String, double[]>[] byArea = new java.util.Map[thresholdRules.size()];
     thresholdLevels = byArea;
     java.util.Arrays.setAll(thresholdLevels, i -> new java.util.HashMap<>());
-    baselineHorizons = rules.baselines().stream().map(b -> WindowSettings.label(b.horizon())).toArray(String[]::new);
-    baselineLevels = rules.baselines().stream().map(AlertRules.Baseline::levelArray).toArray(double[][]::new);
-    baselinePolicies = rules.baselines().stream().map(b -> rules.policy(b.policy())).toArray(AlertRules.Policy[]::new);
-    baselines = rules.baselines().stream()
-        .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
-        .toArray(SeasonalBaseline[]::new);
+    baselineHorizons =
+        rules.baselines().stream()
+            .map(b -> WindowSettings.label(b.horizon()))
+            .toArray(String[]::new);
+    baselineLevels =
+        rules.baselines().stream().map(AlertRules.Baseline::levelArray).toArray(double[][]::new);
+    baselinePolicies =
+        rules.baselines().stream()
+            .map(b -> rules.policy(b.policy()))
+            .toArray(AlertRules.Policy[]::new);
+    baselines =
+        rules.baselines().stream()
+            .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
+            .toArray(SeasonalBaseline[]::new);
     historyRead = new java.util.HashMap<>();
     kept = new SeasonalBaseline.History[baselines.length];
     for (int i = 0; i < kept.length; i++) {
@@ -150,7 +185,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   }
 
   @Override
-  public void processElement(RollingValue v, Context ctx, Collector<SurgeAlert> out) throws Exception {
+  public void processElement(RollingValue v, Context ctx, Collector<SurgeAlert> out)
+      throws Exception {
     currentKey = ctx.getCurrentKey();
     List<AlertRules.Threshold> thresholds = rules.thresholds();
     for (int i = 0; i < thresholds.size(); i++) {
@@ -158,17 +194,29 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       if (!rule.service().equals(v.service) || !thresholdHorizons[i].equals(v.horizon)) {
         continue;
       }
-      double[] levels = thresholdLevels[i].computeIfAbsent(v.area, area -> {
-        double[] forArea = rule.levelsFor(area);
-        return forArea == null ? NOT_APPLICABLE : forArea;
-      });
+      double[] levels =
+          thresholdLevels[i].computeIfAbsent(
+              v.area,
+              area -> {
+                double[] forArea = rule.levelsFor(area);
+                return forArea == null ? NOT_APPLICABLE : forArea;
+              });
       if (levels == NOT_APPLICABLE) {
         continue;
       }
       double value = Measure.named(rule.measure()).of(v, reference.population(v.area));
       boolean eligible = !Double.isNaN(value) && v.count >= rule.minimumCount();
-      assess(rule.id(), THRESHOLD, rule.measure(), v, eligible ? value : 0, levels, eligible,
-          thresholdPolicies[i], null, out);
+      assess(
+          rule.id(),
+          THRESHOLD,
+          rule.measure(),
+          v,
+          eligible ? value : 0,
+          levels,
+          eligible,
+          thresholdPolicies[i],
+          null,
+          out);
     }
     List<AlertRules.Baseline> baselines = rules.baselines();
     for (int i = 0; i < baselines.size(); i++) {
@@ -181,7 +229,10 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       Long newest = newestFinal.value();
       if (newest == null || v.windowEnd > newest) {
         newestFinal.update(v.windowEnd);
-        long due = Math.floorDiv(v.windowEnd, HOUR) * HOUR + HOUR + retention; // moved once an hour, one timer
+        long due =
+            Math.floorDiv(v.windowEnd, HOUR) * HOUR
+                + HOUR
+                + retention; // moved once an hour, one timer
         Long pending = cleanupAt.value();
         if (pending == null || pending != due) {
           if (pending != null) {
@@ -194,14 +245,16 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
   }
 
-  private void assessBaseline(int index, AlertRules.Baseline rule, RollingValue v, Context ctx,
-      Collector<SurgeAlert> out) throws Exception {
+  private void assessBaseline(
+      int index, AlertRules.Baseline rule, RollingValue v, Context ctx, Collector<SurgeAlert> out)
+      throws Exception {
     SeasonalBaseline baseline = baselines[index];
     SeasonalBaseline.History kept = this.kept[index];
     if (!v.provisional) {
       baseline.learn(kept, v.windowEnd, v.count);
     }
-    SeasonalBaseline.Expectation expected = baseline.expected(kept, v.windowEnd - HOUR, v.windowEnd);
+    SeasonalBaseline.Expectation expected =
+        baseline.expected(kept, v.windowEnd - HOUR, v.windowEnd);
     if (expected == null) {
       return; // still learning what is normal
     }
@@ -213,7 +266,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
     int minute = (int) Math.floorMod(v.windowEnd / 60_000, 60);
     if (hours[minute] == v.windowEnd - HOUR) {
-      SeasonalBaseline.Expectation twoHours = baseline.expected(kept, v.windowEnd - 2 * HOUR, v.windowEnd);
+      SeasonalBaseline.Expectation twoHours =
+          baseline.expected(kept, v.windowEnd - 2 * HOUR, v.windowEnd);
       if (twoHours != null) {
         z = Math.max(z, twoHours.z(v.count + hours[60 + minute]));
       }
@@ -223,53 +277,88 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       hours[minute] = v.windowEnd;
       hours[60 + minute] = v.count;
       recentHours.update(hours);
-      ctx.output(EXPECTED, new ExpectedDemand(v.service, v.area, v.horizon, v.windowEnd, expected.mean(),
-          expected.countAt(levels[0])));
+      ctx.output(
+          EXPECTED,
+          new ExpectedDemand(
+              v.service,
+              v.area,
+              v.horizon,
+              v.windowEnd,
+              expected.mean(),
+              expected.countAt(levels[0])));
     }
-    Episode episode = assess(rule.id(), SEASONAL_BASELINE, "count", v, z, levels,
-        v.count >= rule.minCount(), baselinePolicies[index], expected, out);
+    Episode episode =
+        assess(
+            rule.id(),
+            SEASONAL_BASELINE,
+            "count",
+            v,
+            z,
+            levels,
+            v.count >= rule.minCount(),
+            baselinePolicies[index],
+            expected,
+            out);
     if (episode.level > 1) {
       baseline.alerted(kept, v.windowEnd);
     }
   }
 
   /** Runs one rule's episode on a value and emits its change, if any. */
-  private Episode assess(String ruleId, String detector, String measure, RollingValue v, double value,
-      double[] levels, boolean eligible, AlertRules.Policy policy, SeasonalBaseline.Expectation expected,
-      Collector<SurgeAlert> out) throws Exception {
+  private Episode assess(
+      String ruleId,
+      String detector,
+      String measure,
+      RollingValue v,
+      double value,
+      double[] levels,
+      boolean eligible,
+      AlertRules.Policy policy,
+      SeasonalBaseline.Expectation expected,
+      Collector<SurgeAlert> out)
+      throws Exception {
     Episode episode = episodes.get(ruleId);
     if (episode == null) {
       episode = new Episode();
     }
-    Episode.Change change = episode.assess(v.windowEnd, value, levels, eligible, v.provisional,
-        Episode.Timing.of(policy),
-        v.service + "/" + v.area + "/" + ruleId); // two rules never share an id
+    Episode.Change change =
+        episode.assess(
+            v.windowEnd,
+            value,
+            levels,
+            eligible,
+            v.provisional,
+            Episode.Timing.of(policy),
+            v.service + "/" + v.area + "/" + ruleId); // two rules never share an id
     episodes.put(ruleId, episode);
     if (change != null) {
-      int shown = Math.max(2, change.level()); // a resolved episode names the threshold it fell below
+      int shown =
+          Math.max(2, change.level()); // a resolved episode names the threshold it fell below
       double threshold = expected != null ? expected.countAt(levels[shown - 2]) : levels[shown - 2];
-      out.collect(SurgeAlert.newBuilder()
-          .setAlertId(episode.alertId)
-          .setService(v.service)
-          .setDistrict(v.area)
-          .setLevel(change.level())
-          .setState(change.state())
-          .setDetector(detector)
-          .setMeasure(measure)
-          .setWindow(v.horizon)
-          .setObserved(expected != null ? v.count : value)
-          .setThreshold(threshold)
-          .setExpected(expected == null ? null : expected.mean())
-          .setEpisodeStart(Instant.ofEpochMilli(episode.start))
-          .setChangedAt(Instant.ofEpochMilli(v.windowEnd))
-          .setProvisional(v.provisional && change.state() != AlertState.RESOLVED)
-          .build());
+      out.collect(
+          SurgeAlert.newBuilder()
+              .setAlertId(episode.alertId)
+              .setService(v.service)
+              .setDistrict(v.area)
+              .setLevel(change.level())
+              .setState(change.state())
+              .setDetector(detector)
+              .setMeasure(measure)
+              .setWindow(v.horizon)
+              .setObserved(expected != null ? v.count : value)
+              .setThreshold(threshold)
+              .setExpected(expected == null ? null : expected.mean())
+              .setEpisodeStart(Instant.ofEpochMilli(episode.start))
+              .setChangedAt(Instant.ofEpochMilli(v.windowEnd))
+              .setProvisional(v.provisional && change.state() != AlertState.RESOLVED)
+              .build());
     }
     return episode;
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SurgeAlert> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SurgeAlert> out)
+      throws Exception {
     // Silent for longer than the baseline remembers: nothing worth keeping.
     episodes.clear();
     history.clear();

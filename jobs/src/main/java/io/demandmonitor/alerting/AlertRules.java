@@ -13,22 +13,43 @@ import java.util.Map;
 
 /**
  * The alert rules from config/alerts.yaml: thresholds on rolling values, seasonal-baseline surge
- * detection and silent feeds. Levels follow the OPEL scale (1 normal, 2 moderate, 3 severe,
- * 4 extreme); every rule lists what it takes to reach levels 2, 3 and 4.
+ * detection and silent feeds. Levels follow the OPEL scale (1 normal, 2 moderate, 3 severe, 4
+ * extreme); every rule lists what it takes to reach levels 2, 3 and 4.
  */
-public record AlertRules(String timeZone, Policy defaults, List<Threshold> thresholds, List<Baseline> baselines,
-    List<Feed> feeds, Incidents incidents) implements Serializable {
+public record AlertRules(
+    String timeZone,
+    Policy defaults,
+    List<Threshold> thresholds,
+    List<Baseline> baselines,
+    List<Feed> feeds,
+    Incidents incidents)
+    implements Serializable {
 
   public static final String FILE = "alerts.yaml";
-  public static final List<String> MEASURES = List.of("count", "rate_per_100k", "abandoned_rate", "positivity");
-  /** A rule id: lower-case words of letters and digits joined by hyphens, e.g. safeguarding-1h-count. */
-  private static final java.util.regex.Pattern RULE_ID = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  public static final List<String> MEASURES =
+      List.of("count", "rate_per_100k", "abandoned_rate", "positivity");
+
+  /**
+   * A rule id: lower-case words of letters and digits joined by hyphens, e.g.
+   * safeguarding-1h-count.
+   */
+  private static final java.util.regex.Pattern RULE_ID =
+      java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
   private static final int RULE_ID_MAX = 60;
-  /** A rule's cool-down (30m) plus its minimum duration (10m) and some: a district raised again as soon as it may still joins. */
+
+  /**
+   * A rule's cool-down (30m) plus its minimum duration (10m) and some: a district raised again as
+   * soon as it may still joins.
+   */
   public static final Duration DEFAULT_INCIDENT_GAP = Duration.ofMinutes(60);
 
   /** Rules without an {@code incidents} section, which then takes its defaults. */
-  public AlertRules(String timeZone, Policy defaults, List<Threshold> thresholds, List<Baseline> baselines,
+  public AlertRules(
+      String timeZone,
+      Policy defaults,
+      List<Threshold> thresholds,
+      List<Baseline> baselines,
       List<Feed> feeds) {
     this(timeZone, defaults, thresholds, baselines, feeds, null);
   }
@@ -40,16 +61,19 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
   public record Incidents(Duration gap) implements Serializable {}
 
   /**
-   * How an episode behaves: a higher level must hold for {@code minDuration} (event time) before
-   * it is raised; a level holds until the value falls below {@code clearBelow} times its
-   * threshold (hysteresis); after an episode resolves, the rule does not raise again for
-   * {@code coolDown}. Any may be left out of a rule to take the defaults.
+   * How an episode behaves: a higher level must hold for {@code minDuration} (event time) before it
+   * is raised; a level holds until the value falls below {@code clearBelow} times its threshold
+   * (hysteresis); after an episode resolves, the rule does not raise again for {@code coolDown}.
+   * Any may be left out of a rule to take the defaults.
    */
-  public record Policy(Duration minDuration, Double clearBelow, Duration coolDown) implements Serializable {
+  public record Policy(Duration minDuration, Double clearBelow, Duration coolDown)
+      implements Serializable {
 
     Policy over(Policy defaults) {
-      return new Policy(minDuration != null ? minDuration : defaults.minDuration,
-          clearBelow != null ? clearBelow : defaults.clearBelow, coolDown != null ? coolDown : defaults.coolDown);
+      return new Policy(
+          minDuration != null ? minDuration : defaults.minDuration,
+          clearBelow != null ? clearBelow : defaults.clearBelow,
+          coolDown != null ? coolDown : defaults.coolDown);
     }
   }
 
@@ -59,13 +83,27 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
    * {@code districts} overrides per district code. Values with fewer than {@code minCount} events
    * never alarm (ratios of tiny numbers are noise).
    */
-  public record Threshold(String id, String service, Duration horizon, String measure, List<Double> levels,
-      List<Double> county, Map<String, List<Double>> districts, Long minCount, Policy policy) implements Serializable {
+  public record Threshold(
+      String id,
+      String service,
+      Duration horizon,
+      String measure,
+      List<Double> levels,
+      List<Double> county,
+      Map<String, List<Double>> districts,
+      Long minCount,
+      Policy policy)
+      implements Serializable {
 
-    /** The thresholds for levels 2, 3, 4 in an area (district code or COUNTY), or null if the rule does not apply. */
+    /**
+     * The thresholds for levels 2, 3, 4 in an area (district code or COUNTY), or null if the rule
+     * does not apply.
+     */
     public double[] levelsFor(String area) {
-      List<Double> chosen = SeriesEvent.COUNTY.equals(area) ? county
-          : districts != null && districts.containsKey(area) ? districts.get(area) : levels;
+      List<Double> chosen =
+          SeriesEvent.COUNTY.equals(area)
+              ? county
+              : districts != null && districts.containsKey(area) ? districts.get(area) : levels;
       return chosen == null ? null : chosen.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
@@ -75,13 +113,22 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
   }
 
   /**
-   * Surge detection against a seasonal baseline, for every district and the county: the expected count for the same hour of the
-   * week, in term time or school holidays, over the previous {@code weeks} weeks (at least
-   * {@code minWeeks} of history, hours in alert left out); {@code levels} are how many standard
-   * deviations above expected reach levels 2, 3, 4; fewer than {@code minCount} events never alarm.
+   * Surge detection against a seasonal baseline, for every district and the county: the expected
+   * count for the same hour of the week, in term time or school holidays, over the previous {@code
+   * weeks} weeks (at least {@code minWeeks} of history, hours in alert left out); {@code levels}
+   * are how many standard deviations above expected reach levels 2, 3, 4; fewer than {@code
+   * minCount} events never alarm.
    */
-  public record Baseline(String id, String service, Duration horizon, List<Double> levels, long minCount, int weeks,
-      int minWeeks, Policy policy) implements Serializable {
+  public record Baseline(
+      String id,
+      String service,
+      Duration horizon,
+      List<Double> levels,
+      long minCount,
+      int weeks,
+      int minWeeks,
+      Policy policy)
+      implements Serializable {
 
     public double[] levelArray() {
       return levels.stream().mapToDouble(Double::doubleValue).toArray();
@@ -89,14 +136,16 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
   }
 
   /**
-   * A feed that sends nothing for {@code silentAfter} raises FEED_SILENT at {@code level}, but
-   * only between {@code activeFrom} and {@code activeTo} o'clock local time, when it normally sends.
+   * A feed that sends nothing for {@code silentAfter} raises FEED_SILENT at {@code level}, but only
+   * between {@code activeFrom} and {@code activeTo} o'clock local time, when it normally sends.
    */
-  public record Feed(String id, String service, Duration silentAfter, int activeFrom, int activeTo, int level)
+  public record Feed(
+      String id, String service, Duration silentAfter, int activeFrom, int activeTo, int level)
       implements Serializable {
 
     public boolean activeAt(int hourOfDay) {
-      return activeFrom <= activeTo ? hourOfDay >= activeFrom && hourOfDay < activeTo
+      return activeFrom <= activeTo
+          ? hourOfDay >= activeFrom && hourOfDay < activeTo
           : hourOfDay >= activeFrom || hourOfDay < activeTo;
     }
   }
@@ -125,12 +174,14 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
     return incidents == null || incidents.gap() == null ? DEFAULT_INCIDENT_GAP : incidents.gap();
   }
 
-  public static AlertRules load(ConfigFiles files, ReferenceData reference, WindowSettings windows) {
+  public static AlertRules load(
+      ConfigFiles files, ReferenceData reference, WindowSettings windows) {
     return load(files, FILE, reference, windows);
   }
 
   /** Rules from another file of the same form, e.g. a what-if set for a replay. */
-  public static AlertRules load(ConfigFiles files, String fileName, ReferenceData reference, WindowSettings windows) {
+  public static AlertRules load(
+      ConfigFiles files, String fileName, ReferenceData reference, WindowSettings windows) {
     AlertRules rules = files.read(fileName, AlertRules.class);
     rules.validate(files.problems(fileName), reference, windows);
     return rules;
@@ -142,29 +193,45 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
     } catch (RuntimeException e) {
       problems.add("time-zone", timeZone, "is not a time zone such as Europe/London");
     }
-    if (defaults == null || defaults.minDuration == null || defaults.clearBelow == null || defaults.coolDown == null) {
+    if (defaults == null
+        || defaults.minDuration == null
+        || defaults.clearBelow == null
+        || defaults.coolDown == null) {
       problems.add("defaults", defaults, "must give min-duration, clear-below and cool-down");
     } else {
       checkPolicy(problems, "defaults", defaults);
     }
-    java.util.Map<String, String> ids = new java.util.HashMap<>(); // rule id -> the key that has it first
+    java.util.Map<String, String> ids =
+        new java.util.HashMap<>(); // rule id -> the key that has it first
     for (int i = 0; i < thresholds().size(); i++) {
       Threshold t = thresholds().get(i);
       String key = "thresholds[" + i + "]";
       checkId(problems, key, t.id(), ids);
       checkService(problems, key, t.service(), reference);
       checkHorizon(problems, key, t.horizon(), windows);
-      problems.require(MEASURES.contains(t.measure()), key + ".measure", t.measure(), "must be one of " + MEASURES);
+      problems.require(
+          MEASURES.contains(t.measure()),
+          key + ".measure",
+          t.measure(),
+          "must be one of " + MEASURES);
       checkLevels(problems, key + ".levels", t.levels(), true);
       checkLevels(problems, key + ".county", t.county(), true);
       if (t.districts() != null) {
-        t.districts().forEach((code, levels) -> {
-          problems.require(reference.district(code) != null, key + ".districts", code,
-              "is not a district code in districts.yaml");
-          checkLevels(problems, key + ".districts." + code, levels, false);
-        });
+        t.districts()
+            .forEach(
+                (code, levels) -> {
+                  problems.require(
+                      reference.district(code) != null,
+                      key + ".districts",
+                      code,
+                      "is not a district code in districts.yaml");
+                  checkLevels(problems, key + ".districts." + code, levels, false);
+                });
       }
-      problems.require(t.minCount() == null || t.minCount() >= 0, key + ".min-count", t.minCount(),
+      problems.require(
+          t.minCount() == null || t.minCount() >= 0,
+          key + ".min-count",
+          t.minCount(),
           "must be 0 or more events");
       checkPolicy(problems, key, t.policy());
     }
@@ -173,13 +240,21 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
       String key = "baselines[" + i + "]";
       checkId(problems, key, b.id(), ids);
       checkService(problems, key, b.service(), reference);
-      problems.require(b.horizon() != null && b.horizon().equals(Duration.ofHours(1)), key + ".horizon",
-          b.horizon(), "must be 1h: the baseline is kept per hour of the week");
+      problems.require(
+          b.horizon() != null && b.horizon().equals(Duration.ofHours(1)),
+          key + ".horizon",
+          b.horizon(),
+          "must be 1h: the baseline is kept per hour of the week");
       checkHorizon(problems, key, b.horizon(), windows);
       checkLevels(problems, key + ".levels", b.levels(), false);
-      problems.require(b.minCount() >= 0, key + ".min-count", b.minCount(), "must be 0 or more events");
-      problems.require(b.weeks() >= 1 && b.weeks() <= 52, key + ".weeks", b.weeks(), "must be 1 to 52 weeks");
-      problems.require(b.minWeeks() >= 1 && b.minWeeks() <= b.weeks(), key + ".min-weeks", b.minWeeks(),
+      problems.require(
+          b.minCount() >= 0, key + ".min-count", b.minCount(), "must be 0 or more events");
+      problems.require(
+          b.weeks() >= 1 && b.weeks() <= 52, key + ".weeks", b.weeks(), "must be 1 to 52 weeks");
+      problems.require(
+          b.minWeeks() >= 1 && b.minWeeks() <= b.weeks(),
+          key + ".min-weeks",
+          b.minWeeks(),
           "must be 1 to weeks");
       checkPolicy(problems, key, b.policy());
     }
@@ -188,66 +263,114 @@ public record AlertRules(String timeZone, Policy defaults, List<Threshold> thres
       String key = "feeds[" + i + "]";
       checkId(problems, key, f.id(), ids);
       checkService(problems, key, f.service(), reference);
-      problems.require(f.silentAfter() != null && f.silentAfter().toMinutes() >= 1, key + ".silent-after",
-          f.silentAfter(), "must be at least 1m");
-      problems.require(f.activeFrom() >= 0 && f.activeFrom() <= 24, key + ".active-from", f.activeFrom(),
+      problems.require(
+          f.silentAfter() != null && f.silentAfter().toMinutes() >= 1,
+          key + ".silent-after",
+          f.silentAfter(),
+          "must be at least 1m");
+      problems.require(
+          f.activeFrom() >= 0 && f.activeFrom() <= 24,
+          key + ".active-from",
+          f.activeFrom(),
           "must be an hour 0 to 24");
-      problems.require(f.activeTo() >= 0 && f.activeTo() <= 24, key + ".active-to", f.activeTo(),
+      problems.require(
+          f.activeTo() >= 0 && f.activeTo() <= 24,
+          key + ".active-to",
+          f.activeTo(),
           "must be an hour 0 to 24");
-      problems.require(f.level() >= 2 && f.level() <= 4, key + ".level", f.level(), "must be 2, 3 or 4");
+      problems.require(
+          f.level() >= 2 && f.level() <= 4, key + ".level", f.level(), "must be 2, 3 or 4");
     }
-    problems.require(incidents == null || incidents.gap() == null || !incidents.gap().isNegative(), "incidents.gap",
-        incidents == null ? null : incidents.gap(), "must be a duration, 0m or more");
+    problems.require(
+        incidents == null || incidents.gap() == null || !incidents.gap().isNegative(),
+        "incidents.gap",
+        incidents == null ? null : incidents.gap(),
+        "must be a duration, 0m or more");
     problems.throwIfAny();
   }
 
   /**
-   * Alert state (open episodes, baseline history) is kept by rule id, so reordering the file
-   * keeps every episode with its rule: an id must be present, plain and unique in the file.
+   * Alert state (open episodes, baseline history) is kept by rule id, so reordering the file keeps
+   * every episode with its rule: an id must be present, plain and unique in the file.
    */
-  private static void checkId(Problems problems, String key, String id, java.util.Map<String, String> ids) {
+  private static void checkId(
+      Problems problems, String key, String id, java.util.Map<String, String> ids) {
     if (id == null) {
-      problems.add(key + ".id", null, "is required: a unique rule id such as safeguarding-1h-count");
+      problems.add(
+          key + ".id", null, "is required: a unique rule id such as safeguarding-1h-count");
       return;
     }
     if (id.length() > RULE_ID_MAX || !RULE_ID.matcher(id).matches()) {
-      problems.add(key + ".id", id, "must be lower-case letters and digits joined by hyphens, at most "
-          + RULE_ID_MAX + " characters, e.g. safeguarding-1h-count");
+      problems.add(
+          key + ".id",
+          id,
+          "must be lower-case letters and digits joined by hyphens, at most "
+              + RULE_ID_MAX
+              + " characters, e.g. safeguarding-1h-count");
       return;
     }
     String first = ids.putIfAbsent(id, key);
-    problems.require(first == null, key + ".id", id, "is already the id of " + first + ": rule ids must be unique");
+    problems.require(
+        first == null,
+        key + ".id",
+        id,
+        "is already the id of " + first + ": rule ids must be unique");
   }
 
-  private static void checkService(Problems problems, String key, String service, ReferenceData reference) {
-    problems.require(reference.service(service) != null, key + ".service", service,
+  private static void checkService(
+      Problems problems, String key, String service, ReferenceData reference) {
+    problems.require(
+        reference.service(service) != null,
+        key + ".service",
+        service,
         "is not a service id in services.yaml");
   }
 
-  private static void checkHorizon(Problems problems, String key, Duration horizon, WindowSettings windows) {
-    problems.require(horizon != null && windows.horizons().stream().anyMatch(h -> h.size().equals(horizon)),
-        key + ".horizon", horizon, "is not a horizon in windows.yaml");
+  private static void checkHorizon(
+      Problems problems, String key, Duration horizon, WindowSettings windows) {
+    problems.require(
+        horizon != null && windows.horizons().stream().anyMatch(h -> h.size().equals(horizon)),
+        key + ".horizon",
+        horizon,
+        "is not a horizon in windows.yaml");
   }
 
-  private static void checkLevels(Problems problems, String key, List<Double> levels, boolean optional) {
+  private static void checkLevels(
+      Problems problems, String key, List<Double> levels, boolean optional) {
     if (levels == null) {
       problems.require(optional, key, null, "must list the thresholds of levels 2, 3 and 4");
       return;
     }
-    boolean increasing = levels.size() == 3 && levels.get(0) > 0 && levels.get(0) < levels.get(1)
-        && levels.get(1) < levels.get(2);
-    problems.require(increasing, key, levels, "must be three increasing positive thresholds, for levels 2, 3 and 4");
+    boolean increasing =
+        levels.size() == 3
+            && levels.get(0) > 0
+            && levels.get(0) < levels.get(1)
+            && levels.get(1) < levels.get(2);
+    problems.require(
+        increasing,
+        key,
+        levels,
+        "must be three increasing positive thresholds, for levels 2, 3 and 4");
   }
 
   private static void checkPolicy(Problems problems, String key, Policy policy) {
     if (policy == null) {
       return;
     }
-    problems.require(policy.minDuration == null || !policy.minDuration.isNegative(), key + ".min-duration",
-        policy.minDuration, "must be a duration, 0m or more");
-    problems.require(policy.clearBelow == null || policy.clearBelow > 0 && policy.clearBelow <= 1,
-        key + ".clear-below", policy.clearBelow, "must be a fraction above 0 and at most 1");
-    problems.require(policy.coolDown == null || !policy.coolDown.isNegative(), key + ".cool-down",
-        policy.coolDown, "must be a duration, 0m or more");
+    problems.require(
+        policy.minDuration == null || !policy.minDuration.isNegative(),
+        key + ".min-duration",
+        policy.minDuration,
+        "must be a duration, 0m or more");
+    problems.require(
+        policy.clearBelow == null || policy.clearBelow > 0 && policy.clearBelow <= 1,
+        key + ".clear-below",
+        policy.clearBelow,
+        "must be a fraction above 0 and at most 1");
+    problems.require(
+        policy.coolDown == null || !policy.coolDown.isNegative(),
+        key + ".cool-down",
+        policy.coolDown,
+        "must be a duration, 0m or more");
   }
 }

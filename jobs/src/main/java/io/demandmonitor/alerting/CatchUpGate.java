@@ -15,14 +15,15 @@ import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Keeps a job that catches up on history (a first start reading the topics back, a restart
- * reprocessing since its checkpoint) from publishing past episodes (or incidents) as news. Keyed
- * by alert (incident) id: changes dated before {@code publishFrom} are held, only the newest per
+ * reprocessing since its checkpoint) from publishing past episodes (or incidents) as news. Keyed by
+ * alert (incident) id: changes dated before {@code publishFrom} are held, only the newest per
  * episode; when event time reaches {@code publishFrom}, an episode still open is published once
  * with its newest change, and one already resolved is not published at all. Later changes pass
- * straight through (and replace a held one, which would otherwise follow them).
- * State: the held change, cleared by the timer that publishes it.
+ * straight through (and replace a held one, which would otherwise follow them). State: the held
+ * change, cleared by the timer that publishes it.
  */
-public final class CatchUpGate<T> extends KeyedProcessFunction<String, T, T> implements ResultTypeQueryable<T> {
+public final class CatchUpGate<T> extends KeyedProcessFunction<String, T, T>
+    implements ResultTypeQueryable<T> {
 
   private final long publishFrom;
   private final Class<T> type;
@@ -30,7 +31,10 @@ public final class CatchUpGate<T> extends KeyedProcessFunction<String, T, T> imp
   private final SerializableFunction<T, Boolean> ended;
   private transient ValueState<T> held;
 
-  private CatchUpGate(long publishFrom, Class<T> type, SerializableFunction<T, Long> changedAt,
+  private CatchUpGate(
+      long publishFrom,
+      Class<T> type,
+      SerializableFunction<T, Long> changedAt,
       SerializableFunction<T, Boolean> ended) {
     this.publishFrom = publishFrom;
     this.type = type;
@@ -40,13 +44,19 @@ public final class CatchUpGate<T> extends KeyedProcessFunction<String, T, T> imp
 
   /** For alert changes, keyed by alert id. */
   public static CatchUpGate<SurgeAlert> alerts(long publishFrom) {
-    return new CatchUpGate<>(publishFrom, SurgeAlert.class, a -> a.getChangedAt().toEpochMilli(),
+    return new CatchUpGate<>(
+        publishFrom,
+        SurgeAlert.class,
+        a -> a.getChangedAt().toEpochMilli(),
         a -> a.getState() == AlertState.RESOLVED);
   }
 
   /** For incident changes, keyed by incident id. */
   public static CatchUpGate<SurgeIncident> incidents(long publishFrom) {
-    return new CatchUpGate<>(publishFrom, SurgeIncident.class, i -> i.getChangedAt().toEpochMilli(),
+    return new CatchUpGate<>(
+        publishFrom,
+        SurgeIncident.class,
+        i -> i.getChangedAt().toEpochMilli(),
         i -> i.getState() == IncidentState.CLOSED);
   }
 

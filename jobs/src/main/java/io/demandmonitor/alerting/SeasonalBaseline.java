@@ -7,14 +7,15 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * What demand is normal for one series: hourly counts of the same hour of the week, kept apart
- * for term time and school holidays, over the previous weeks. The expected count of a rolling
- * hour is the mean of the history of the clock hours it overlaps; how unusual an observed count
- * is, is the Anscombe-transformed Poisson deviation (about a standard normal for counts of any
- * size), widened by the dispersion of the series' own past predictions: the mean of
- * (count - expected)^2 / expected over the hours recorded, which covers both over-dispersed
- * demand and the uncertainty of a mean of few weeks. A holiday hour with too little holiday history borrows the term-time hour, scaled by
- * the ratio of holiday to term-time demand this series has shown in any holiday hours so far.
+ * What demand is normal for one series: hourly counts of the same hour of the week, kept apart for
+ * term time and school holidays, over the previous weeks. The expected count of a rolling hour is
+ * the mean of the history of the clock hours it overlaps; how unusual an observed count is, is the
+ * Anscombe-transformed Poisson deviation (about a standard normal for counts of any size), widened
+ * by the dispersion of the series' own past predictions: the mean of (count - expected)^2 /
+ * expected over the hours recorded, which covers both over-dispersed demand and the uncertainty of
+ * a mean of few weeks. A holiday hour with too little holiday history borrows the term-time hour,
+ * scaled by the ratio of holiday to term-time demand this series has shown in any holiday hours so
+ * far.
  */
 public final class SeasonalBaseline implements Serializable {
 
@@ -22,17 +23,32 @@ public final class SeasonalBaseline implements Serializable {
   static final long WEEK = 7 * 24 * HOUR;
   private static final int HOLIDAY = 168;
   private static final double MAX_DISPERSION = 5;
-  /** Where the holiday ratio's sums are kept in the history: holiday counts, and term means (x1000) of the same hours. */
+
+  /**
+   * Where the holiday ratio's sums are kept in the history: holiday counts, and term means (x1000)
+   * of the same hours.
+   */
   private static final int HOLIDAY_RATIO = -1;
+
   /** Term-time events behind a holiday ratio before it is trusted. */
   private static final double RATIO_EVIDENCE = 30;
-  /** Where the dispersion's sums are kept: squared prediction errors over expected (x1000), and how many. */
+
+  /**
+   * Where the dispersion's sums are kept: squared prediction errors over expected (x1000), and how
+   * many.
+   */
   private static final int DISPERSION = -2;
+
   /** Predictions behind a learnt dispersion before it is trusted. */
   private static final long DISPERSION_EVIDENCE = 100;
+
   /** Where the end of the newest clock hour learnt is kept. */
   private static final int LEARNT_TO = -3;
-  /** Where the start of the newest clock hour in alert is kept: an hour in alert is not normal demand. */
+
+  /**
+   * Where the start of the newest clock hour in alert is kept: an hour in alert is not normal
+   * demand.
+   */
   private static final int ALERTED_HOUR = -4;
 
   /** Where the history lives: Flink keyed state in the job, a map in tests. */
@@ -61,7 +77,10 @@ public final class SeasonalBaseline implements Serializable {
   private final ZoneId zone;
   private final int weeks;
   private final int minWeeks;
-  /** Slots by hour start: every value asks for the same few hours, and the calendar is not cheap. */
+
+  /**
+   * Slots by hour start: every value asks for the same few hours, and the calendar is not cheap.
+   */
   private transient java.util.HashMap<Long, Integer> slots;
 
   public SeasonalBaseline(ReferenceData reference, ZoneId zone, int weeks, int minWeeks) {
@@ -89,8 +108,8 @@ public final class SeasonalBaseline implements Serializable {
    * Learns from a final value of the rolling hour ending at {@code windowEnd}. A value on the hour
    * is the count of the clock hour just ended. A series sends no value while its rolling hour is
    * empty, so the clock hours that ended since the newest one learnt, without a value on the hour,
-   * were empty: they are learnt as zero here, once, when the next value arrives (at most the
-   * weeks kept). Hours in alert are left out.
+   * were empty: they are learnt as zero here, once, when the next value arrives (at most the weeks
+   * kept). Hours in alert are left out.
    */
   public void learn(History history, long windowEnd, long count) throws Exception {
     long ended = Math.floorDiv(windowEnd, HOUR) * HOUR; // every clock hour before this has ended
@@ -99,7 +118,8 @@ public final class SeasonalBaseline implements Serializable {
     for (long end = from + HOUR; end <= ended; end += HOUR) {
       learnHour(history, end - HOUR, end == windowEnd ? count : 0);
     }
-    if (windowEnd == ended && windowEnd <= from) { // the series' first value on the hour, or a correction
+    if (windowEnd == ended
+        && windowEnd <= from) { // the series' first value on the hour, or a correction
       learnHour(history, windowEnd - HOUR, count);
     }
     if (learnt == null || ended > learnt[0]) {
@@ -107,7 +127,10 @@ public final class SeasonalBaseline implements Serializable {
     }
   }
 
-  /** Notes that the rule is in alert in the rolling hour ending at {@code windowEnd}: that clock hour is not learnt. */
+  /**
+   * Notes that the rule is in alert in the rolling hour ending at {@code windowEnd}: that clock
+   * hour is not learnt.
+   */
   public void alerted(History history, long windowEnd) throws Exception {
     long hourStart = Math.floorDiv(windowEnd - 1, HOUR) * HOUR;
     long[] alerted = history.get(ALERTED_HOUR);
@@ -123,12 +146,16 @@ public final class SeasonalBaseline implements Serializable {
     }
   }
 
-  /** Remembers the count of the clock hour starting at {@code hourStart}, replacing that slot's oldest week. */
+  /**
+   * Remembers the count of the clock hour starting at {@code hourStart}, replacing that slot's
+   * oldest week.
+   */
   public void record(History history, long hourStart, long count) throws Exception {
     int slot = slot(hourStart);
     long week = Math.floorDiv(hourStart, WEEK);
     double[] predicted = hourStats(history, hourStart);
-    if (predicted != null && predicted[0] >= 1) { // how far off the baseline was, before it learns this hour
+    if (predicted != null
+        && predicted[0] >= 1) { // how far off the baseline was, before it learns this hour
       long[] sums = history.get(DISPERSION);
       sums = sums == null ? new long[2] : sums;
       sums[0] += Math.round(1000 * (count - predicted[0]) * (count - predicted[0]) / predicted[0]);
@@ -156,7 +183,9 @@ public final class SeasonalBaseline implements Serializable {
     }
   }
 
-  /** The expectation for the window [from, to), or null while fewer than min-weeks of history exist. */
+  /**
+   * The expectation for the window [from, to), or null while fewer than min-weeks of history exist.
+   */
   public Expectation expected(History history, long from, long to) throws Exception {
     double mean = 0;
     double variance = 0;
@@ -170,8 +199,10 @@ public final class SeasonalBaseline implements Serializable {
       variance += weight * stats[1];
     }
     long[] learnt = history.get(DISPERSION);
-    double dispersion = learnt != null && learnt[1] >= DISPERSION_EVIDENCE ? learnt[0] / 1000.0 / learnt[1]
-        : mean > 0 ? variance / mean : 1;
+    double dispersion =
+        learnt != null && learnt[1] >= DISPERSION_EVIDENCE
+            ? learnt[0] / 1000.0 / learnt[1]
+            : mean > 0 ? variance / mean : 1;
     return new Expectation(mean, Math.min(MAX_DISPERSION, Math.max(1, dispersion)));
   }
 

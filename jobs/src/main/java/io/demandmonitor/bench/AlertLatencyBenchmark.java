@@ -1,16 +1,16 @@
 package io.demandmonitor.bench;
 
 import io.demandmonitor.alerting.AlertRules;
+import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.District;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Site;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.Feed;
-import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
-import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.CareReferral;
@@ -45,28 +45,30 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Event-to-alert latency through the whole pipeline on an embedded runtime: events arrive at a
- * steady rate, stamped with the wall clock; most are background testing events that raise
- * nothing, and every 2.5 s each of 30 series (three services in ten districts) gets one more
- * event, so each series climbs through its level 2, 3 and 4 thresholds. The latency of an alert
- * is from the moment the event that crossed the threshold was emitted to the moment the alert
- * reached the sink. Same JVM: the generator and the sink share a clock and a map.
+ * steady rate, stamped with the wall clock; most are background testing events that raise nothing,
+ * and every 2.5 s each of 30 series (three services in ten districts) gets one more event, so each
+ * series climbs through its level 2, 3 and 4 thresholds. The latency of an alert is from the moment
+ * the event that crossed the threshold was emitted to the moment the alert reached the sink. Same
+ * JVM: the generator and the sink share a clock and a map.
  */
 public final class AlertLatencyBenchmark {
 
   private static final long PROBE_EVERY_MILLIS = 2_500;
   private static final long WARM_UP_MILLIS = 5_000;
-  private static final List<String> SERVICES = List.of("safeguarding-contacts", "care-referrals", "helpline-calls");
+  private static final List<String> SERVICES =
+      List.of("safeguarding-contacts", "care-referrals", "helpline-calls");
 
   /** When each threshold-crossing event was emitted, by service|district|level. */
   static final Map<String, Long> CROSSED = new ConcurrentHashMap<>();
+
   /** Latencies of alerts raised or escalated on district series, milliseconds. */
   static final List<Long> LATENCIES = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private AlertLatencyBenchmark() {}
 
   /** The latencies measured, sorted. */
-  public static List<Long> run(ReferenceData reference, PipelineSettings settings, int eventsPerSecond)
-      throws Exception {
+  public static List<Long> run(
+      ReferenceData reference, PipelineSettings settings, int eventsPerSecond) throws Exception {
     CROSSED.clear();
     LATENCIES.clear();
     List<String> districts = reference.districts().stream().map(District::code).toList();
@@ -77,37 +79,46 @@ public final class AlertLatencyBenchmark {
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
-    DataStream<RawRecord> raw = env.fromSource(
-        new DataGeneratorSource<>(new Probes(reference, settings.alerts(), districts, eventsPerSecond), events,
-            RateLimiterStrategy.perSecond(eventsPerSecond), TypeInformation.of(RawRecord.class)),
-        WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(Duration.ofSeconds(5))
-            .withTimestampAssigner((r, t) -> r.timestamp), "paced-events").setParallelism(1);
-    DemandPipeline.build(raw, settings, new PipelineSinks() {
-      @Override
-      public void demand(DataStream<RollingValue> rolling) {
-        rolling.sinkTo(new DiscardingSink<>());
-      }
+    DataStream<RawRecord> raw =
+        env.fromSource(
+                new DataGeneratorSource<>(
+                    new Probes(reference, settings.alerts(), districts, eventsPerSecond),
+                    events,
+                    RateLimiterStrategy.perSecond(eventsPerSecond),
+                    TypeInformation.of(RawRecord.class)),
+                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                    .withTimestampAssigner((r, t) -> r.timestamp),
+                "paced-events")
+            .setParallelism(1);
+    DemandPipeline.build(
+        raw,
+        settings,
+        new PipelineSinks() {
+          @Override
+          public void demand(DataStream<RollingValue> rolling) {
+            rolling.sinkTo(new DiscardingSink<>());
+          }
 
-      @Override
-      public void expected(DataStream<ExpectedDemand> expected) {
-        expected.sinkTo(new DiscardingSink<>());
-      }
+          @Override
+          public void expected(DataStream<ExpectedDemand> expected) {
+            expected.sinkTo(new DiscardingSink<>());
+          }
 
-      @Override
-      public void deadLetters(DataStream<DeadLetter> deadLetters) {
-        deadLetters.sinkTo(new DiscardingSink<>());
-      }
+          @Override
+          public void deadLetters(DataStream<DeadLetter> deadLetters) {
+            deadLetters.sinkTo(new DiscardingSink<>());
+          }
 
-      @Override
-      public void health(DataStream<HealthEvent> health) {
-        health.sinkTo(new DiscardingSink<>());
-      }
+          @Override
+          public void health(DataStream<HealthEvent> health) {
+            health.sinkTo(new DiscardingSink<>());
+          }
 
-      @Override
-      public void alerts(DataStream<SurgeAlert> alerts) {
-        alerts.sinkTo(new CallbackSink<>(AlertLatencyBenchmark::received)).setParallelism(1);
-      }
-    });
+          @Override
+          public void alerts(DataStream<SurgeAlert> alerts) {
+            alerts.sinkTo(new CallbackSink<>(AlertLatencyBenchmark::received)).setParallelism(1);
+          }
+        });
     env.execute("alert-latency");
     List<Long> sorted = new ArrayList<>(LATENCIES);
     sorted.sort(null);
@@ -116,7 +127,8 @@ public final class AlertLatencyBenchmark {
 
   private static void received(SurgeAlert alert) {
     long now = System.currentTimeMillis();
-    Long crossed = CROSSED.get(alert.getService() + "|" + alert.getDistrict() + "|" + alert.getLevel());
+    Long crossed =
+        CROSSED.get(alert.getService() + "|" + alert.getDistrict() + "|" + alert.getLevel());
     boolean up = alert.getState() == AlertState.RAISED || alert.getState() == AlertState.ESCALATED;
     if (crossed != null && up && alert.getDetector().equals("THRESHOLD")) {
       LATENCIES.add(now - crossed);
@@ -125,17 +137,28 @@ public final class AlertLatencyBenchmark {
 
   /** How many probe events the series with the highest level-4 count threshold needs. */
   private static int maxLevel4(AlertRules rules, List<String> districts) {
-    return SERVICES.stream().flatMap(s -> districts.stream().map(d -> threshold(rules, s, d)))
-        .mapToInt(levels -> (int) Math.ceil(levels[2])).max().orElseThrow();
+    return SERVICES.stream()
+        .flatMap(s -> districts.stream().map(d -> threshold(rules, s, d)))
+        .mapToInt(levels -> (int) Math.ceil(levels[2]))
+        .max()
+        .orElseThrow();
   }
 
   /** The district's 1-hour count thresholds of the service. */
   private static double[] threshold(AlertRules rules, String service, String district) {
     return rules.thresholds().stream()
-        .filter(t -> t.service().equals(service) && t.measure().equals("count") && t.horizon().toHours() == 1)
-        .map(t -> t.levelsFor(district)).filter(java.util.Objects::nonNull)
-        .findFirst().orElseThrow(() -> new IllegalStateException("no 1h count threshold for " + service + " in "
-            + district));
+        .filter(
+            t ->
+                t.service().equals(service)
+                    && t.measure().equals("count")
+                    && t.horizon().toHours() == 1)
+        .map(t -> t.levelsFor(district))
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no 1h count threshold for " + service + " in " + district));
   }
 
   /** Background testing events, and the probe events that climb each series through its levels. */
@@ -179,21 +202,37 @@ public final class AlertLatencyBenchmark {
           return record(service, probe(service, "p" + index, district, now), index, now);
         }
       }
-      return record("testing-events", new TestingEvent("b" + index, Instant.ofEpochMilli(now), site.district(),
-          site.id(), TestType.LFD_HOME, TestResult.NEGATIVE), index, now);
+      return record(
+          "testing-events",
+          new TestingEvent(
+              "b" + index,
+              Instant.ofEpochMilli(now),
+              site.district(),
+              site.id(),
+              TestType.LFD_HOME,
+              TestResult.NEGATIVE),
+          index,
+          now);
     }
 
     private static SpecificRecordBase probe(String service, String id, String district, long now) {
       Instant t = Instant.ofEpochMilli(now);
       return switch (service) {
-        case "safeguarding-contacts" -> new SafeguardingContact(id, t, district, "SCHOOL", "NEGLECT", SubjectType.CHILD);
-        case "care-referrals" -> new CareReferral(id, t, district, "GP", "MENTAL_HEALTH", Urgency.ROUTINE);
+        case "safeguarding-contacts" ->
+            new SafeguardingContact(id, t, district, "SCHOOL", "NEGLECT", SubjectType.CHILD);
+        case "care-referrals" ->
+            new CareReferral(id, t, district, "GP", "MENTAL_HEALTH", Urgency.ROUTINE);
         default -> new HelplineCall(id, t, district, Channel.PHONE, "FOOD", 30, 300, false);
       };
     }
 
     private RawRecord record(String service, SpecificRecordBase record, long index, long now) {
-      return new RawRecord(reference.service(service).topic(), 0, index, now, null,
+      return new RawRecord(
+          reference.service(service).topic(),
+          0,
+          index,
+          now,
+          null,
           Feed.forService(service).encode(record));
     }
   }

@@ -13,9 +13,9 @@ import io.demandmonitor.demand.WindowSettings.Horizon;
 import io.demandmonitor.ingest.DecodeFunction;
 import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
-import io.demandmonitor.model.Archive;
 import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.replay.ReplaySinks;
@@ -51,14 +51,13 @@ import org.apache.flink.util.Collector;
  * same archive and range, one after another in this JVM:
  *
  * <ol>
- *   <li>passthrough: the archive source, decode and validate, the four series of each event
- *       ({@link ToSeries}), keyed by series, a running count per series in keyed state; nothing
- *       is written. What reading the input costs: the ceiling.
+ *   <li>passthrough: the archive source, decode and validate, the four series of each event ({@link
+ *       ToSeries}), keyed by series, a running count per series in keyed state; nothing is written.
+ *       What reading the input costs: the ceiling.
  *   <li>Flink SQL: the same ingestion as the pipeline (decode, validate, de-duplicate), the same
  *       series, and one {@code HOP} window aggregation per horizon of {@code windows.yaml} at its
  *       configured step (count and the two measure sums, as the rolling windows keep); the
- *       per-category series get the category horizons only, as in the pipeline. Results
- *       discarded.
+ *       per-category series get the category horizons only, as in the pipeline. Results discarded.
  *   <li>the pipeline exactly as {@code replay} builds it ({@code ReplayCommand}): shipped rules,
  *       the default resolution for the range, line-protocol files under a scratch folder.
  * </ol>
@@ -85,40 +84,58 @@ public final class ReplayBenchmark {
   }
 
   /** 1: read, decode, key by series, count. */
-  public static Result passthrough(Supplier<StreamExecutionEnvironment> environment, Input in) throws Exception {
+  public static Result passthrough(Supplier<StreamExecutionEnvironment> environment, Input in)
+      throws Exception {
     StreamExecutionEnvironment env = environment.get();
     PipelineSettings settings = settings(in);
     ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0)
-        .process(new DecodeFunction(new Normaliser(settings.reference(), settings.futureMargin()), false))
+        .process(
+            new DecodeFunction(
+                new Normaliser(settings.reference(), settings.futureMargin()), false))
         .name("decode-and-validate")
-        .flatMap(new ToSeries()).name("to-series")
+        .flatMap(new ToSeries())
+        .name("to-series")
         .keyBy(SeriesEvent::key)
-        .process(new CountPerSeries()).name("count-per-series")
+        .process(new CountPerSeries())
+        .name("count-per-series")
         .sinkTo(new DiscardingSink<>());
     return run(env, "passthrough: read + decode + key by series + count");
   }
 
   /** 2: Flink SQL HOP windows, one query per horizon, over the pipeline's ingestion and series. */
-  public static Result sql(Supplier<StreamExecutionEnvironment> environment, Input in) throws Exception {
+  public static Result sql(Supplier<StreamExecutionEnvironment> environment, Input in)
+      throws Exception {
     StreamExecutionEnvironment env = environment.get();
     PipelineSettings settings = settings(in);
-    DataStream<RawRecord> raw = ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0);
-    DataStream<SeriesEvent> series = DemandPipeline.ingest(raw, settings, false).events()
-        .flatMap(new ToSeries()).name("to-series");
+    DataStream<RawRecord> raw =
+        ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0);
+    DataStream<SeriesEvent> series =
+        DemandPipeline.ingest(raw, settings, false)
+            .events()
+            .flatMap(new ToSeries())
+            .name("to-series");
     StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-    tables.createTemporaryView("series", tables.fromDataStream(series, Schema.newBuilder()
-        .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
-        .watermark("rowtime", "SOURCE_WATERMARK()")
-        .build()));
+    tables.createTemporaryView(
+        "series",
+        tables.fromDataStream(
+            series,
+            Schema.newBuilder()
+                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                .watermark("rowtime", "SOURCE_WATERMARK()")
+                .build()));
     tables.executeSql("CREATE TEMPORARY VIEW totals AS SELECT * FROM series WHERE category = ''");
-    tables.executeSql("CREATE TEMPORARY VIEW categories AS SELECT * FROM series WHERE category <> ''");
+    tables.executeSql(
+        "CREATE TEMPORARY VIEW categories AS SELECT * FROM series WHERE category <> ''");
     for (String query : queries(settings.windows())) {
       tables.toDataStream(tables.sqlQuery(query)).sinkTo(new DiscardingSink<>());
     }
     return run(env, "Flink SQL HOP, every horizon and series");
   }
 
-  /** The HOP queries: every horizon for the district and county totals, the category horizons for categories. */
+  /**
+   * The HOP queries: every horizon for the district and county totals, the category horizons for
+   * categories.
+   */
   static List<String> queries(WindowSettings windows) {
     List<String> queries = new ArrayList<>();
     for (Horizon h : windows.horizons()) {
@@ -132,7 +149,12 @@ public final class ReplayBenchmark {
 
   private static String hop(String view, Horizon h) {
     return "SELECT service, area, category, window_end, COUNT(*) AS events, SUM(a) AS a, SUM(b) AS b "
-        + "FROM TABLE(HOP(TABLE " + view + ", DESCRIPTOR(rowtime), " + minutes(h.step()) + ", " + minutes(h.size())
+        + "FROM TABLE(HOP(TABLE "
+        + view
+        + ", DESCRIPTOR(rowtime), "
+        + minutes(h.step())
+        + ", "
+        + minutes(h.size())
         + ")) GROUP BY service, area, category, window_start, window_end";
   }
 
@@ -141,18 +163,33 @@ public final class ReplayBenchmark {
   }
 
   /**
-   * 3: the pipeline as {@code replay --archive} builds it (ReplayCommand: the same settings,
-   * sinks and object reuse), demand written as line protocol under {@code out}.
+   * 3: the pipeline as {@code replay --archive} builds it (ReplayCommand: the same settings, sinks
+   * and object reuse), demand written as line protocol under {@code out}.
    */
-  public static Result replay(Supplier<StreamExecutionEnvironment> environment, Input in, Duration resolution,
-      Path out, String name) throws Exception {
+  public static Result replay(
+      Supplier<StreamExecutionEnvironment> environment,
+      Input in,
+      Duration resolution,
+      Path out,
+      String name)
+      throws Exception {
     StreamExecutionEnvironment env = environment.get();
     PipelineSettings settings = settings(in);
     String run = "bench";
-    DemandPipeline.build(ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0),
-        settings.withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(resolution, in.from()),
-        new ReplaySinks(OutputSinks.builder(settings.reference(), new AlertText(settings.reference(),
-            settings.alerts().zone()), run, out).build(), resolution, in.to()));
+    DemandPipeline.build(
+        ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0),
+        settings
+            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
+            .forReplay(resolution, in.from()),
+        new ReplaySinks(
+            OutputSinks.builder(
+                    settings.reference(),
+                    new AlertText(settings.reference(), settings.alerts().zone()),
+                    run,
+                    out)
+                .build(),
+            resolution,
+            in.to()));
     return run(env, name);
   }
 
@@ -160,7 +197,8 @@ public final class ReplayBenchmark {
     ConfigFiles files = in.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
-    return PipelineSettings.defaults(reference, windows, AlertRules.load(files, reference, windows));
+    return PipelineSettings.defaults(
+        reference, windows, AlertRules.load(files, reference, windows));
   }
 
   private static Result run(StreamExecutionEnvironment env, String name) throws Exception {
@@ -194,30 +232,45 @@ public final class ReplayBenchmark {
   }
 
   /**
-   * The same events over {@code k} times the districts, under {@code dir}: each district becomes
-   * k (its own code, and {@code CODE_2} to {@code CODE_k}, each with 1/k of its population), and
-   * each event goes to one of its district's k by a hash of its event id (so a duplicate goes where
-   * its original went). A configuration folder (the input's, with the new districts.yaml) and an
-   * archive with the new districts; events of a district not in districts.yaml are kept as they
-   * are (they stay dead letters).
+   * The same events over {@code k} times the districts, under {@code dir}: each district becomes k
+   * (its own code, and {@code CODE_2} to {@code CODE_k}, each with 1/k of its population), and each
+   * event goes to one of its district's k by a hash of its event id (so a duplicate goes where its
+   * original went). A configuration folder (the input's, with the new districts.yaml) and an
+   * archive with the new districts; events of a district not in districts.yaml are kept as they are
+   * (they stay dead letters).
    */
   public static Input spread(Input in, int k, Path dir) throws IOException {
     Path config = Files.createDirectories(dir.resolve("config"));
-    for (String file : List.of(ReferenceData.DISTRICTS_FILE, ReferenceData.SERVICES_FILE, ReferenceData.SITES_FILE,
-        ReferenceData.TERMS_FILE, WindowSettings.FILE, "alerts.yaml", "simulation.yaml")) {
+    for (String file :
+        List.of(
+            ReferenceData.DISTRICTS_FILE,
+            ReferenceData.SERVICES_FILE,
+            ReferenceData.SITES_FILE,
+            ReferenceData.TERMS_FILE,
+            WindowSettings.FILE,
+            "alerts.yaml",
+            "simulation.yaml")) {
       copyConfig(in.configDir(), file, config);
     }
     ReferenceData reference = ReferenceData.load(in.files());
-    StringBuilder districts = new StringBuilder("# " + k + " synthetic districts for each real one (bench-replay)\n"
-        + "districts:\n");
+    StringBuilder districts =
+        new StringBuilder(
+            "# " + k + " synthetic districts for each real one (bench-replay)\n" + "districts:\n");
     Map<String, String[]> codes = new HashMap<>();
     for (District d : reference.districts()) {
       String[] split = new String[k];
       for (int j = 0; j < k; j++) {
         split[j] = j == 0 ? d.code() : d.code() + "_" + (j + 1);
-        districts.append("  - code: ").append(split[j]).append('\n')
-            .append("    name: ").append(j == 0 ? d.name() : d.name() + " " + (j + 1)).append('\n')
-            .append("    population: ").append(Math.max(1, d.population() / k)).append('\n');
+        districts
+            .append("  - code: ")
+            .append(split[j])
+            .append('\n')
+            .append("    name: ")
+            .append(j == 0 ? d.name() : d.name() + " " + (j + 1))
+            .append('\n')
+            .append("    population: ")
+            .append(Math.max(1, d.population() / k))
+            .append('\n');
       }
       codes.put(d.code(), split);
     }
@@ -232,7 +285,9 @@ public final class ReplayBenchmark {
             for (SpecificRecordBase record : Archive.read(file)) {
               String[] split = codes.get(String.valueOf(record.get("district")));
               if (split != null) {
-                record.put("district", split[Math.floorMod(String.valueOf(record.get("eventId")).hashCode(), k)]);
+                record.put(
+                    "district",
+                    split[Math.floorMod(String.valueOf(record.get("eventId")).hashCode(), k)]);
               }
               writer.write(topic, record);
             }

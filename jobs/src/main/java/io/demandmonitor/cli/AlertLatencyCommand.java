@@ -14,20 +14,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code demand-monitor bench-alerts}: event-to-alert latency through the whole pipeline. */
-@Command(name = "bench-alerts", mixinStandardHelpOptions = true,
-    description = {"Measures event-to-alert latency through the whole pipeline on an embedded runtime, with the "
-        + "configured windows and alert rules: events arrive at a steady rate, and 30 series are pushed through "
-        + "their level 2, 3 and 4 thresholds one event at a time. Prints p50, p99 and max, as recorded in "
-        + "docs/benchmarks.md. Takes about 70 s."})
+@Command(
+    name = "bench-alerts",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures event-to-alert latency through the whole pipeline on an embedded runtime, with the "
+          + "configured windows and alert rules: events arrive at a steady rate, and 30 series are pushed through "
+          + "their level 2, 3 and 4 thresholds one event at a time. Prints p50, p99 and max, as recorded in "
+          + "docs/benchmarks.md. Takes about 70 s."
+    })
 public final class AlertLatencyCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  SimulationOptions simulation;
+  @Mixin SimulationOptions simulation;
 
-  @Option(names = "--rate", defaultValue = "1000", paramLabel = "EVENTS_PER_SECOND",
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      paramLabel = "EVENTS_PER_SECOND",
       description = "Events per second (default: ${DEFAULT-VALUE}).")
   int rate;
 
@@ -36,8 +41,9 @@ public final class AlertLatencyCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     ReferenceData reference = simulation.reference();
     WindowSettings windows = WindowSettings.load(simulation.files());
-    PipelineSettings settings = PipelineSettings.defaults(reference, windows,
-        AlertRules.load(simulation.files(), reference, windows));
+    PipelineSettings settings =
+        PipelineSettings.defaults(
+            reference, windows, AlertRules.load(simulation.files(), reference, windows));
     out.printf("%,d events/s; provisional values every %s%n", rate, windows.provisionalEvery());
     out.flush();
     try {
@@ -45,8 +51,12 @@ public final class AlertLatencyCommand implements Runnable {
       if (latencies.isEmpty()) {
         throw new IllegalStateException("no alert was raised");
       }
-      out.printf("%d alerts: p50 %d ms, p99 %d ms, max %d ms%n", latencies.size(), percentile(latencies, 50),
-          percentile(latencies, 99), latencies.get(latencies.size() - 1));
+      out.printf(
+          "%d alerts: p50 %d ms, p99 %d ms, max %d ms%n",
+          latencies.size(),
+          percentile(latencies, 50),
+          percentile(latencies, 99),
+          latencies.get(latencies.size() - 1));
       out.flush();
     } catch (Exception e) {
       throw new IllegalStateException("benchmark failed: " + e.getMessage(), e);

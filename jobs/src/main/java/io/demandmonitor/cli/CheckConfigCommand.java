@@ -12,21 +12,26 @@ import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code demand-monitor check-config}: validates every configuration file and reports every problem. */
-@Command(name = "check-config", mixinStandardHelpOptions = true,
-    description = {"Validates every configuration file (reference data, simulator, windows, alert rules, evaluation) and "
-        + "reports each problem with its file, key and value (and line, for YAML and type errors). Exit code 2 "
-        + "when anything is wrong; run refuses to start in that case too."})
+/**
+ * {@code demand-monitor check-config}: validates every configuration file and reports every
+ * problem.
+ */
+@Command(
+    name = "check-config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validates every configuration file (reference data, simulator, windows, alert rules, evaluation) and "
+          + "reports each problem with its file, key and value (and line, for YAML and type errors). Exit code 2 "
+          + "when anything is wrong; run refuses to start in that case too."
+    })
 public final class CheckConfigCommand implements java.util.concurrent.Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  SimulationOptions simulation;
+  @Mixin SimulationOptions simulation;
 
   @Override
   public Integer call() {
@@ -36,7 +41,9 @@ public final class CheckConfigCommand implements java.util.concurrent.Callable<I
     WindowSettings windows = check(problems, () -> WindowSettings.load(simulation.files()));
     if (reference != null) {
       check(problems, () -> SimulationConfig.load(simulation.files(), reference));
-      check(problems, () -> EvaluationConfig.load(simulation.files(), EvaluationConfig.FILE, reference));
+      check(
+          problems,
+          () -> EvaluationConfig.load(simulation.files(), EvaluationConfig.FILE, reference));
       if (windows != null) {
         check(problems, () -> AlertRules.load(simulation.files(), reference, windows));
       }

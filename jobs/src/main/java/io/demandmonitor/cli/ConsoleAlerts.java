@@ -15,13 +15,14 @@ import java.util.Map;
  * on; the episode lines behind it are indented, and a silent feed (never grouped) stands out.
  *
  * <p>While a live run catches up with the past (its back-fill, or a backlog after a stop), the
- * changes of weeks would scroll by in seconds: then each past incident is one line, when it
- * closes, and the incidents still open when the present is reached are shown as they stand
- * then, before every change from there on. A bounded run prints every change: it is all past.
+ * changes of weeks would scroll by in seconds: then each past incident is one line, when it closes,
+ * and the incidents still open when the present is reached are shown as they stand then, before
+ * every change from there on. A bounded run prints every change: it is all past.
  */
 final class ConsoleAlerts {
 
   private final AlertText text;
+
   /** Incidents whose changes were held back while catching up: the newest change of each. */
   private final Map<String, SurgeIncident> held = new LinkedHashMap<>();
 
@@ -29,7 +30,8 @@ final class ConsoleAlerts {
     this.text = text;
   }
 
-  synchronized List<String> lines(List<SurgeAlert> alerts, List<SurgeIncident> incidents, boolean catchingUp) {
+  synchronized List<String> lines(
+      List<SurgeAlert> alerts, List<SurgeIncident> incidents, boolean catchingUp) {
     List<String> lines = new ArrayList<>();
     if (!catchingUp) {
       held.values().forEach(i -> lines.add("INCIDENT " + text.describe(i)));

@@ -10,10 +10,11 @@ final class ConsoleTimer {
 
   /** A daemon thread, so a command that fails does not wait for it. */
   static ScheduledExecutorService create(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 }

@@ -10,11 +10,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The demand-monitor command line. */
-@Command(name = "demand-monitor", mixinStandardHelpOptions = true, version = "demand-monitor 0.1.0",
+@Command(
+    name = "demand-monitor",
+    mixinStandardHelpOptions = true,
+    version = "demand-monitor 0.1.0",
     description = "Near-real-time monitoring of demand on the council's front doors.",
-    subcommands = {RunCommand.class, ReplayCommand.class, EvaluateCommand.class, SimulateCommand.class,
-        CheckConfigCommand.class, BenchCommand.class, ReplayBenchCommand.class, AlertLatencyCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ReplayCommand.class,
+      EvaluateCommand.class,
+      SimulateCommand.class,
+      CheckConfigCommand.class,
+      BenchCommand.class,
+      ReplayBenchCommand.class,
+      AlertLatencyCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class DemandMonitorCli {
 
   /** Written to the log file only (log4j2.properties): the console gets one line. */
@@ -30,28 +41,40 @@ public final class DemandMonitorCli {
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new DemandMonitorCli());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      Throwable cause = e;
-      while (cause != null && !(cause instanceof ConfigException)) {
-        cause = cause.getCause();
-      }
-      if (cause != null) {
-        commandLine.getErr().println("Configuration error: " + cause.getMessage());
-        return 2;
-      }
-      FAILURES.error("demand-monitor {} failed", commandLine.getCommandName(), e);
-      String message = e.getMessage() != null ? e.getMessage().replaceAll("\\s*\\R\\s*", " ") : JobFailures.describe(e);
-      commandLine.getErr().println("demand-monitor " + commandLine.getCommandName() + ": " + message
-          + " (details in " + logFile() + ")");
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          Throwable cause = e;
+          while (cause != null && !(cause instanceof ConfigException)) {
+            cause = cause.getCause();
+          }
+          if (cause != null) {
+            commandLine.getErr().println("Configuration error: " + cause.getMessage());
+            return 2;
+          }
+          FAILURES.error("demand-monitor {} failed", commandLine.getCommandName(), e);
+          String message =
+              e.getMessage() != null
+                  ? e.getMessage().replaceAll("\\s*\\R\\s*", " ")
+                  : JobFailures.describe(e);
+          commandLine
+              .getErr()
+              .println(
+                  "demand-monitor "
+                      + commandLine.getCommandName()
+                      + ": "
+                      + message
+                      + " (details in "
+                      + logFile()
+                      + ")");
+          return 1;
+        });
     cli.setParameterExceptionHandler(DemandMonitorCli::reportBadArguments);
     return cli;
   }
 
   /**
-   * Picocli's own message, except for arguments it does not know: those may be a secret typed
-   * where it does not belong (--influx-password X), so only their option names are shown.
+   * Picocli's own message, except for arguments it does not know: those may be a secret typed where
+   * it does not belong (--influx-password X), so only their option names are shown.
    */
   private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
@@ -66,8 +89,13 @@ public final class DemandMonitorCli {
           values++;
         }
       }
-      err.println((names.isEmpty() ? "Unexpected arguments" : "Unknown options: " + String.join(", ", names))
-          + (values > 0 || unmatched.getUnmatched().stream().anyMatch(a -> a.contains("=")) ? " (values not shown)" : ""));
+      err.println(
+          (names.isEmpty()
+                  ? "Unexpected arguments"
+                  : "Unknown options: " + String.join(", ", names))
+              + (values > 0 || unmatched.getUnmatched().stream().anyMatch(a -> a.contains("="))
+                  ? " (values not shown)"
+                  : ""));
     } else {
       err.println(e.getMessage());
     }

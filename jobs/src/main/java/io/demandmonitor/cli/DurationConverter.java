@@ -13,13 +13,17 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     try {
       return value.startsWith("P") ? Duration.parse(value) : TimeUtils.parseDuration(value);
     } catch (RuntimeException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration (e.g. 90s, 30m, 6h, 7d)");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration (e.g. 90s, 30m, 6h, 7d)");
     }
   }
 
   /** The other way, for messages: 24h, 15m. */
   static String format(Duration d) {
-    if (d.toHours() >= 24 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+    if (d.toHours() >= 24
+        && d.toHoursPart() == 0
+        && d.toMinutesPart() == 0
+        && d.toSecondsPart() == 0) {
       return d.toDays() + "d"; // 22d rather than 528h
     }
     return d.toString().substring(2).toLowerCase();

@@ -31,7 +31,10 @@ final class FlinkEnvironment {
   /** Where the embedded runtime's web UI and REST API listen. */
   record WebUi(String address, int port) {
 
-    /** The REST API still listens (it cannot be turned off): on a port of the system's choosing, on loopback. */
+    /**
+     * The REST API still listens (it cannot be turned off): on a port of the system's choosing, on
+     * loopback.
+     */
     static final WebUi NONE = new WebUi(InetAddress.getLoopbackAddress().getHostAddress(), 0);
 
     /** The first port from {@code firstPort} (up to 20 more) that is free on {@code address}. */
@@ -44,8 +47,14 @@ final class FlinkEnvironment {
           // try the next one
         }
       }
-      throw new IllegalStateException("no free port for the web UI on " + address + " from " + firstPort
-          + " to " + (firstPort + 20) + " (--web-ui-port)");
+      throw new IllegalStateException(
+          "no free port for the web UI on "
+              + address
+              + " from "
+              + firstPort
+              + " to "
+              + (firstPort + 20)
+              + " (--web-ui-port)");
     }
 
     String url() {
@@ -55,22 +64,25 @@ final class FlinkEnvironment {
 
   private FlinkEnvironment() {}
 
-  /** Whether a job runs here, on an embedded runtime, rather than on the cluster it was submitted to. */
+  /**
+   * Whether a job runs here, on an embedded runtime, rather than on the cluster it was submitted
+   * to.
+   */
   static boolean embedded() {
     return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
   }
 
   /**
-   * Where a job keeps its checkpoints (retained when it is cancelled or killed, so the next
-   * start can resume) and, if not null, the checkpoint or savepoint it resumes from.
+   * Where a job keeps its checkpoints (retained when it is cancelled or killed, so the next start
+   * can resume) and, if not null, the checkpoint or savepoint it resumes from.
    */
   record State(Path checkpoints, Path resumeFrom) {}
 
   /**
    * How a failed job restarts from its last checkpoint: after a delay that doubles from 1 s to a
    * minute, up to {@code attempts} failures in a row; {@code resetAfter} without a failure starts
-   * the count and the delay afresh, so an outage of any length is ridden out while a job that
-   * keeps failing stops.
+   * the count and the delay afresh, so an outage of any length is ridden out while a job that keeps
+   * failing stops.
    */
   record Restarts(int attempts, Duration resetAfter) {}
 
@@ -83,17 +95,25 @@ final class FlinkEnvironment {
    *     configuration decides (or to keep checkpoints in memory)
    * @param restarts how a failed job restarts, or null for not at all
    */
-  static StreamExecutionEnvironment create(WebUi webUi, int parallelism, Duration checkpointEvery, State state,
-      Restarts restarts) {
+  static StreamExecutionEnvironment create(
+      WebUi webUi, int parallelism, Duration checkpointEvery, State state, Restarts restarts) {
     Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has a Flink or Avro serializer, never Kryo
+    conf.set(
+        PipelineOptions.GENERIC_TYPES,
+        false); // every type has a Flink or Avro serializer, never Kryo
     if (restarts != null) {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+          Duration.ofSeconds(1));
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+          Duration.ofMinutes(1));
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
           restarts.resetAfter());
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, restarts.attempts());
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, restarts.attempts());
     } else {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     }
@@ -102,7 +122,8 @@ final class FlinkEnvironment {
       // checkpoints go to files that outlive the process.
       conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
-      conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+      conf.set(
+          CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
           ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
       conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
       if (state.resumeFrom() != null) {
@@ -122,36 +143,43 @@ final class FlinkEnvironment {
   }
 
   /**
-   * A bounded run's environment (replay, evaluate): its checkpoints commit output files on the
-   * way and are never resumed, so on an embedded runtime they go to a scratch folder deleted at
-   * exit; in the JobManager's memory (5 MB at most) a county of a hundred districts failed.
+   * A bounded run's environment (replay, evaluate): its checkpoints commit output files on the way
+   * and are never resumed, so on an embedded runtime they go to a scratch folder deleted at exit;
+   * in the JobManager's memory (5 MB at most) a county of a hundred districts failed.
    */
   static StreamExecutionEnvironment bounded(int parallelism) {
     State scratch = null;
     if (embedded()) {
       try {
         Path folder = Files.createTempDirectory("demand-monitor-checkpoints");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteDirectoryQuietly(folder.toFile())));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> FileUtils.deleteDirectoryQuietly(folder.toFile())));
         scratch = new State(folder, null);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a folder for checkpoints under " + System.getProperty(
-            "java.io.tmpdir"), e);
+        throw new UncheckedIOException(
+            "cannot create a folder for checkpoints under " + System.getProperty("java.io.tmpdir"),
+            e);
       }
     }
-    StreamExecutionEnvironment env = create(WebUi.NONE, parallelism, Duration.ofSeconds(30), scratch, null);
-    env.getConfig().enableObjectReuse(); // no operator keeps or changes its input: chained records need no copies
+    StreamExecutionEnvironment env =
+        create(WebUi.NONE, parallelism, Duration.ofSeconds(30), scratch, null);
+    env.getConfig()
+        .enableObjectReuse(); // no operator keeps or changes its input: chained records need no
+    // copies
     return env;
   }
 
   /**
    * The newest complete checkpoint or savepoint under {@code dir} ({@code checkpoints/JOB/chk-N} or
-   * {@code savepoints/savepoint-...}; {@code _metadata} is written last, so its folder is complete).
+   * {@code savepoints/savepoint-...}; {@code _metadata} is written last, so its folder is
+   * complete).
    */
   static Optional<Path> newestSnapshot(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }
-    try (Stream<Path> files = Files.find(dir, 4, (path, attributes) -> path.endsWith("_metadata"))) {
+    try (Stream<Path> files =
+        Files.find(dir, 4, (path, attributes) -> path.endsWith("_metadata"))) {
       return files.max(Comparator.comparing(FlinkEnvironment::modified)).map(Path::getParent);
     }
   }

@@ -12,49 +12,74 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * InfluxDB options. Every one can also come from the environment
- * ({@code DEMAND_MONITOR_INFLUX_URL}, {@code _DATABASE}, {@code _USER}); secrets come only from
- * the environment ({@code DEMAND_MONITOR_INFLUX_PASSWORD}, {@code DEMAND_MONITOR_INFLUX_TOKEN})
- * or from files, never from the command line, and are never printed.
+ * InfluxDB options. Every one can also come from the environment ({@code
+ * DEMAND_MONITOR_INFLUX_URL}, {@code _DATABASE}, {@code _USER}); secrets come only from the
+ * environment ({@code DEMAND_MONITOR_INFLUX_PASSWORD}, {@code DEMAND_MONITOR_INFLUX_TOKEN}) or from
+ * files, never from the command line, and are never printed.
  */
 public final class InfluxOptions {
 
   static final String ENV = "DEMAND_MONITOR_INFLUX_";
 
-  @Option(names = "--influx-url", paramLabel = "URL",
-      description = "Write demand and pipeline health to the InfluxDB at this URL, e.g. http://127.0.0.1:8086 "
-          + "(or DEMAND_MONITOR_INFLUX_URL). 1.x, or 2.x/3 through their v1 API.")
+  @Option(
+      names = "--influx-url",
+      paramLabel = "URL",
+      description =
+          "Write demand and pipeline health to the InfluxDB at this URL, e.g. http://127.0.0.1:8086 "
+              + "(or DEMAND_MONITOR_INFLUX_URL). 1.x, or 2.x/3 through their v1 API.")
   String url;
 
-  @Option(names = "--influx-database", paramLabel = "NAME",
-      description = "Database (default: DEMAND_MONITOR_INFLUX_DATABASE, else demand_monitor); created if missing "
-          + "on InfluxDB 1.x.")
+  @Option(
+      names = "--influx-database",
+      paramLabel = "NAME",
+      description =
+          "Database (default: DEMAND_MONITOR_INFLUX_DATABASE, else demand_monitor); created if missing "
+              + "on InfluxDB 1.x.")
   String database;
 
-  @Option(names = "--influx-retention-policy", paramLabel = "NAME",
+  @Option(
+      names = "--influx-retention-policy",
+      paramLabel = "NAME",
       description = "Retention policy (default: the database's default).")
   String retentionPolicy;
 
-  @Option(names = "--influx-user", paramLabel = "USER",
-      description = "User (or DEMAND_MONITOR_INFLUX_USER); the password comes from DEMAND_MONITOR_INFLUX_PASSWORD "
-          + "or --influx-password-file.")
+  @Option(
+      names = "--influx-user",
+      paramLabel = "USER",
+      description =
+          "User (or DEMAND_MONITOR_INFLUX_USER); the password comes from DEMAND_MONITOR_INFLUX_PASSWORD "
+              + "or --influx-password-file.")
   String user;
 
-  @Option(names = "--influx-password-file", paramLabel = "FILE", description = "File holding the password.")
+  @Option(
+      names = "--influx-password-file",
+      paramLabel = "FILE",
+      description = "File holding the password.")
   Path passwordFile;
 
-  @Option(names = "--influx-token-file", paramLabel = "FILE",
-      description = "File holding a token (InfluxDB 2.x/3, or 1.8+ as USER:PASSWORD), instead of a user; "
-          + "or DEMAND_MONITOR_INFLUX_TOKEN.")
+  @Option(
+      names = "--influx-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding a token (InfluxDB 2.x/3, or 1.8+ as USER:PASSWORD), instead of a user; "
+              + "or DEMAND_MONITOR_INFLUX_TOKEN.")
   Path tokenFile;
 
-  @Option(names = "--influx-batch-size", defaultValue = "5000", paramLabel = "POINTS",
+  @Option(
+      names = "--influx-batch-size",
+      defaultValue = "5000",
+      paramLabel = "POINTS",
       description = "Points per write request (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--influx-retry-budget", converter = DurationConverter.class, defaultValue = "5m",
-      paramLabel = "DURATION", description = "How long a failing write is retried before the job fails and "
-          + "restarts from its last checkpoint (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--influx-retry-budget",
+      converter = DurationConverter.class,
+      defaultValue = "5m",
+      paramLabel = "DURATION",
+      description =
+          "How long a failing write is retried before the job fails and "
+              + "restarts from its last checkpoint (default: ${DEFAULT-VALUE}).")
   Duration retryBudget;
 
   /** The settings, or null when no InfluxDB is configured. */
@@ -69,12 +94,22 @@ public final class InfluxOptions {
     }
     String theUser = user != null ? user : env.get(ENV + "USER");
     try {
-      InfluxSettings base = InfluxSettings.of(theUrl,
-          database != null ? database : env.getOrDefault(ENV + "DATABASE", "demand_monitor"));
-      return new InfluxSettings(base.url(), base.database(), retentionPolicy, theUser,
+      InfluxSettings base =
+          InfluxSettings.of(
+              theUrl,
+              database != null ? database : env.getOrDefault(ENV + "DATABASE", "demand_monitor"));
+      return new InfluxSettings(
+          base.url(),
+          base.database(),
+          retentionPolicy,
+          theUser,
           secret(passwordFile, "--influx-password-file", env.get(ENV + "PASSWORD")),
           secret(tokenFile, "--influx-token-file", env.get(ENV + "TOKEN")),
-          batchSize, base.flushEvery(), retryBudget, base.requestTimeout(), run);
+          batchSize,
+          base.flushEvery(),
+          retryBudget,
+          base.requestTimeout(),
+          run);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("InfluxDB settings: " + e.getMessage());
     }
@@ -91,7 +126,10 @@ public final class InfluxOptions {
     }
   }
 
-  /** Checks the server answers and accepts the credentials before the job starts; creates the database if missing. */
+  /**
+   * Checks the server answers and accepts the credentials before the job starts; creates the
+   * database if missing.
+   */
   static void prepare(InfluxSettings settings, PrintWriter console) {
     try (InfluxConnection connection = new InfluxConnection(settings)) {
       String version = connection.version();

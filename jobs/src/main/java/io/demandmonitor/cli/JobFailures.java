@@ -12,13 +12,17 @@ import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Follows the embedded job's failures in Flink's own log, which is the only place the embedded
- * runtime reports them: the cause of each task failure, and each restart of the job. The full
- * stack traces stay in the log file; the console gets one line per restart.
+ * runtime reports them: the cause of each task failure, and each restart of the job. The full stack
+ * traces stay in the log file; the console gets one line per restart.
  */
 final class JobFailures extends AbstractAppender {
 
-  /** The logger of Flink's execution graph: task and job state changes, failures with their exception. */
-  private static final String GRAPH_LOGGER = "org.apache.flink.runtime.executiongraph.ExecutionGraph";
+  /**
+   * The logger of Flink's execution graph: task and job state changes, failures with their
+   * exception.
+   */
+  private static final String GRAPH_LOGGER =
+      "org.apache.flink.runtime.executiongraph.ExecutionGraph";
 
   private final Consumer<String> console;
   private volatile String lastCause = "unknown cause";
@@ -30,7 +34,9 @@ final class JobFailures extends AbstractAppender {
     this.console = console;
   }
 
-  /** Starts following; null when the logging is not Log4j 2 (then restarts are only in Flink's log). */
+  /**
+   * Starts following; null when the logging is not Log4j 2 (then restarts are only in Flink's log).
+   */
   static JobFailures follow(Consumer<String> console) {
     if (!(LogManager.getContext(false) instanceof LoggerContext context)) {
       return null;
@@ -43,7 +49,10 @@ final class JobFailures extends AbstractAppender {
       inherited.addAppender(appender, Level.INFO, null);
     } else { // its own config, at INFO for this appender only: the others get what they got before
       LoggerConfig graph = new LoggerConfig(GRAPH_LOGGER, Level.INFO, false);
-      inherited.getAppenders().values().forEach(other -> graph.addAppender(other, inherited.getLevel(), null));
+      inherited
+          .getAppenders()
+          .values()
+          .forEach(other -> graph.addAppender(other, inherited.getLevel(), null));
       graph.addAppender(appender, Level.INFO, null);
       config.addLogger(GRAPH_LOGGER, graph);
       appender.ownConfig = true;
@@ -59,8 +68,16 @@ final class JobFailures extends AbstractAppender {
       lastCause = describe(event.getThrown());
     } else if (message.endsWith(" switched from state RUNNING to RESTARTING.")) {
       restarts++;
-      String cause = lastCause.length() <= 150 ? lastCause : lastCause.substring(0, 149) + "…"; // all of it at the end
-      console.accept("Restart " + restarts + ": the job failed (" + cause + "); restarting from its last checkpoint");
+      String cause =
+          lastCause.length() <= 150
+              ? lastCause
+              : lastCause.substring(0, 149) + "…"; // all of it at the end
+      console.accept(
+          "Restart "
+              + restarts
+              + ": the job failed ("
+              + cause
+              + "); restarting from its last checkpoint");
     }
   }
 
@@ -87,7 +104,8 @@ final class JobFailures extends AbstractAppender {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s*\\R\\s*", " ");
+    String message =
+        root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s*\\R\\s*", " ");
     return root.getClass().getSimpleName() + message;
   }
 }

@@ -23,13 +23,18 @@ public final class KafkaOptions {
 
   static final String ENV_PREFIX = "DEMAND_MONITOR_KAFKA_";
 
-  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--kafka",
+      paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers: read (run) or write (simulate) the real topics.")
   String bootstrapServers;
 
-  @Option(names = "--kafka-properties", paramLabel = "FILE",
-      description = "Kafka client properties file (security settings), merged under DEMAND_MONITOR_KAFKA_* "
-          + "environment variables.")
+  @Option(
+      names = "--kafka-properties",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties file (security settings), merged under DEMAND_MONITOR_KAFKA_* "
+              + "environment variables.")
   Path propertiesFile;
 
   boolean enabled() {
@@ -47,22 +52,36 @@ public final class KafkaOptions {
       try (Reader reader = Files.newBufferedReader(file)) {
         loaded.load(reader);
       } catch (IOException e) {
-        throw new ConfigException("--kafka-properties: " + file + ": cannot be read: " + e.getMessage());
+        throw new ConfigException(
+            "--kafka-properties: " + file + ": cannot be read: " + e.getMessage());
       }
       loaded.forEach((k, v) -> props.put(k.toString(), v.toString()));
     }
-    environment.forEach((name, value) -> {
-      if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-        props.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            props.put(
+                name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                value);
+          }
+        });
     return props;
   }
 
-  KafkaSettings settings(String groupId, String startFrom, String deadLetterTopic, Duration outOfOrderness,
+  KafkaSettings settings(
+      String groupId,
+      String startFrom,
+      String deadLetterTopic,
+      Duration outOfOrderness,
       Duration idleness) {
     try {
-      return new KafkaSettings(bootstrapServers, groupId, startFrom, deadLetterTopic, outOfOrderness, idleness,
+      return new KafkaSettings(
+          bootstrapServers,
+          groupId,
+          startFrom,
+          deadLetterTopic,
+          outOfOrderness,
+          idleness,
           clientProperties());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--start-from: " + e.getMessage());

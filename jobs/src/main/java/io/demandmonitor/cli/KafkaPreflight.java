@@ -11,9 +11,9 @@ import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Checks Kafka before a job starts: the brokers answer and the input topics exist. A job started
- * without them fails deep inside Flink with a wall of stack traces; this says what is wrong in
- * one line. Output topics (dead letters, alerts) are created when missing, input topics only
- * when asked: a missing input topic is more often a wrong address or name than a new cluster.
+ * without them fails deep inside Flink with a wall of stack traces; this says what is wrong in one
+ * line. Output topics (dead letters, alerts) are created when missing, input topics only when
+ * asked: a missing input topic is more often a wrong address or name than a new cluster.
  */
 final class KafkaPreflight {
 
@@ -26,8 +26,13 @@ final class KafkaPreflight {
    * @return the topics it created
    * @throws IllegalStateException with a one-line reason
    */
-  static List<String> check(Properties client, List<String> inputs, boolean createInputs, List<String> outputs,
-      int partitions) throws InterruptedException {
+  static List<String> check(
+      Properties client,
+      List<String> inputs,
+      boolean createInputs,
+      List<String> outputs,
+      int partitions)
+      throws InterruptedException {
     String servers = client.getProperty("bootstrap.servers");
     Properties props = new Properties();
     props.putAll(client);
@@ -37,18 +42,31 @@ final class KafkaPreflight {
     try (Admin admin = Admin.create(props)) {
       existing = admin.listTopics().names().get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause() instanceof TimeoutException
-          ? "Kafka at " + servers + " did not answer within " + TIMEOUT_SECONDS + " s: is the broker running, "
-              + "and is --kafka its address?"
-          : "Kafka at " + servers + ": " + e.getCause().getMessage());
+      throw new IllegalStateException(
+          e.getCause() instanceof TimeoutException
+              ? "Kafka at "
+                  + servers
+                  + " did not answer within "
+                  + TIMEOUT_SECONDS
+                  + " s: is the broker running, "
+                  + "and is --kafka its address?"
+              : "Kafka at " + servers + ": " + e.getCause().getMessage());
     }
     List<String> missing = inputs.stream().filter(t -> !existing.contains(t)).toList();
     if (!missing.isEmpty() && !createInputs) {
-      throw new IllegalStateException("Kafka at " + servers + " has no input topic " + String.join(", ", missing)
-          + ": create " + (missing.size() == 1 ? "it" : "them") + ", or run with --create-topics");
+      throw new IllegalStateException(
+          "Kafka at "
+              + servers
+              + " has no input topic "
+              + String.join(", ", missing)
+              + ": create "
+              + (missing.size() == 1 ? "it" : "them")
+              + ", or run with --create-topics");
     }
     List<String> created = new ArrayList<>(KafkaPublisher.createTopics(props, missing, partitions));
-    created.addAll(KafkaPublisher.createTopics(props, outputs.stream().filter(t -> !existing.contains(t)).toList(), 1));
+    created.addAll(
+        KafkaPublisher.createTopics(
+            props, outputs.stream().filter(t -> !existing.contains(t)).toList(), 1));
     return created;
   }
 }

@@ -31,56 +31,80 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code demand-monitor bench-replay}: the replay against its ceiling and Flink SQL, and its scaling with series. */
-@Command(name = "bench-replay", mixinStandardHelpOptions = true,
+/**
+ * {@code demand-monitor bench-replay}: the replay against its ceiling and Flink SQL, and its
+ * scaling with series.
+ */
+@Command(
+    name = "bench-replay",
+    mixinStandardHelpOptions = true,
     description = {
-        "Measures, in this JVM, one job after another on the same archive and range: (1) the passthrough "
-            + "(read, decode, key by series, count: the ceiling), (2) Flink SQL HOP windows for every horizon "
-            + "and series of windows.yaml, (3) the pipeline as 'replay' runs it; then the replay of the same "
-            + "events spread over more districts (--series). Prints wall times and the ratios, as recorded in "
-            + "docs/benchmarks.md. Without --archive, simulates --from to --to into a scratch folder first."})
+      "Measures, in this JVM, one job after another on the same archive and range: (1) the passthrough "
+          + "(read, decode, key by series, count: the ceiling), (2) Flink SQL HOP windows for every horizon "
+          + "and series of windows.yaml, (3) the pipeline as 'replay' runs it; then the replay of the same "
+          + "events spread over more districts (--series). Prints wall times and the ratios, as recorded in "
+          + "docs/benchmarks.md. Without --archive, simulates --from to --to into a scratch folder first."
+    })
 public final class ReplayBenchCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--archive", paramLabel = "DIR", description = "The archive to read (default: simulate one).")
+  @Option(
+      names = "--archive",
+      paramLabel = "DIR",
+      description = "The archive to read (default: simulate one).")
   Path archive;
 
-  @Option(names = "--from", paramLabel = "INSTANT",
-      description = "Start of the range (default: the archive's first day; simulated: 2025-09-01T00:00:00Z).")
+  @Option(
+      names = "--from",
+      paramLabel = "INSTANT",
+      description =
+          "Start of the range (default: the archive's first day; simulated: 2025-09-01T00:00:00Z).")
   Instant from;
 
-  @Option(names = "--to", paramLabel = "INSTANT",
-      description = "End of the range, exclusive (default: after the archive's last day; simulated: "
-          + "2026-09-01T00:00:00Z).")
+  @Option(
+      names = "--to",
+      paramLabel = "INSTANT",
+      description =
+          "End of the range, exclusive (default: after the archive's last day; simulated: "
+              + "2026-09-01T00:00:00Z).")
   Instant to;
 
-  @Option(names = "--series", split = ",", paramLabel = "N",
+  @Option(
+      names = "--series",
+      split = ",",
+      paramLabel = "N",
       defaultValue = "40,400,4000",
-      description = "Scaling curve: (service, district) series to spread the same events over, each a multiple of "
-          + "the configured services x districts (default: ${DEFAULT-VALUE}; 'none' for no curve).")
+      description =
+          "Scaling curve: (service, district) series to spread the same events over, each a multiple of "
+              + "the configured services x districts (default: ${DEFAULT-VALUE}; 'none' for no curve).")
   List<String> series;
 
   @Option(names = "--skip-sql", description = "Skip the Flink SQL job.")
   boolean skipSql;
 
-  @Option(names = "--no-warm-up", description = "Skip the warm-up jobs on the first day (for a quick check).")
+  @Option(
+      names = "--no-warm-up",
+      description = "Skip the warm-up jobs on the first day (for a quick check).")
   boolean noWarmUp;
 
-  @Option(names = "--resolution", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(
+      names = "--resolution",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
       description = "The replay's output grid (default: as replay, by the range's length).")
   Duration resolution;
 
-  @Mixin
-  FlinkOptions flink;
+  @Mixin FlinkOptions flink;
 
-  @Mixin
-  ConfigOptions configDir;
+  @Mixin ConfigOptions configDir;
 
-  @Option(names = "--work", paramLabel = "DIR",
-      description = "Scratch folder for the simulated and spread archives and the replay's files "
-          + "(default: a temporary folder, deleted at the end).")
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      description =
+          "Scratch folder for the simulated and spread archives and the replay's files "
+              + "(default: a temporary folder, deleted at the end).")
   Path work;
 
   @Override
@@ -90,7 +114,8 @@ public final class ReplayBenchCommand implements Runnable {
     List<Integer> curve = curve();
     boolean temporary = work == null;
     try {
-      Path scratch = temporary ? Files.createTempDirectory("bench-replay") : Files.createDirectories(work);
+      Path scratch =
+          temporary ? Files.createTempDirectory("bench-replay") : Files.createDirectories(work);
       try {
         measure(out, config, curve, scratch);
       } finally {
@@ -107,31 +132,56 @@ public final class ReplayBenchCommand implements Runnable {
     }
   }
 
-  private void measure(PrintWriter out, Path config, List<Integer> curve, Path scratch) throws Exception {
+  private void measure(PrintWriter out, Path config, List<Integer> curve, Path scratch)
+      throws Exception {
     Path input = archive != null ? archive : simulate(out, config, scratch.resolve("archive"));
     Input in = range(input, config);
-    Duration grid = resolution != null ? resolution : ReplayCommand.defaultResolution(Duration.between(in.from(),
-        in.to()));
+    Duration grid =
+        resolution != null
+            ? resolution
+            : ReplayCommand.defaultResolution(Duration.between(in.from(), in.to()));
     int base = ReplayBenchmark.serviceDistrictSeries(in);
     for (int n : curve) {
       if (n % base != 0) {
-        throw new ParameterException(spec.commandLine(), "--series " + n + " is not a multiple of the " + base
-            + " configured (service, district) series");
+        throw new ParameterException(
+            spec.commandLine(),
+            "--series "
+                + n
+                + " is not a multiple of the "
+                + base
+                + " configured (service, district) series");
       }
     }
-    // As replay's environment, but checkpoints go to files in the scratch folder: in the JobManager's
-    // memory (replay's default) a checkpoint over 5 MB fails the job, and 400 series' state is 8 MB.
+    // As replay's environment, but checkpoints go to files in the scratch folder: in the
+    // JobManager's
+    // memory (replay's default) a checkpoint over 5 MB fails the job, and 400 series' state is 8
+    // MB.
     Path checkpoints = scratch.resolve("checkpoints");
-    Supplier<StreamExecutionEnvironment> env = () -> FlinkEnvironment.create(FlinkEnvironment.WebUi.NONE,
-        flink.parallelism, Duration.ofSeconds(30), new FlinkEnvironment.State(checkpoints, null), null);
-    out.printf("Replay benchmark: %s, %s to %s, parallelism %d, %d cores, replay demand every %s%n",
-        in.archive(), in.from(), in.to(), flink.parallelism, Runtime.getRuntime().availableProcessors(),
+    Supplier<StreamExecutionEnvironment> env =
+        () ->
+            FlinkEnvironment.create(
+                FlinkEnvironment.WebUi.NONE,
+                flink.parallelism,
+                Duration.ofSeconds(30),
+                new FlinkEnvironment.State(checkpoints, null),
+                null);
+    out.printf(
+        "Replay benchmark: %s, %s to %s, parallelism %d, %d cores, replay demand every %s%n",
+        in.archive(),
+        in.from(),
+        in.to(),
+        flink.parallelism,
+        Runtime.getRuntime().availableProcessors(),
         DurationConverter.format(grid));
     out.flush();
 
     // Warm-up on the first day (class loading, JIT, the SQL planner), not measured.
-    Input day = new Input(in.archive(), in.configDir(), in.from(), earliest(in.from().plus(Duration.ofDays(1)),
-        in.to()));
+    Input day =
+        new Input(
+            in.archive(),
+            in.configDir(),
+            in.from(),
+            earliest(in.from().plus(Duration.ofDays(1)), in.to()));
     if (!noWarmUp) {
       ReplayBenchmark.passthrough(env, day);
       if (!skipSql) {
@@ -143,16 +193,33 @@ public final class ReplayBenchCommand implements Runnable {
     List<Result> results = new ArrayList<>();
     Result passthrough = row(out, results, ReplayBenchmark.passthrough(env, in));
     Result sql = skipSql ? null : row(out, results, ReplayBenchmark.sql(env, in));
-    Result replay = row(out, results, ReplayBenchmark.replay(env, in, grid, scratch.resolve("replay"),
-        "replay: the pipeline as 'replay' runs it (shipped rules, demand every " + DurationConverter.format(grid)
-            + ")"));
+    Result replay =
+        row(
+            out,
+            results,
+            ReplayBenchmark.replay(
+                env,
+                in,
+                grid,
+                scratch.resolve("replay"),
+                "replay: the pipeline as 'replay' runs it (shipped rules, demand every "
+                    + DurationConverter.format(grid)
+                    + ")"));
 
     List<Result> scaling = new ArrayList<>();
     for (int n : curve) {
       int k = n / base;
       Input spread = k == 1 ? in : ReplayBenchmark.spread(in, k, scratch.resolve("spread-" + n));
-      scaling.add(row(out, results, ReplayBenchmark.replay(env, spread, grid, scratch.resolve("replay-" + n),
-          String.format("replay, %,d (service, district) series", n))));
+      scaling.add(
+          row(
+              out,
+              results,
+              ReplayBenchmark.replay(
+                  env,
+                  spread,
+                  grid,
+                  scratch.resolve("replay-" + n),
+                  String.format("replay, %,d (service, district) series", n))));
       if (k > 1) {
         delete(scratch.resolve("spread-" + n));
       }
@@ -160,14 +227,20 @@ public final class ReplayBenchCommand implements Runnable {
     }
 
     out.println();
-    out.printf("replay / passthrough: %.2fx (target: at most 2x)%n", replay.seconds() / passthrough.seconds());
+    out.printf(
+        "replay / passthrough: %.2fx (target: at most 2x)%n",
+        replay.seconds() / passthrough.seconds());
     if (sql != null) {
-      out.printf("Flink SQL / replay:   %.2fx (target: at least 3x)%n", sql.seconds() / replay.seconds());
+      out.printf(
+          "Flink SQL / replay:   %.2fx (target: at least 3x)%n", sql.seconds() / replay.seconds());
     }
     if (scaling.size() > 1) {
       Result first = scaling.get(0);
       for (int i = 1; i < scaling.size(); i++) {
-        out.printf("replay %,d / %,d series: %.2fx%s%n", curve.get(i), curve.get(0),
+        out.printf(
+            "replay %,d / %,d series: %.2fx%s%n",
+            curve.get(i),
+            curve.get(0),
             scaling.get(i).seconds() / first.seconds(),
             i == scaling.size() - 1 ? " (target: at most 2x from 40 to 4,000)" : "");
       }
@@ -177,8 +250,9 @@ public final class ReplayBenchCommand implements Runnable {
 
   private static Result row(PrintWriter out, List<Result> results, Result result) {
     results.add(result);
-    out.printf("  %-72s %8.1f s %,10.0f records/s%n", result.name(), result.seconds(),
-        result.records() / Math.max(result.seconds(), 1e-3));
+    out.printf(
+        "  %-72s %8.1f s %,10.0f records/s%n",
+        result.name(), result.seconds(), result.records() / Math.max(result.seconds(), 1e-3));
     out.flush();
     return result;
   }
@@ -188,8 +262,16 @@ public final class ReplayBenchCommand implements Runnable {
     Instant end = to != null ? to : Instant.parse("2026-09-01T00:00:00Z");
     out.printf("Simulating %s to %s into %s ...%n", start, end, dir);
     out.flush();
-    List<String> args = new ArrayList<>(List.of("simulate", "--from", start.toString(), "--to", end.toString(),
-        "--out", dir.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "simulate",
+                "--from",
+                start.toString(),
+                "--to",
+                end.toString(),
+                "--out",
+                dir.toString()));
     if (config != null) {
       args.addAll(List.of("--config-dir", config.toString()));
     }
@@ -201,16 +283,20 @@ public final class ReplayBenchCommand implements Runnable {
     return dir;
   }
 
-  /** The range: --from/--to, or the archive's days (as replay's default, without the clock's cap). */
+  /**
+   * The range: --from/--to, or the archive's days (as replay's default, without the clock's cap).
+   */
   private Input range(Path dir, Path config) {
     ConfigFiles files = config == null ? ConfigFiles.packaged() : ConfigFiles.directory(config);
-    List<String> topics = ReferenceData.load(files).services().stream().map(Service::topic).toList();
+    List<String> topics =
+        ReferenceData.load(files).services().stream().map(Service::topic).toList();
     TreeSet<LocalDate> days = Archive.days(dir, topics);
     if (days.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--archive " + dir + ": no archived days");
     }
     Instant start = from != null ? from : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant end = to != null ? to : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end =
+        to != null ? to : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     return new Input(dir, config, start, end);
   }
 
@@ -221,7 +307,8 @@ public final class ReplayBenchCommand implements Runnable {
     try {
       return series.stream().map(Integer::parseInt).toList();
     } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), "--series takes numbers (40,400,4000) or 'none'");
+      throw new ParameterException(
+          spec.commandLine(), "--series takes numbers (40,400,4000) or 'none'");
     }
   }
 

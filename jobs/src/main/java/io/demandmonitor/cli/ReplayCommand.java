@@ -6,13 +6,13 @@ import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.WindowSettings;
-import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.model.Archive;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
-import io.demandmonitor.model.Archive;
 import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.replay.ReplayReport;
@@ -45,76 +45,111 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code demand-monitor replay}: the archive of a date range through the same pipeline as live. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
     description = {
-        "Replays archived input events (Avro files per stream and day, written by the live job or by "
-            + "'simulate --out'), or with --kafka the input topics' records of --from to --to (by record time), "
-            + "through the same pipeline as live, as a bounded job on an embedded Flink runtime, "
-            + "as fast as possible or paced. Results are tagged with the run id, so dashboards compare it with "
-            + "live; --alerts replaces the alert rules for this run only (what-if). With --influx-url, the run's "
-            + "alert episodes are compared at the end with another run (--compare, default live): printed, and "
-            + "written as CSV and JSON under --report."})
+      "Replays archived input events (Avro files per stream and day, written by the live job or by "
+          + "'simulate --out'), or with --kafka the input topics' records of --from to --to (by record time), "
+          + "through the same pipeline as live, as a bounded job on an embedded Flink runtime, "
+          + "as fast as possible or paced. Results are tagged with the run id, so dashboards compare it with "
+          + "live; --alerts replaces the alert rules for this run only (what-if). With --influx-url, the run's "
+          + "alert episodes are compared at the end with another run (--compare, default live): printed, and "
+          + "written as CSV and JSON under --report."
+    })
 public final class ReplayCommand implements Runnable {
 
-  private static final DateTimeFormatter REACHED = DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm");
+  private static final DateTimeFormatter REACHED =
+      DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  InfluxOptions influx;
+  @Mixin InfluxOptions influx;
 
-  @Mixin
-  KafkaOptions kafka;
+  @Mixin KafkaOptions kafka;
 
-  @Option(names = "--archive", paramLabel = "DIR", description = "The archive to replay (or --kafka).")
+  @Option(
+      names = "--archive",
+      paramLabel = "DIR",
+      description = "The archive to replay (or --kafka).")
   Path archive;
 
-  @Option(names = "--from", paramLabel = "TIME",
-      description = "Start: a day (2026-03-02, midnight in the alert rules' time zone) or an instant "
-          + "(2026-03-02T09:00:00Z) (default: the archive's first day).")
+  @Option(
+      names = "--from",
+      paramLabel = "TIME",
+      description =
+          "Start: a day (2026-03-02, midnight in the alert rules' time zone) or an instant "
+              + "(2026-03-02T09:00:00Z) (default: the archive's first day).")
   String from;
 
-  @Option(names = "--to", paramLabel = "TIME", description = "End (exclusive), as --from (default: the end of the "
-      + "archive's last day, or the next full hour if that is sooner).")
+  @Option(
+      names = "--to",
+      paramLabel = "TIME",
+      description =
+          "End (exclusive), as --from (default: the end of the "
+              + "archive's last day, or the next full hour if that is sooner).")
   String to;
 
-  @Option(names = "--run-id", paramLabel = "ID",
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
       description = "The run tag of every result (default: replay-<date>-<time> of now, UTC).")
   String runId;
 
-  @Option(names = "--alerts", paramLabel = "FILE",
-      description = "Alert rules for this run instead of alerts.yaml of the config folder (what-if).")
+  @Option(
+      names = "--alerts",
+      paramLabel = "FILE",
+      description =
+          "Alert rules for this run instead of alerts.yaml of the config folder (what-if).")
   Path alerts;
 
-  @Option(names = "--speed", defaultValue = "max", paramLabel = "X",
-      description = "'max' (as fast as possible), or times real time, e.g. 60x (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--speed",
+      defaultValue = "max",
+      paramLabel = "X",
+      description =
+          "'max' (as fast as possible), or times real time, e.g. 60x (default: ${DEFAULT-VALUE}).")
   String speed;
 
-  @Option(names = "--resolution", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Write demand at window ends on this grid only, e.g. 1h; alerts still see every value "
-          + "(default: 1m up to 2 days, 15m up to 31 days, 1h up to 92 days, else 1d).")
+  @Option(
+      names = "--resolution",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Write demand at window ends on this grid only, e.g. 1h; alerts still see every value "
+              + "(default: 1m up to 2 days, 15m up to 31 days, 1h up to 92 days, else 1d).")
   Duration resolution;
 
-  @Option(names = "--compare", defaultValue = InfluxSettings.LIVE, paramLabel = "RUN",
+  @Option(
+      names = "--compare",
+      defaultValue = InfluxSettings.LIVE,
+      paramLabel = "RUN",
       description = "The run to compare alert episodes with (default: ${DEFAULT-VALUE}).")
   String compare;
 
-  @Option(names = "--report", paramLabel = "DIR",
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
       description = "Where the comparison goes (default: " + Defaults.OUT + "/replays/<run id>).")
   Path report;
 
-  @Option(names = "--out", defaultValue = Defaults.OUT + "/replay", paramLabel = "DIR",
-      description = "Without InfluxDB: folder of the line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = Defaults.OUT + "/replay",
+      paramLabel = "DIR",
+      description =
+          "Without InfluxDB: folder of the line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Mixin
-  ConfigOptions configDir;
+  @Mixin ConfigOptions configDir;
 
-  @Mixin
-  FlinkOptions flink;
+  @Mixin FlinkOptions flink;
 
-  @Option(names = "--progress-every", converter = DurationConverter.class, defaultValue = "5s", paramLabel = "DURATION",
+  @Option(
+      names = "--progress-every",
+      converter = DurationConverter.class,
+      defaultValue = "5s",
+      paramLabel = "DURATION",
       description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
   Duration progressEvery;
 
@@ -138,14 +173,26 @@ public final class ReplayCommand implements Runnable {
       InfluxOptions.prepare(influxSettings, console);
     }
     StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
-    DemandPipeline.build(source(env, config.reference(), run, range.start(), range.end(), pace),
+    DemandPipeline.build(
+        source(env, config.reference(), run, range.start(), range.end(), pace),
         PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
-            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE).forReplay(range.grid(), range.start()),
-        new ReplaySinks(OutputSinks.builder(config.reference(), new AlertText(config.reference(), zone), run, out)
-            .influx(influxSettings).build(), range.grid(), range.end()));
-    console.printf("Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
-        archive != null ? archive : "Kafka at " + kafka.bootstrapServers, range.start(), range.end(), run,
-        pace > 0 ? speed + " real time" : "as fast as possible", DurationConverter.format(range.grid()),
+            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
+            .forReplay(range.grid(), range.start()),
+        new ReplaySinks(
+            OutputSinks.builder(
+                    config.reference(), new AlertText(config.reference(), zone), run, out)
+                .influx(influxSettings)
+                .build(),
+            range.grid(),
+            range.end()));
+    console.printf(
+        "Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
+        archive != null ? archive : "Kafka at " + kafka.bootstrapServers,
+        range.start(),
+        range.end(),
+        run,
+        pace > 0 ? speed + " real time" : "as fast as possible",
+        DurationConverter.format(range.grid()),
         alerts != null ? ", alert rules from " + alerts : "");
     console.flush();
     double seconds = execute(env, run, zone, console);
@@ -156,48 +203,78 @@ public final class ReplayCommand implements Runnable {
     ConfigFiles files = configDir.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
-    AlertRules rules = alerts == null ? AlertRules.load(files, reference, windows)
-        : AlertRules.load(whatIfFiles(), alerts.getFileName().toString(), reference, windows);
+    AlertRules rules =
+        alerts == null
+            ? AlertRules.load(files, reference, windows)
+            : AlertRules.load(whatIfFiles(), alerts.getFileName().toString(), reference, windows);
     return new Config(reference, windows, rules);
   }
 
   private void checkSource(double pace) {
     if ((archive == null) == !kafka.enabled()) {
-      throw new ParameterException(spec.commandLine(), "give --archive DIR or --kafka HOST:PORT (one of them)");
+      throw new ParameterException(
+          spec.commandLine(), "give --archive DIR or --kafka HOST:PORT (one of them)");
     }
     if (kafka.enabled() && (from == null || to == null || pace > 0)) {
-      throw new ParameterException(spec.commandLine(), "--kafka needs --from and --to, and replays as fast as possible");
+      throw new ParameterException(
+          spec.commandLine(), "--kafka needs --from and --to, and replays as fast as possible");
     }
   }
 
-  /** --from, --to and --resolution, or their defaults from the archive's days and the range's length. */
+  /**
+   * --from, --to and --resolution, or their defaults from the archive's days and the range's
+   * length.
+   */
   private Range range(ReferenceData reference, ZoneId zone) {
     List<String> topics = reference.services().stream().map(Service::topic).toList();
     TreeSet<LocalDate> days = kafka.enabled() ? null : Archive.days(archive, topics);
     if (days != null && days.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--archive " + archive + ": no archived days (expected "
-          + archive + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics " + topics + ")");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--archive "
+              + archive
+              + ": no archived days (expected "
+              + archive
+              + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics "
+              + topics
+              + ")");
     }
-    Instant start = from != null ? time("--from", from, zone) : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant end = to != null ? time("--to", to, zone) : earliest(days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC)
-        .toInstant(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1)));
+    Instant start =
+        from != null
+            ? time("--from", from, zone)
+            : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end =
+        to != null
+            ? time("--to", to, zone)
+            : earliest(
+                days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .plus(Duration.ofHours(1)));
     if (!end.isAfter(start)) {
-      throw new ParameterException(spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")");
+      throw new ParameterException(
+          spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")");
     }
-    Duration grid = resolution != null ? resolution : defaultResolution(Duration.between(start, end));
+    Duration grid =
+        resolution != null ? resolution : defaultResolution(Duration.between(start, end));
     if (grid.isZero() || grid.isNegative() || grid.toMillis() % 60_000 != 0) {
-      throw new ParameterException(spec.commandLine(), "--resolution must be a whole number of minutes, not " + grid);
+      throw new ParameterException(
+          spec.commandLine(), "--resolution must be a whole number of minutes, not " + grid);
     }
     return new Range(start, end, grid);
   }
 
   /** Runs the job to its end, printing progress; how long it took, in seconds. */
-  private double execute(StreamExecutionEnvironment env, String run, ZoneId zone, PrintWriter console) {
+  private double execute(
+      StreamExecutionEnvironment env, String run, ZoneId zone, PrintWriter console) {
     ReplayProgress.reset();
     long began = System.nanoTime();
     ScheduledExecutorService printer = ConsoleTimer.create("replay-progress");
-    printer.scheduleAtFixedRate(() -> progress(console, began, zone), progressEvery.toMillis(),
-        progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+    printer.scheduleAtFixedRate(
+        () -> progress(console, began, zone),
+        progressEvery.toMillis(),
+        progressEvery.toMillis(),
+        TimeUnit.MILLISECONDS);
     try {
       env.execute("demand-monitor replay " + run);
     } catch (Exception e) {
@@ -208,10 +285,16 @@ public final class ReplayCommand implements Runnable {
     return (System.nanoTime() - began) / 1e9;
   }
 
-  private void report(String run, Range range, InfluxSettings influxSettings, double seconds, PrintWriter console) {
-    console.println(ReplayReport.replayed(ReplayProgress.events(), ReplayProgress.counted(HealthEvent.ACCEPTED),
-        ReplayProgress.counted(HealthEvent.DUPLICATE), ReplayProgress.counted(HealthEvent.DEAD_LETTER),
-        ReplayProgress.counted(HealthEvent.LATE), seconds));
+  private void report(
+      String run, Range range, InfluxSettings influxSettings, double seconds, PrintWriter console) {
+    console.println(
+        ReplayReport.replayed(
+            ReplayProgress.events(),
+            ReplayProgress.counted(HealthEvent.ACCEPTED),
+            ReplayProgress.counted(HealthEvent.DUPLICATE),
+            ReplayProgress.counted(HealthEvent.DEAD_LETTER),
+            ReplayProgress.counted(HealthEvent.LATE),
+            seconds));
     console.println("Results: " + (influxSettings != null ? influxSettings : out.toAbsolutePath()));
     if (influxSettings != null) {
       compare(influxSettings, run, range.start(), range.end(), console);
@@ -221,38 +304,64 @@ public final class ReplayCommand implements Runnable {
     console.flush();
   }
 
-  /** The archive, or the input topics' records of [start, end) by record time (group demand-monitor-replay-RUN). */
-  private DataStream<RawRecord> source(StreamExecutionEnvironment env, ReferenceData reference, String run,
-      Instant start, Instant end, double pace) {
+  /**
+   * The archive, or the input topics' records of [start, end) by record time (group
+   * demand-monitor-replay-RUN).
+   */
+  private DataStream<RawRecord> source(
+      StreamExecutionEnvironment env,
+      ReferenceData reference,
+      String run,
+      Instant start,
+      Instant end,
+      double pace) {
     if (archive != null) {
       return ArchiveSource.create(env, archive, reference, start, end, pace);
     }
-    KafkaSettings settings = kafka.settings("demand-monitor-replay-" + run, start.toString(),
-        Defaults.DEAD_LETTER_TOPIC, Defaults.duration(Defaults.OUT_OF_ORDERNESS), Defaults.duration(Defaults.IDLENESS));
-    return KafkaIngest.sources(env, reference, settings, OffsetsInitializer.timestamp(end.toEpochMilli()))
-        .map(record -> {
-          ReplayProgress.reached(record.timestamp, 1);
-          return record;
-        }).returns(RawRecord.class).name("replay-progress");
+    KafkaSettings settings =
+        kafka.settings(
+            "demand-monitor-replay-" + run,
+            start.toString(),
+            Defaults.DEAD_LETTER_TOPIC,
+            Defaults.duration(Defaults.OUT_OF_ORDERNESS),
+            Defaults.duration(Defaults.IDLENESS));
+    return KafkaIngest.sources(
+            env, reference, settings, OffsetsInitializer.timestamp(end.toEpochMilli()))
+        .map(
+            record -> {
+              ReplayProgress.reached(record.timestamp, 1);
+              return record;
+            })
+        .returns(RawRecord.class)
+        .name("replay-progress");
   }
 
-  private void compare(InfluxSettings settings, String run, Instant start, Instant end, PrintWriter console) {
+  private void compare(
+      InfluxSettings settings, String run, Instant start, Instant end, PrintWriter console) {
     try (InfluxConnection connection = new InfluxConnection(settings)) {
       if (!ReplayReport.wroteDemand(connection, compare, start, end)) {
-        console.printf("No comparison: run %s wrote nothing between %s and %s (--compare names another run)%n",
+        console.printf(
+            "No comparison: run %s wrote nothing between %s and %s (--compare names another run)%n",
             compare, start, end);
         return;
       }
-      ReplayReport.Comparison comparison = ReplayReport.compare(run,
-          ReplayReport.episodes(connection, run, start, end), compare,
-          ReplayReport.episodes(connection, compare, start, end), start, end);
+      ReplayReport.Comparison comparison =
+          ReplayReport.compare(
+              run,
+              ReplayReport.episodes(connection, run, start, end),
+              compare,
+              ReplayReport.episodes(connection, compare, start, end),
+              start,
+              end);
       ReplayReport.print(comparison, console);
       Path dir = report != null ? report : Path.of(Defaults.OUT, "replays", run);
       ReplayReport.write(comparison, dir);
-      console.printf("Comparison with %s: %s (comparison.json, levels.csv, episodes.csv)%n", compare,
-          dir.toAbsolutePath());
+      console.printf(
+          "Comparison with %s: %s (comparison.json, levels.csv, episodes.csv)%n",
+          compare, dir.toAbsolutePath());
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot compare with run " + compare + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot compare with run " + compare + ": " + e.getMessage(), e);
     }
   }
 
@@ -262,8 +371,11 @@ public final class ReplayCommand implements Runnable {
       return;
     }
     double seconds = (System.nanoTime() - began) / 1e9;
-    console.printf("  %,d records, up to %s, %,.0f records/s%n", ReplayProgress.events(),
-        REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)), ReplayProgress.events() / seconds);
+    console.printf(
+        "  %,d records, up to %s, %,.0f records/s%n",
+        ReplayProgress.events(),
+        REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)),
+        ReplayProgress.events() / seconds);
     console.flush();
   }
 
@@ -279,23 +391,35 @@ public final class ReplayCommand implements Runnable {
       return 0;
     }
     try {
-      double x = Double.parseDouble(speed.endsWith("x") ? speed.substring(0, speed.length() - 1) : speed);
+      double x =
+          Double.parseDouble(speed.endsWith("x") ? speed.substring(0, speed.length() - 1) : speed);
       if (x > 0) {
         return x;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ParameterException(spec.commandLine(), "--speed '" + speed + "' must be 'max' or a positive "
-        + "multiple of real time such as 60x");
+    throw new ParameterException(
+        spec.commandLine(),
+        "--speed '"
+            + speed
+            + "' must be 'max' or a positive "
+            + "multiple of real time such as 60x");
   }
 
   private Instant time(String option, String value, ZoneId zone) {
     try {
-      return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(zone).toInstant() : Instant.parse(value);
+      return value.length() == 10
+          ? LocalDate.parse(value).atStartOfDay(zone).toInstant()
+          : Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new ParameterException(spec.commandLine(), option + " '" + value + "' is neither a day (2026-03-02) "
-          + "nor an instant (2026-03-02T09:00:00Z)");
+      throw new ParameterException(
+          spec.commandLine(),
+          option
+              + " '"
+              + value
+              + "' is neither a day (2026-03-02) "
+              + "nor an instant (2026-03-02T09:00:00Z)");
     }
   }
 
@@ -304,9 +428,10 @@ public final class ReplayCommand implements Runnable {
   }
 
   static Duration defaultResolution(Duration range) {
-    return range.compareTo(Duration.ofDays(2)) <= 0 ? Duration.ofMinutes(1)
-        : range.compareTo(Duration.ofDays(31)) <= 0 ? Duration.ofMinutes(15)
-        : range.compareTo(Duration.ofDays(92)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
+    return range.compareTo(Duration.ofDays(2)) <= 0
+        ? Duration.ofMinutes(1)
+        : range.compareTo(Duration.ofDays(31)) <= 0
+            ? Duration.ofMinutes(15)
+            : range.compareTo(Duration.ofDays(92)) <= 0 ? Duration.ofHours(1) : Duration.ofDays(1);
   }
-
 }

@@ -17,11 +17,22 @@ final class RunIds {
    * digits, '.', '_' or '-', and not live.
    */
   static String notLive(CommandSpec spec, String given, String prefix) {
-    String run = given != null ? given
-        : prefix + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(Instant.now().atOffset(ZoneOffset.UTC));
+    String run =
+        given != null
+            ? given
+            : prefix
+                + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .format(Instant.now().atOffset(ZoneOffset.UTC));
     if (!run.matches("[A-Za-z0-9._-]+") || run.equals(InfluxSettings.LIVE)) {
-      throw new ParameterException(spec.commandLine(), "--run-id '" + run + "' must be letters, digits, '.', '_' "
-          + "or '-', and not '" + InfluxSettings.LIVE + "'");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--run-id '"
+              + run
+              + "' must be letters, digits, '.', '_' "
+              + "or '-', and not '"
+              + InfluxSettings.LIVE
+              + "'");
     }
     return run;
   }

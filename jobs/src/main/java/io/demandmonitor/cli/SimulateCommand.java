@@ -18,46 +18,62 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.List;
-import java.util.Properties;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code demand-monitor simulate}: the simulator's streams for a time range, summarised or archived. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+/**
+ * {@code demand-monitor simulate}: the simulator's streams for a time range, summarised or
+ * archived.
+ */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
     description = {
-        "Generates the simulated demand streams for a time range (as fast as possible) and reports what was "
-            + "generated per stream. With --out, writes them as Avro container files, one per stream and day (UTC): "
-            + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools and by replay. With --kafka, publishes them to "
-            + "the four input topics (creating missing ones), malformed records included; --follow then goes on "
-            + "publishing at real pace until Ctrl-C."})
+      "Generates the simulated demand streams for a time range (as fast as possible) and reports what was "
+          + "generated per stream. With --out, writes them as Avro container files, one per stream and day (UTC): "
+          + "DIR/<topic>/<yyyy-MM-dd>.avro, readable by ordinary Avro tools and by replay. With --kafka, publishes them to "
+          + "the four input topics (creating missing ones), malformed records included; --follow then goes on "
+          + "publishing at real pace until Ctrl-C."
+    })
 public final class SimulateCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  SimulationOptions simulation;
+  @Mixin SimulationOptions simulation;
 
-  @Mixin
-  KafkaOptions kafka;
+  @Mixin KafkaOptions kafka;
 
-  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics it creates (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "3",
+      description = "Partitions of topics it creates (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--follow", description = "With --kafka: after --to, keep publishing at real pace until stopped.")
+  @Option(
+      names = "--follow",
+      description = "With --kafka: after --to, keep publishing at real pace until stopped.")
   boolean follow;
 
-  @Option(names = "--from", defaultValue = "-7d", paramLabel = "TIME",
-      description = "Start: an instant (2026-03-02T00:00:00Z), 'now', or an offset from now (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--from",
+      defaultValue = "-7d",
+      paramLabel = "TIME",
+      description =
+          "Start: an instant (2026-03-02T00:00:00Z), 'now', or an offset from now (default: ${DEFAULT-VALUE}).")
   String from;
 
-  @Option(names = "--to", defaultValue = "now", paramLabel = "TIME", description = "End, as --from (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--to",
+      defaultValue = "now",
+      paramLabel = "TIME",
+      description = "End, as --from (default: ${DEFAULT-VALUE}).")
   String to;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Write an Avro archive here.")
@@ -72,12 +88,13 @@ public final class SimulateCommand implements Runnable {
     Instant start = Surge.parseTime(from, now);
     Instant end = Surge.parseTime(to, now);
     if (!end.isAfter(start)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--to (" + end + ") must be after --from (" + start + ")");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--to (" + end + ") must be after --from (" + start + ")");
     }
     DemandSimulator simulator = simulation.simulator(reference, config, now);
     if (follow && (!kafka.enabled() || end.isBefore(now.minusSeconds(60)))) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
           "--follow needs --kafka and a --to of now (it continues from there at real pace)");
     }
     Map<String, Counts> counts = new LinkedHashMap<>();
@@ -85,8 +102,13 @@ public final class SimulateCommand implements Runnable {
     KafkaPublisher publisher = kafka.enabled() ? publisher(reference, console) : null;
     try (Archive.Writer archive = out == null ? null : new Archive.Writer(out)) {
       Normaliser validation = new Normaliser(reference, Defaults.duration(Defaults.FUTURE_MARGIN));
-      generate(simulator, start, end, ZoneId.of(config.timeZone()),
-          new Outlets(reference, validation, publisher, archive, counts), console);
+      generate(
+          simulator,
+          start,
+          end,
+          ZoneId.of(config.timeZone()),
+          new Outlets(reference, validation, publisher, archive, counts),
+          console);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the archive under " + out, e);
     } catch (InterruptedException e) {
@@ -105,9 +127,16 @@ public final class SimulateCommand implements Runnable {
     long invalid;
   }
 
-  /** Where the records go: Kafka, and the archive, which holds validated events as the live job's does. */
-  private record Outlets(ReferenceData reference, Normaliser validation, KafkaPublisher publisher,
-      Archive.Writer archive, Map<String, Counts> counts) {
+  /**
+   * Where the records go: Kafka, and the archive, which holds validated events as the live job's
+   * does.
+   */
+  private record Outlets(
+      ReferenceData reference,
+      Normaliser validation,
+      KafkaPublisher publisher,
+      Archive.Writer archive,
+      Map<String, Counts> counts) {
 
     void send(RawRecord raw, long slotEnd) throws IOException {
       Counts c = counts.get(raw.source);
@@ -128,18 +157,26 @@ public final class SimulateCommand implements Runnable {
   }
 
   /** The slots from start to end (with --follow, on at real pace), one line per day simulated. */
-  private void generate(DemandSimulator simulator, Instant start, Instant end, ZoneId zone, Outlets outlets,
-      PrintWriter console) throws IOException, InterruptedException {
+  private void generate(
+      DemandSimulator simulator,
+      Instant start,
+      Instant end,
+      ZoneId zone,
+      Outlets outlets,
+      PrintWriter console)
+      throws IOException, InterruptedException {
     long lastSlot = simulator.slotOf(end);
     LocalDate reported = null;
     for (long slot = simulator.slotOf(start); slot < lastSlot || follow; slot++) {
       if (slot >= lastSlot) {
-        waitUntil((slot + 1) * simulator.slotMillis()); // real pace: a slot is sent once it has ended
+        waitUntil(
+            (slot + 1) * simulator.slotMillis()); // real pace: a slot is sent once it has ended
       }
       for (RawRecord raw : simulator.slot(slot)) {
         outlets.send(raw, (slot + 1) * simulator.slotMillis());
       }
-      LocalDate day = Instant.ofEpochMilli(slot * simulator.slotMillis()).atZone(zone).toLocalDate();
+      LocalDate day =
+          Instant.ofEpochMilli(slot * simulator.slotMillis()).atZone(zone).toLocalDate();
       if (!day.equals(reported)) {
         reported = day;
         console.printf("  simulating %s ...%n", day);
@@ -148,11 +185,23 @@ public final class SimulateCommand implements Runnable {
     }
   }
 
-  private void report(Instant start, Instant end, long seed, Map<String, Counts> counts, KafkaPublisher publisher,
+  private void report(
+      Instant start,
+      Instant end,
+      long seed,
+      Map<String, Counts> counts,
+      KafkaPublisher publisher,
       PrintWriter console) {
     console.printf("Simulated %s to %s (seed %d):%n", start, end, seed);
-    counts.forEach((topic, c) -> console.printf("  %-24s %9d records%s%n", topic, c.records,
-        out == null ? "" : c.invalid == 0 ? "" : " (" + c.invalid + " invalid, not archived)"));
+    counts.forEach(
+        (topic, c) ->
+            console.printf(
+                "  %-24s %9d records%s%n",
+                topic,
+                c.records,
+                out == null
+                    ? ""
+                    : c.invalid == 0 ? "" : " (" + c.invalid + " invalid, not archived)"));
     if (out != null) {
       console.printf("Archive: %s%n", out.toAbsolutePath());
     }
@@ -167,7 +216,8 @@ public final class SimulateCommand implements Runnable {
     props.putAll(kafka.clientProperties());
     props.put("bootstrap.servers", kafka.bootstrapServers);
     try {
-      List<String> created = KafkaPublisher.createTopics(props, KafkaPublisher.inputTopics(reference), partitions);
+      List<String> created =
+          KafkaPublisher.createTopics(props, KafkaPublisher.inputTopics(reference), partitions);
       if (!created.isEmpty()) {
         console.printf("Created topics %s (%d partitions)%n", created, partitions);
       }
@@ -176,11 +226,15 @@ public final class SimulateCommand implements Runnable {
     }
     KafkaPublisher publisher = new KafkaPublisher(props);
     if (follow) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        publisher.close();
-        console.printf("Published to Kafka at %s: %s%n", kafka.bootstrapServers, publisher.sent());
-        console.flush();
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    publisher.close();
+                    console.printf(
+                        "Published to Kafka at %s: %s%n", kafka.bootstrapServers, publisher.sent());
+                    console.flush();
+                  }));
     }
     return publisher;
   }

@@ -1,7 +1,7 @@
 package io.demandmonitor.cli;
 
-import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ConfigException;
+import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.SimulationConfig;
@@ -14,18 +14,25 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that read configuration and drive the simulator. */
 public final class SimulationOptions {
 
-  @Mixin
-  ConfigOptions configDir;
+  @Mixin ConfigOptions configDir;
 
-  @Option(names = "--seed", description = "Simulator seed (default: seed in simulation.yaml). Same seed, same stream.")
+  @Option(
+      names = "--seed",
+      description = "Simulator seed (default: seed in simulation.yaml). Same seed, same stream.")
   Long seed;
 
-  @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-      description = "Surge scenarios to inject, by name from simulation.yaml (default: its default-scenarios; "
-          + "'none' for none).")
+  @Option(
+      names = "--scenario",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "Surge scenarios to inject, by name from simulation.yaml (default: its default-scenarios; "
+              + "'none' for none).")
   List<String> scenarios;
 
-  @Option(names = "--clean", description = "Simulate perfect feeds: no late, duplicate or malformed records.")
+  @Option(
+      names = "--clean",
+      description = "Simulate perfect feeds: no late, duplicate or malformed records.")
   boolean clean;
 
   ConfigFiles files() {
@@ -46,18 +53,30 @@ public final class SimulationOptions {
 
   DemandSimulator simulator(ReferenceData reference, SimulationConfig config, Instant now) {
     List<String> names = scenarios == null ? config.defaultScenarios() : scenarios;
-    List<Surge> surges = names == null ? List.of() : names.stream()
-        .filter(name -> !name.equals("none"))
-        .map(name -> {
-          var scenario = config.scenarios() == null ? null : config.scenarios().get(name);
-          if (scenario == null) {
-            throw new ConfigException("--scenario: '" + name + "' is not a scenario in "
-                + files().describe(SimulationConfig.FILE) + " (known: "
-                + (config.scenarios() == null ? "none" : config.scenarios().keySet()) + ")");
-          }
-          return Surge.of(name, scenario, now);
-        })
-        .toList();
+    List<Surge> surges =
+        names == null
+            ? List.of()
+            : names.stream()
+                .filter(name -> !name.equals("none"))
+                .map(
+                    name -> {
+                      var scenario =
+                          config.scenarios() == null ? null : config.scenarios().get(name);
+                      if (scenario == null) {
+                        throw new ConfigException(
+                            "--scenario: '"
+                                + name
+                                + "' is not a scenario in "
+                                + files().describe(SimulationConfig.FILE)
+                                + " (known: "
+                                + (config.scenarios() == null
+                                    ? "none"
+                                    : config.scenarios().keySet())
+                                + ")");
+                      }
+                      return Surge.of(name, scenario, now);
+                    })
+                .toList();
     return new DemandSimulator(reference, config, surges);
   }
 }

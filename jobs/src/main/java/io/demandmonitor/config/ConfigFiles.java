@@ -22,9 +22,9 @@ import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
 /**
- * Where configuration files come from: a directory (normally {@code config/} of the repo), or
- * the copy packaged in the job jar when no directory is given. Reads YAML into typed records
- * and turns parse errors into messages naming the file, line and key.
+ * Where configuration files come from: a directory (normally {@code config/} of the repo), or the
+ * copy packaged in the job jar when no directory is given. Reads YAML into typed records and turns
+ * parse errors into messages naming the file, line and key.
  */
 public final class ConfigFiles implements Serializable {
 
@@ -48,7 +48,9 @@ public final class ConfigFiles implements Serializable {
     return new ConfigFiles(null);
   }
 
-  /** The repo's config/ when run from the repo (or the config.dir property), else the packaged copy. */
+  /**
+   * The repo's config/ when run from the repo (or the config.dir property), else the packaged copy.
+   */
   public static ConfigFiles defaults() {
     Path dir = Path.of(System.getProperty("config.dir", "config"));
     return Files.isDirectory(dir) ? directory(dir) : packaged();
@@ -56,7 +58,9 @@ public final class ConfigFiles implements Serializable {
 
   /** How a file is named in messages: its path, or where it sits in the jar. */
   public String describe(String fileName) {
-    return directory == null ? "classpath:" + PACKAGED + fileName : Path.of(directory, fileName).toString();
+    return directory == null
+        ? "classpath:" + PACKAGED + fileName
+        : Path.of(directory, fileName).toString();
   }
 
   /** A collector of the file's problems, naming the line of each key. */
@@ -70,7 +74,8 @@ public final class ConfigFiles implements Serializable {
    */
   Map<String, Integer> keyLines(String fileName) {
     Map<String, Integer> lines = new HashMap<>();
-    try (InputStream in = open(fileName); JsonParser parser = in == null ? null : YAML.createParser(in)) {
+    try (InputStream in = open(fileName);
+        JsonParser parser = in == null ? null : YAML.createParser(in)) {
       while (parser != null && parser.nextToken() != null) {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
@@ -115,10 +120,16 @@ public final class ConfigFiles implements Serializable {
       return value;
     } catch (UnrecognizedPropertyException e) {
       // No line: for records Jackson reports where the object ended, not where the key is.
-      throw new ConfigException(where + ": " + keyOf(e) + ": is not a known key (known: "
-          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList() + ")");
+      throw new ConfigException(
+          where
+              + ": "
+              + keyOf(e)
+              + ": is not a known key (known: "
+              + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()
+              + ")");
     } catch (JsonMappingException e) {
-      throw new ConfigException(where + lineOf(e) + ": " + keyOf(e) + ": " + e.getOriginalMessage());
+      throw new ConfigException(
+          where + lineOf(e) + ": " + keyOf(e) + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new ConfigException(where + lineOf(e) + ": not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -146,12 +157,14 @@ public final class ConfigFiles implements Serializable {
   }
 
   private static final YAMLFactory YAML = new YAMLFactory();
-  private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-      .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .registerModule(
+              new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
 
   /** Durations as people write them in YAML: 5s, 90s, 30m, 6h, 7d (or ISO-8601, PT30M). */
   private static final class DurationDeserializer
@@ -161,13 +174,15 @@ public final class ConfigFiles implements Serializable {
     }
 
     @Override
-    public Duration deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctx)
+    public Duration deserialize(
+        JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctx)
         throws IOException {
       String text = p.getValueAsString();
       try {
         return text.startsWith("P") ? Duration.parse(text) : TimeUtils.parseDuration(text);
       } catch (RuntimeException e) {
-        throw JsonMappingException.from(p, "'" + text + "' is not a duration (e.g. 90s, 30m, 6h, 7d)");
+        throw JsonMappingException.from(
+            p, "'" + text + "' is not a duration (e.g. 90s, 30m, 6h, 7d)");
       }
     }
   }

@@ -14,7 +14,9 @@ public final class Problems {
   private final java.util.Map<String, Integer> lines;
   private final List<String> found = new ArrayList<>();
 
-  /** @param lines the line of each key in the file, as {@link ConfigFiles#keyLines} finds them */
+  /**
+   * @param lines the line of each key in the file, as {@link ConfigFiles#keyLines} finds them
+   */
   public Problems(String file, java.util.Map<String, Integer> lines) {
     this.file = file;
     this.lines = lines;
@@ -27,8 +29,9 @@ public final class Problems {
 
   /** " line N" of the key, or of the nearest enclosing key that is in the file; "" if none is. */
   private String line(String key) {
-    for (String k = key; !k.isEmpty(); k = k.substring(0, Math.max(0, Math.max(k.lastIndexOf('.'),
-        k.lastIndexOf('['))))) {
+    for (String k = key;
+        !k.isEmpty();
+        k = k.substring(0, Math.max(0, Math.max(k.lastIndexOf('.'), k.lastIndexOf('['))))) {
       Integer line = lines.get(k);
       if (line != null) {
         return " line " + line;
@@ -50,7 +53,10 @@ public final class Problems {
    */
   public void requireName(String key, String value) {
     require(value != null && !value.isBlank(), key, value, "must not be empty");
-    require(value == null || !CONTROL.matcher(value).find(), key, value,
+    require(
+        value == null || !CONTROL.matcher(value).find(),
+        key,
+        value,
         "must not hold control characters such as a newline or tab");
   }
 
@@ -62,11 +68,19 @@ public final class Problems {
 
   /** The value on one line: control characters shown as escapes. */
   private static String describe(Object value) {
-    String text = value == null ? "nothing" : value instanceof String s ? "'" + s + "'" : String.valueOf(value);
-    return CONTROL.matcher(text).replaceAll(m -> {
-      char c = m.group().charAt(0);
-      return Matcher.quoteReplacement(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r"
-          : String.format("\\u%04x", (int) c));
-    });
+    String text =
+        value == null
+            ? "nothing"
+            : value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    return CONTROL
+        .matcher(text)
+        .replaceAll(
+            m -> {
+              char c = m.group().charAt(0);
+              return Matcher.quoteReplacement(
+                  c == '\n'
+                      ? "\\n"
+                      : c == '\t' ? "\\t" : c == '\r' ? "\\r" : String.format("\\u%04x", (int) c));
+            });
   }
 }

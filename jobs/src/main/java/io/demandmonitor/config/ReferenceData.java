@@ -11,9 +11,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The reference data every job needs: districts and populations, services and categories,
- * testing sites and the school-term calendar. Loaded and validated once at start-up, then
- * shipped to operators (it is small and serializable).
+ * The reference data every job needs: districts and populations, services and categories, testing
+ * sites and the school-term calendar. Loaded and validated once at start-up, then shipped to
+ * operators (it is small and serializable).
  */
 public final class ReferenceData implements Serializable {
 
@@ -32,7 +32,11 @@ public final class ReferenceData implements Serializable {
   private final long countyPopulation;
   private final String servicesFile;
 
-  private ReferenceData(List<District> districts, List<Service> services, List<Site> sites, List<SchoolTerm> terms,
+  private ReferenceData(
+      List<District> districts,
+      List<Service> services,
+      List<Site> sites,
+      List<SchoolTerm> terms,
       String servicesFile) {
     this.servicesFile = servicesFile;
     this.districts = index(districts, District::code);
@@ -54,22 +58,36 @@ public final class ReferenceData implements Serializable {
   public static ReferenceData load(ConfigFiles files) {
     List<District> districts = validDistricts(files);
     Set<String> districtCodes = districts.stream().map(District::code).collect(Collectors.toSet());
-    return new ReferenceData(districts, validServices(files), validSites(files, districtCodes), validTerms(files),
+    return new ReferenceData(
+        districts,
+        validServices(files),
+        validSites(files, districtCodes),
+        validTerms(files),
         files.describe(SERVICES_FILE));
   }
 
   private static List<District> validDistricts(ConfigFiles files) {
     List<District> list = files.read(DISTRICTS_FILE, DistrictsFile.class).districts();
     Problems problems = files.problems(DISTRICTS_FILE);
-    problems.require(list != null && !list.isEmpty(), "districts", list, "at least one district is needed");
+    problems.require(
+        list != null && !list.isEmpty(), "districts", list, "at least one district is needed");
     Set<String> seen = new HashSet<>();
     for (int i = 0; list != null && i < list.size(); i++) {
       District d = list.get(i);
       String key = "districts[" + i + "]";
-      problems.require(isCode(d.code()), key + ".code", d.code(), "must be an upper-case code like WELWYN_HATFIELD");
-      problems.require(d.code() == null || seen.add(d.code()), key + ".code", d.code(), "is listed twice");
+      problems.require(
+          isCode(d.code()),
+          key + ".code",
+          d.code(),
+          "must be an upper-case code like WELWYN_HATFIELD");
+      problems.require(
+          d.code() == null || seen.add(d.code()), key + ".code", d.code(), "is listed twice");
       problems.requireName(key + ".name", d.name());
-      problems.require(d.population() > 0, key + ".population", d.population(), "must be a positive number of residents");
+      problems.require(
+          d.population() > 0,
+          key + ".population",
+          d.population(),
+          "must be a positive number of residents");
     }
     problems.throwIfAny();
     return list;
@@ -78,26 +96,42 @@ public final class ReferenceData implements Serializable {
   private static List<Service> validServices(ConfigFiles files) {
     List<Service> list = files.read(SERVICES_FILE, ServicesFile.class).services();
     Problems problems = files.problems(SERVICES_FILE);
-    problems.require(list != null && !list.isEmpty(), "services", list, "at least one service is needed");
+    problems.require(
+        list != null && !list.isEmpty(), "services", list, "at least one service is needed");
     Set<String> ids = new HashSet<>();
     Set<String> topics = new HashSet<>();
     for (int i = 0; list != null && i < list.size(); i++) {
       Service s = list.get(i);
       String key = "services[" + i + "]";
-      problems.require(s.id() != null && s.id().matches("[a-z][a-z0-9-]*"), key + ".id", s.id(),
+      problems.require(
+          s.id() != null && s.id().matches("[a-z][a-z0-9-]*"),
+          key + ".id",
+          s.id(),
           "must be a lower-case id like helpline-calls");
       problems.require(s.id() == null || ids.add(s.id()), key + ".id", s.id(), "is listed twice");
       problems.requireName(key + ".name", s.name());
       problems.requireName(key + ".topic", s.topic());
-      problems.require(s.topic() == null || topics.add(s.topic()), key + ".topic", s.topic(),
+      problems.require(
+          s.topic() == null || topics.add(s.topic()),
+          key + ".topic",
+          s.topic(),
           "is already the topic of another service");
-      problems.require(s.categoryField() != null && !s.categoryField().isBlank(), key + ".category-field",
-          s.categoryField(), "must name the event field that holds the category");
-      problems.require(s.categories() != null && !s.categories().isEmpty(), key + ".categories", s.categories(),
+      problems.require(
+          s.categoryField() != null && !s.categoryField().isBlank(),
+          key + ".category-field",
+          s.categoryField(),
+          "must name the event field that holds the category");
+      problems.require(
+          s.categories() != null && !s.categories().isEmpty(),
+          key + ".categories",
+          s.categories(),
           "at least one category is needed");
       if (s.categories() != null) {
         for (int c = 0; c < s.categories().size(); c++) {
-          problems.require(isCode(s.categories().get(c)), key + ".categories[" + c + "]", s.categories().get(c),
+          problems.require(
+              isCode(s.categories().get(c)),
+              key + ".categories[" + c + "]",
+              s.categories().get(c),
               "must be an upper-case code");
         }
       }
@@ -116,10 +150,16 @@ public final class ReferenceData implements Serializable {
       problems.requireName(key + ".id", s.id());
       problems.requireName(key + ".name", s.name());
       problems.require(s.id() == null || ids.add(s.id()), key + ".id", s.id(), "is listed twice");
-      problems.require(districtCodes.contains(s.district()), key + ".district", s.district(),
+      problems.require(
+          districtCodes.contains(s.district()),
+          key + ".district",
+          s.district(),
           "is not a district code from " + DISTRICTS_FILE);
-      problems.require(s.opens() != null && s.closes() != null && s.opens().isBefore(s.closes()), key + ".opens",
-          s.opens() + "-" + s.closes(), "opening time must be before closing time");
+      problems.require(
+          s.opens() != null && s.closes() != null && s.opens().isBefore(s.closes()),
+          key + ".opens",
+          s.opens() + "-" + s.closes(),
+          "opening time must be before closing time");
     }
     problems.throwIfAny();
     return list == null ? List.of() : list;
@@ -131,8 +171,11 @@ public final class ReferenceData implements Serializable {
     for (int i = 0; list != null && i < list.size(); i++) {
       SchoolTerm t = list.get(i);
       String key = "terms[" + i + "]";
-      problems.require(t.start() != null && t.end() != null && !t.end().isBefore(t.start()), key + ".end",
-          t.end(), "must not be before start " + t.start());
+      problems.require(
+          t.start() != null && t.end() != null && !t.end().isBefore(t.start()),
+          key + ".end",
+          t.end(),
+          "must not be before start " + t.start());
     }
     problems.throwIfAny();
     return list == null ? List.of() : list;
@@ -200,10 +243,14 @@ public final class ReferenceData implements Serializable {
     return sites.get(id);
   }
 
-  /** Term time, including weekends inside a term. Days the calendar does not cover count as term time. */
+  /**
+   * Term time, including weekends inside a term. Days the calendar does not cover count as term
+   * time.
+   */
   public boolean isSchoolHoliday(LocalDate day) {
-    boolean covered = terms.stream().anyMatch(t -> !day.isBefore(t.start()))
-        && terms.stream().anyMatch(t -> !day.isAfter(t.end()));
+    boolean covered =
+        terms.stream().anyMatch(t -> !day.isBefore(t.start()))
+            && terms.stream().anyMatch(t -> !day.isAfter(t.end()));
     if (!covered) {
       return false;
     }

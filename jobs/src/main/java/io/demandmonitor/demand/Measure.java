@@ -26,14 +26,16 @@ public enum Measure {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  private static final java.util.Map<String, Measure> BY_LABEL = java.util.Arrays.stream(values())
-      .collect(java.util.stream.Collectors.toUnmodifiableMap(Measure::label, m -> m));
+  private static final java.util.Map<String, Measure> BY_LABEL =
+      java.util.Arrays.stream(values())
+          .collect(java.util.stream.Collectors.toUnmodifiableMap(Measure::label, m -> m));
 
   /** The measure of a label; alert rules are validated against these labels at start-up. */
   public static Measure named(String label) {
     Measure measure = BY_LABEL.get(label);
     if (measure == null) {
-      throw new IllegalArgumentException("unknown measure " + label + " (known: " + BY_LABEL.keySet() + ")");
+      throw new IllegalArgumentException(
+          "unknown measure " + label + " (known: " + BY_LABEL.keySet() + ")");
     }
     return measure;
   }

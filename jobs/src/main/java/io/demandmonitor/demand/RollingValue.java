@@ -3,30 +3,44 @@ package io.demandmonitor.demand;
 import java.util.Objects;
 
 /**
- * The demand of one series over one horizon, for the window of event time ending at
- * {@link #windowEnd} (exclusive). Provisional values cover a window still open; the final
- * value for the same series, horizon and window end replaces them. A Flink POJO.
+ * The demand of one series over one horizon, for the window of event time ending at {@link
+ * #windowEnd} (exclusive). Provisional values cover a window still open; the final value for the
+ * same series, horizon and window end replaces them. A Flink POJO.
  */
 public class RollingValue {
 
   public String service;
+
   /** District code, or COUNTY. */
   public String area;
+
   /** A category, or "" for all. */
   public String category;
+
   /** Horizon size, ISO-8601 (PT15M, PT1H, PT24H, PT168H). */
   public String horizon;
+
   public long windowEnd;
   public long count;
+
   /** Measure sums, see {@link ServiceSums}. */
   public long a;
+
   public long b;
   public boolean provisional;
 
   public RollingValue() {}
 
-  public RollingValue(String service, String area, String category, String horizon, long windowEnd, long count,
-      long a, long b, boolean provisional) {
+  public RollingValue(
+      String service,
+      String area,
+      String category,
+      String horizon,
+      long windowEnd,
+      long count,
+      long a,
+      long b,
+      boolean provisional) {
     this.service = service;
     this.area = area;
     this.category = category;
@@ -50,9 +64,16 @@ public class RollingValue {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RollingValue v && windowEnd == v.windowEnd && count == v.count && a == v.a && b == v.b
-        && provisional == v.provisional && Objects.equals(service, v.service) && Objects.equals(area, v.area)
-        && Objects.equals(category, v.category) && Objects.equals(horizon, v.horizon);
+    return o instanceof RollingValue v
+        && windowEnd == v.windowEnd
+        && count == v.count
+        && a == v.a
+        && b == v.b
+        && provisional == v.provisional
+        && Objects.equals(service, v.service)
+        && Objects.equals(area, v.area)
+        && Objects.equals(category, v.category)
+        && Objects.equals(horizon, v.horizon);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.demandmonitor.demand;
 
 import io.demandmonitor.demand.WindowSettings.Horizon;
-import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.ingest.SourceCounters;
+import io.demandmonitor.model.HealthEvent;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,38 +29,41 @@ import org.apache.flink.util.OutputTag;
 /**
  * Rolling demand of one series (service, area, category) over every horizon, by event time.
  *
- * <p>Per event the work is constant: one increment of the event's minute bucket. Each horizon
- * keeps a running sum for its last final window; when the watermark passes a step boundary the
- * sum advances by adding the minutes that entered the window and subtracting those that left,
- * so the cost per step is the step, never the horizon. A late event within the allowed
- * lateness corrects the running sums and re-emits every final window it falls in; a later one
- * leaves through {@link #LATE}, and so does one older than the maximum event age (before the
- * first watermark too, as after every restart, when the lateness rule cannot tell yet; see
- * {@link #withMaxEventAge}). Provisional values of the open window go out on a
- * processing-time timer. After its last event a series emits each horizon down to zero, then
- * its state is cleared once the longest horizon and the lateness have passed.
+ * <p>Per event the work is constant: one increment of the event's minute bucket. Each horizon keeps
+ * a running sum for its last final window; when the watermark passes a step boundary the sum
+ * advances by adding the minutes that entered the window and subtracting those that left, so the
+ * cost per step is the step, never the horizon. A late event within the allowed lateness corrects
+ * the running sums and re-emits every final window it falls in; a later one leaves through {@link
+ * #LATE}, and so does one older than the maximum event age (before the first watermark too, as
+ * after every restart, when the lateness rule cannot tell yet; see {@link #withMaxEventAge}).
+ * Provisional values of the open window go out on a processing-time timer. After its last event a
+ * series emits each horizon down to zero, then its state is cleared once the longest horizon and
+ * the lateness have passed.
  *
- * <p>A replay that writes demand on a coarser grid than the configured steps coarsens the steps
- * of every series no alert rule looks at ({@code coarseStep}): their timers then fire once a
- * coarse step instead of every minute, while the watched series keep their steps, so alerts see
- * every value. A window's value does not depend on the step, only which window ends are emitted.
+ * <p>A replay that writes demand on a coarser grid than the configured steps coarsens the steps of
+ * every series no alert rule looks at ({@code coarseStep}): their timers then fire once a coarse
+ * step instead of every minute, while the watched series keep their steps, so alerts see every
+ * value. A window's value does not depend on the step, only which window ends are emitted.
  */
 public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, RollingValue>
     implements CheckpointedFunction {
 
   public static final OutputTag<SeriesEvent> LATE = new OutputTag<>("late") {};
+
   /** Events accepted into demand, per minute of the district series: health accounting. */
   public static final OutputTag<HealthEvent> ACCEPTED = new OutputTag<>("accepted") {};
 
   static final long MINUTE = 60_000L;
   static final long HOUR = 60 * MINUTE;
   private static final long PROCESSING_CLOCK = Long.MIN_VALUE;
+
   /**
-   * Sums kept per minute, per hour and per horizon, in this order in the state's long arrays
-   * (a minute's bucket, or one run of SUMS per horizon in the running sums): the count, and the
+   * Sums kept per minute, per hour and per horizon, in this order in the state's long arrays (a
+   * minute's bucket, or one run of SUMS per horizon in the running sums): the count, and the
    * service's two sums (ServiceSums).
    */
   private static final int COUNT = 0;
+
   private static final int A = 1;
   private static final int B = 2;
   private static final int SUMS = 3;
@@ -73,30 +76,40 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private final long provisionalEvery;
   private final long retention;
   private final long coarseStep;
+
   /** Events dated more than this before the age clock are late; Long.MAX_VALUE: no limit. */
   private long maxEventAge = Long.MAX_VALUE;
+
   /** The instant ages are measured from, or {@link #PROCESSING_CLOCK}. */
   private long ageClock = PROCESSING_CLOCK;
+
   /** The horizons of (non-category) series that keep their configured steps. */
   private final WatchedHorizons exact;
+
   /** Per series key: its parts (service, area, category) and steps, worked out once. */
   private transient Map<String, Series> series;
 
   private record Series(SeriesKey key, long[] steps) {}
 
   private transient MapState<Long, long[]> buckets;
-  /** The same sums per clock hour, so a slide over whole hours costs one lookup per hour, not sixty. */
+
+  /**
+   * The same sums per clock hour, so a slide over whole hours costs one lookup per hour, not sixty.
+   */
   private transient MapState<Long, long[]> hourBuckets;
+
   private transient ValueState<long[]> running;
   private transient ValueState<Long> finalizedUpTo;
   private transient ValueState<Long> newestMinute;
   private transient SourceCounters lateCounter;
+
   /**
    * The newest watermark this subtask has seen, kept in checkpoints: Flink restores timers and
    * state but not watermarks, and until the first one arrives after a restore, the lateness rule
    * and what is final must still start from here.
    */
   private transient ListState<Long> checkpointedWatermark;
+
   private transient long watermarkSeen;
 
   public RollingWindows(WindowSettings settings) {
@@ -128,14 +141,15 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     provisionalEvery = settings.provisionalEvery().toMillis();
     this.coarseStep = coarseStep.toMillis();
     this.exact = exact;
-    // Buckets still needed: the longest window, one step of it to slide, and the lateness to correct.
+    // Buckets still needed: the longest window, one step of it to slide, and the lateness to
+    // correct.
     retention = maxSize + Math.max(maxStep, this.coarseStep) + lateness;
   }
 
   /**
    * Sets events dated more than {@code maxAge} before the clock aside as late, watermark or not:
-   * the processing clock in a live run, or {@code fixedClock} (a replay's start, where every
-   * event is old by the processing clock) when not null.
+   * the processing clock in a live run, or {@code fixedClock} (a replay's start, where every event
+   * is old by the processing clock) when not null.
    */
   public RollingWindows withMaxEventAge(Duration maxAge, java.time.Instant fixedClock) {
     this.maxEventAge = maxAge.toMillis();
@@ -145,22 +159,39 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
 
   @Override
   public void open(OpenContext openContext) {
-    hourBuckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("hour-buckets", Types.LONG,
-        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("minute-buckets", Types.LONG,
-        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    running = getRuntimeContext().getState(new ValueStateDescriptor<>("running-sums",
-        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    finalizedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>("finalized-up-to", Types.LONG));
-    newestMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-minute", Types.LONG));
+    hourBuckets =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "hour-buckets",
+                    Types.LONG,
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    buckets =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "minute-buckets",
+                    Types.LONG,
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    running =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "running-sums", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    finalizedUpTo =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("finalized-up-to", Types.LONG));
+    newestMinute =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("newest-minute", Types.LONG));
     lateCounter = new SourceCounters(getRuntimeContext().getMetricGroup(), "lateEvents");
     series = new HashMap<>();
   }
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    checkpointedWatermark = context.getOperatorStateStore()
-        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+    checkpointedWatermark =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
     watermarkSeen = Long.MIN_VALUE;
     // Every subtask gets every watermark, so after a rescale any of them will do.
     for (Long watermark : checkpointedWatermark.get()) {
@@ -189,8 +220,10 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       SeriesKey key = SeriesKey.decode(currentKey);
       long[] keySteps = new long[steps.length];
       for (int h = 0; h < steps.length; h++) {
-        keySteps[h] = key.isTotal() && exact.contains(key.service(), labels[h]) ? steps[h]
-            : Math.max(steps[h], coarseStep);
+        keySteps[h] =
+            key.isTotal() && exact.contains(key.service(), labels[h])
+                ? steps[h]
+                : Math.max(steps[h], coarseStep);
       }
       known = new Series(key, keySteps);
       series.put(currentKey, known);
@@ -200,8 +233,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
 
   /**
    * The first boundary after {@code t} at which some horizon of the series ends a window; for a
-   * series no horizon applies to (categories without category horizons), the next minute, so
-   * its state is still cleared in time.
+   * series no horizon applies to (categories without category horizons), the next minute, so its
+   * state is still cleared in time.
    */
   private long nextBoundary(long t, SeriesKey key, long[] step) {
     long next = Math.floorDiv(t, MINUTE) * MINUTE + Math.max(MINUTE, coarseStep);
@@ -217,7 +250,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   }
 
   @Override
-  public void processElement(SeriesEvent event, Context ctx, Collector<RollingValue> out) throws Exception {
+  public void processElement(SeriesEvent event, Context ctx, Collector<RollingValue> out)
+      throws Exception {
     long minute = Math.floorDiv(event.eventTime, MINUTE) * MINUTE;
     long watermark = watermark(ctx.timerService());
     if (minute + MINUTE - 1 + lateness <= watermark || tooOld(event.eventTime, ctx)) {
@@ -234,8 +268,10 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       newestMinute.update(minute);
     }
 
-    long watermarkMinute = watermark == Long.MIN_VALUE ? Long.MIN_VALUE
-        : Math.floorDiv(watermark + 1, MINUTE) * MINUTE; // minutes before it are final
+    long watermarkMinute =
+        watermark == Long.MIN_VALUE
+            ? Long.MIN_VALUE
+            : Math.floorDiv(watermark + 1, MINUTE) * MINUTE; // minutes before it are final
     Long finalized = finalizedUpTo.value();
     Series s = series(ctx.getCurrentKey());
     SeriesKey key = s.key();
@@ -255,12 +291,14 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     if (minute >= finalized) {
       if (provisionalEvery > 0) {
         long now = ctx.timerService().currentProcessingTime();
-        ctx.timerService().registerProcessingTimeTimer((now / provisionalEvery + 1) * provisionalEvery);
+        ctx.timerService()
+            .registerProcessingTimeTimer((now / provisionalEvery + 1) * provisionalEvery);
       }
     } else {
       correct(event, key, step, minute, finalized, out);
       if (SeriesKey.isDistrictTotal(event.area, event.category)) {
-        ctx.output(ACCEPTED, new HealthEvent(event.service, HealthEvent.ACCEPTED, "", event.eventTime, 1));
+        ctx.output(
+            ACCEPTED, new HealthEvent(event.service, HealthEvent.ACCEPTED, "", event.eventTime, 1));
       }
     }
   }
@@ -269,11 +307,13 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     if (maxEventAge == Long.MAX_VALUE) {
       return false;
     }
-    long clock = ageClock == PROCESSING_CLOCK ? ctx.timerService().currentProcessingTime() : ageClock;
+    long clock =
+        ageClock == PROCESSING_CLOCK ? ctx.timerService().currentProcessingTime() : ageClock;
     return eventTime < clock - maxEventAge;
   }
 
-  private static void count(MapState<Long, long[]> sums, long key, SeriesEvent event) throws Exception {
+  private static void count(MapState<Long, long[]> sums, long key, SeriesEvent event)
+      throws Exception {
     long[] bucket = sums.get(key);
     if (bucket == null) {
       bucket = new long[SUMS];
@@ -288,8 +328,14 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
    * A late event in an already final minute: fix the running sums and re-emit every window it is
    * in, and the empty window after them where none was written before (the fall back to zero).
    */
-  private void correct(SeriesEvent event, SeriesKey key, long[] step, long minute, long finalized,
-      Collector<RollingValue> out) throws Exception {
+  private void correct(
+      SeriesEvent event,
+      SeriesKey key,
+      long[] step,
+      long minute,
+      long finalized,
+      Collector<RollingValue> out)
+      throws Exception {
     long[] run = running.value();
     for (int h = 0; h < sizes.length; h++) {
       if (!applies(h, key)) {
@@ -302,8 +348,11 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         run[SUMS * h + B] += event.b;
       }
       long first = floorStep(minute, step[h]) + step[h]; // the first window holding the minute
-      long lastHolding = Math.min(last, floorStep(minute + sizes[h], step[h])); // the last window end <= minute + size
-      // The window end after them; if not final yet, its timer writes it (the one before now holds events).
+      long lastHolding =
+          Math.min(
+              last, floorStep(minute + sizes[h], step[h])); // the last window end <= minute + size
+      // The window end after them; if not final yet, its timer writes it (the one before now holds
+      // events).
       long fall = lastHolding + step[h];
       boolean fallEmpty = false;
       long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
@@ -326,7 +375,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RollingValue> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RollingValue> out)
+      throws Exception {
     if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
       emitProvisional(ctx.getCurrentKey(), out);
       return;
@@ -365,13 +415,16 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         for (; m < Math.min(boundary, hourEnd); m += MINUTE) {
           long[] closed = buckets.get(m);
           if (closed != null) {
-            ctx.output(ACCEPTED, new HealthEvent(key.service(), HealthEvent.ACCEPTED, "", m, closed[COUNT]));
+            ctx.output(
+                ACCEPTED,
+                new HealthEvent(key.service(), HealthEvent.ACCEPTED, "", m, closed[COUNT]));
           }
         }
       }
     }
     // Whole clock hours out of reach now go, with their minutes.
-    for (long hour = Math.floorDiv(previous - retention, HOUR) * HOUR; hour + HOUR <= boundary - retention;
+    for (long hour = Math.floorDiv(previous - retention, HOUR) * HOUR;
+        hour + HOUR <= boundary - retention;
         hour += HOUR) {
       if (hourBuckets.contains(hour)) {
         for (long m = hour; m < hour + HOUR; m += MINUTE) {
@@ -416,8 +469,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   }
 
   /**
-   * Moves a window sum of horizon h between window ends {@code from} and {@code to}: forward
-   * (+1) adds the minutes [from, to) and drops [from - size, to - size); backward (-1) the reverse.
+   * Moves a window sum of horizon h between window ends {@code from} and {@code to}: forward (+1)
+   * adds the minutes [from, to) and drops [from - size, to - size); backward (-1) the reverse.
    */
   private void slide(long[] value, long from, long to, int h, int direction) throws Exception {
     addRange(value, from, to, direction);
@@ -446,8 +499,18 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     }
   }
 
-  private RollingValue value(SeriesKey key, int h, long windowEnd, long[] sums, boolean provisional) {
-    return new RollingValue(key.service(), key.area(), key.category(), labels[h], windowEnd, sums[COUNT], sums[A], sums[B], provisional);
+  private RollingValue value(
+      SeriesKey key, int h, long windowEnd, long[] sums, boolean provisional) {
+    return new RollingValue(
+        key.service(),
+        key.area(),
+        key.category(),
+        labels[h],
+        windowEnd,
+        sums[COUNT],
+        sums[A],
+        sums[B],
+        provisional);
   }
 
   private static long floorStep(long t, long step) {

@@ -2,8 +2,8 @@ package io.demandmonitor.demand;
 
 /**
  * One event's contribution to one demand series: a service in a district (or the county),
- * optionally one category. {@code a} and {@code b} are the service's measure counts (see
- * {@link ServiceSums}). A Flink POJO.
+ * optionally one category. {@code a} and {@code b} are the service's measure counts (see {@link
+ * ServiceSums}). A Flink POJO.
  */
 public class SeriesEvent {
 
@@ -11,10 +11,13 @@ public class SeriesEvent {
   public static final String ALL_CATEGORIES = "";
 
   public String service;
+
   /** District code, or {@link #COUNTY}. */
   public String area;
+
   /** A category, or {@link #ALL_CATEGORIES}. */
   public String category;
+
   public long eventTime;
   public long a;
   public long b;

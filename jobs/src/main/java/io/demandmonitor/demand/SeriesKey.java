@@ -4,8 +4,8 @@ package io.demandmonitor.demand;
  * A demand series: a service in an area (a district code or {@link SeriesEvent#COUNTY}), in total
  * ({@link SeriesEvent#ALL_CATEGORIES}) or for one category. Flink keys the windows and alerts by
  * its {@link #encode encoded} form, the only place that form is built or read: keyed state in
- * savepoints is stored under it, so it must not change. Service ids, district codes and
- * categories are validated codes (config), which never hold the separator.
+ * savepoints is stored under it, so it must not change. Service ids, district codes and categories
+ * are validated codes (config), which never hold the separator.
  */
 public record SeriesKey(String service, String area, String category) {
 
@@ -22,7 +22,9 @@ public record SeriesKey(String service, String area, String category) {
     if (first < 0 || second < 0) {
       throw new IllegalArgumentException("not a series key (service|area|category): " + encoded);
     }
-    return new SeriesKey(encoded.substring(0, first), encoded.substring(first + 1, second),
+    return new SeriesKey(
+        encoded.substring(0, first),
+        encoded.substring(first + 1, second),
         encoded.substring(second + 1));
   }
 

@@ -13,9 +13,15 @@ public enum ServiceSums {
   /** a: abandoned calls, b: seconds waited. */
   HELPLINE("helpline-calls", e -> e.abandoned ? 1 : 0, e -> e.waitSeconds),
   /** a: positive results, b: void results. */
-  TESTING("testing-events", e -> "POSITIVE".equals(e.outcome) ? 1 : 0, e -> "VOID".equals(e.outcome) ? 1 : 0),
+  TESTING(
+      "testing-events",
+      e -> "POSITIVE".equals(e.outcome) ? 1 : 0,
+      e -> "VOID".equals(e.outcome) ? 1 : 0),
   /** a: urgent referrals, b: immediate ones. */
-  CARE("care-referrals", e -> "URGENT".equals(e.outcome) ? 1 : 0, e -> "IMMEDIATE".equals(e.outcome) ? 1 : 0);
+  CARE(
+      "care-referrals",
+      e -> "URGENT".equals(e.outcome) ? 1 : 0,
+      e -> "IMMEDIATE".equals(e.outcome) ? 1 : 0);
 
   private final String service;
   private final ToLongFunction<DemandEvent> a;

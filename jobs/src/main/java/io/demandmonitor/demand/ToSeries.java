@@ -12,8 +12,11 @@ public final class ToSeries implements FlatMapFunction<DemandEvent, SeriesEvent>
     ServiceSums sums = ServiceSums.of(e.service);
     long a = sums == null ? 0 : sums.a(e);
     long b = sums == null ? 0 : sums.b(e);
-    out.collect(new SeriesEvent(e.service, e.district, SeriesEvent.ALL_CATEGORIES, e.eventTime, a, b));
-    out.collect(new SeriesEvent(e.service, SeriesEvent.COUNTY, SeriesEvent.ALL_CATEGORIES, e.eventTime, a, b));
+    out.collect(
+        new SeriesEvent(e.service, e.district, SeriesEvent.ALL_CATEGORIES, e.eventTime, a, b));
+    out.collect(
+        new SeriesEvent(
+            e.service, SeriesEvent.COUNTY, SeriesEvent.ALL_CATEGORIES, e.eventTime, a, b));
     out.collect(new SeriesEvent(e.service, e.district, e.category, e.eventTime, a, b));
     out.collect(new SeriesEvent(e.service, SeriesEvent.COUNTY, e.category, e.eventTime, a, b));
   }

@@ -16,7 +16,9 @@ public final class WatchedHorizons implements Serializable {
   private final Map<String, Set<String>> labelsByService = new HashMap<>();
 
   public WatchedHorizons add(String service, Duration horizon) {
-    labelsByService.computeIfAbsent(service, s -> new HashSet<>()).add(WindowSettings.label(horizon));
+    labelsByService
+        .computeIfAbsent(service, s -> new HashSet<>())
+        .add(WindowSettings.label(horizon));
     return this;
   }
 

@@ -7,8 +7,12 @@ import java.time.Duration;
 import java.util.List;
 
 /** The rolling windows from config/windows.yaml: horizons, lateness and provisional interval. */
-public record WindowSettings(List<Horizon> horizons, List<Duration> categoryHorizons, Duration allowedLateness,
-    Duration provisionalEvery) implements Serializable {
+public record WindowSettings(
+    List<Horizon> horizons,
+    List<Duration> categoryHorizons,
+    Duration allowedLateness,
+    Duration provisionalEvery)
+    implements Serializable {
 
   public static final String FILE = "windows.yaml";
 
@@ -38,26 +42,52 @@ public record WindowSettings(List<Horizon> horizons, List<Duration> categoryHori
       for (int i = 0; i < horizons.size(); i++) {
         Horizon h = horizons.get(i);
         String key = "horizons[" + i + "]";
-        boolean stepOk = h.step() != null && h.step().toMillis() >= 60_000 && h.step().toMillis() % 60_000 == 0
-            && 86_400_000L % h.step().toMillis() == 0;
-        problems.require(stepOk, key + ".step", h.step(), "must be whole minutes that divide a day (1m, 5m, 1h)");
-        problems.require(h.size() != null && stepOk && h.size().toMillis() > 0
-            && h.size().toMillis() % h.step().toMillis() == 0, key + ".size", h.size(),
+        boolean stepOk =
+            h.step() != null
+                && h.step().toMillis() >= 60_000
+                && h.step().toMillis() % 60_000 == 0
+                && 86_400_000L % h.step().toMillis() == 0;
+        problems.require(
+            stepOk,
+            key + ".step",
+            h.step(),
+            "must be whole minutes that divide a day (1m, 5m, 1h)");
+        problems.require(
+            h.size() != null
+                && stepOk
+                && h.size().toMillis() > 0
+                && h.size().toMillis() % h.step().toMillis() == 0,
+            key + ".size",
+            h.size(),
             "must be a positive whole number of steps");
       }
       if (horizons.stream().map(Horizon::size).distinct().count() != horizons.size()) {
-        problems.add("horizons", horizons.stream().map(Horizon::size).toList(), "sizes must be distinct");
+        problems.add(
+            "horizons", horizons.stream().map(Horizon::size).toList(), "sizes must be distinct");
       }
     }
     if (categoryHorizons != null && horizons != null) {
-      categoryHorizons.stream().filter(c -> horizons.stream().noneMatch(h -> h.size().equals(c))).forEach(c ->
-          problems.add("category-horizons", c, "is not the size of a horizon listed under horizons"));
+      categoryHorizons.stream()
+          .filter(c -> horizons.stream().noneMatch(h -> h.size().equals(c)))
+          .forEach(
+              c ->
+                  problems.add(
+                      "category-horizons",
+                      c,
+                      "is not the size of a horizon listed under horizons"));
     }
-    problems.require(allowedLateness != null && !allowedLateness.isNegative()
-        && allowedLateness.toMillis() % 60_000 == 0, "allowed-lateness", allowedLateness,
+    problems.require(
+        allowedLateness != null
+            && !allowedLateness.isNegative()
+            && allowedLateness.toMillis() % 60_000 == 0,
+        "allowed-lateness",
+        allowedLateness,
         "must be whole minutes, 0m or more");
-    problems.require(provisionalEvery != null && !provisionalEvery.isNegative(), "provisional-every",
-        provisionalEvery, "must be a duration, 0s to turn provisional values off");
+    problems.require(
+        provisionalEvery != null && !provisionalEvery.isNegative(),
+        "provisional-every",
+        provisionalEvery,
+        "must be a duration, 0s to turn provisional values off");
     problems.throwIfAny();
   }
 

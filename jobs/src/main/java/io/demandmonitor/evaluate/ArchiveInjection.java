@@ -20,14 +20,14 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Surges injected into an archive of real (or any) history, from the archive's own events: the
- * archive's records of a range are copied, and while a surge is on, each event of its service in
- * a district it touches is duplicated a Poisson number of times with mean {@code factor - 1}
- * (Poisson thinning of the copies: demand becomes {@code factor} times what the archive shows,
- * whatever its shape), and the surge's {@code extra-per-hour} is added as a Poisson stream of
- * events cloned from the same day's events of the service, moved to the district. Copies get a
- * new event id and a time up to 5 minutes after the original's (within the surge). Everything
- * else about a copy (category, attributes, helpline wait) is the original's: unlike the
- * simulator, a copy does not make helpline waits longer or tests more often positive.
+ * archive's records of a range are copied, and while a surge is on, each event of its service in a
+ * district it touches is duplicated a Poisson number of times with mean {@code factor - 1} (Poisson
+ * thinning of the copies: demand becomes {@code factor} times what the archive shows, whatever its
+ * shape), and the surge's {@code extra-per-hour} is added as a Poisson stream of events cloned from
+ * the same day's events of the service, moved to the district. Copies get a new event id and a time
+ * up to 5 minutes after the original's (within the surge). Everything else about a copy (category,
+ * attributes, helpline wait) is the original's: unlike the simulator, a copy does not make helpline
+ * waits longer or tests more often positive.
  */
 public final class ArchiveInjection {
 
@@ -39,8 +39,14 @@ public final class ArchiveInjection {
   /** Records written: the archive's own in the range, and the copies added. */
   public record Written(long original, long added) {}
 
-  public static Written inject(ReferenceData reference, Path archive, List<Surge> surges, long seed, Instant from,
-      Instant to, Path target) {
+  public static Written inject(
+      ReferenceData reference,
+      Path archive,
+      List<Surge> surges,
+      long seed,
+      Instant from,
+      Instant to,
+      Path target) {
     SplittableRandom random = new SplittableRandom(SurgePlan.mix(seed ^ 0x1A7EC71A7EC7L));
     long f = from.toEpochMilli();
     long t = to.toEpochMilli();
@@ -48,7 +54,8 @@ public final class ArchiveInjection {
     long original = 0;
     long added = 0;
     try (Archive.Writer writer = new Archive.Writer(target)) {
-      for (LocalDate day = Archive.day(f); !day.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(to.minusMillis(1));
+      for (LocalDate day = Archive.day(f);
+          !day.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(to.minusMillis(1));
           day = day.plusDays(1)) {
         long dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         for (Service service : reference.services()) {
@@ -77,8 +84,16 @@ public final class ArchiveInjection {
               }
             }
           }
-          added += extra(service, surges, records, districtCodes, random, Math.max(f, dayStart),
-              Math.min(t, dayStart + DAY), out);
+          added +=
+              extra(
+                  service,
+                  surges,
+                  records,
+                  districtCodes,
+                  random,
+                  Math.max(f, dayStart),
+                  Math.min(t, dayStart + DAY),
+                  out);
           for (SpecificRecordBase record : out) {
             writer.write(service.topic(), record);
           }
@@ -90,9 +105,19 @@ public final class ArchiveInjection {
     return new Written(original, added);
   }
 
-  /** The surges' fixed extra per hour in [from, to), minute by minute, cloned from the day's events of the service. */
-  private static long extra(Service service, List<Surge> surges, List<SpecificRecordBase> templates,
-      List<String> districtCodes, SplittableRandom random, long from, long to, List<SpecificRecordBase> out) {
+  /**
+   * The surges' fixed extra per hour in [from, to), minute by minute, cloned from the day's events
+   * of the service.
+   */
+  private static long extra(
+      Service service,
+      List<Surge> surges,
+      List<SpecificRecordBase> templates,
+      List<String> districtCodes,
+      SplittableRandom random,
+      long from,
+      long to,
+      List<SpecificRecordBase> out) {
     if (templates.isEmpty()) {
       return 0;
     }
@@ -103,7 +128,8 @@ public final class ArchiveInjection {
       }
       long start = Math.max(from, surge.start().toEpochMilli());
       long end = Math.min(to, surge.end().toEpochMilli());
-      List<String> districts = surge.districts().contains(Surge.ALL) ? districtCodes : surge.districts();
+      List<String> districts =
+          surge.districts().contains(Surge.ALL) ? districtCodes : surge.districts();
       for (long minute = start - Math.floorMod(start, MINUTE); minute < end; minute += MINUTE) {
         for (String district : districts) {
           double mean = surge.extraPerHour(service.id(), district, minute + MINUTE / 2) / 60;
@@ -118,13 +144,17 @@ public final class ArchiveInjection {
     return added;
   }
 
-  /** A new event like {@code record}: its own id, in {@code district}, up to 5 minutes after {@code time}, in the surge. */
-  private static SpecificRecordBase copy(SpecificRecordBase record, SplittableRandom random, String district,
-      long time, Surge surge) {
+  /**
+   * A new event like {@code record}: its own id, in {@code district}, up to 5 minutes after {@code
+   * time}, in the surge.
+   */
+  private static SpecificRecordBase copy(
+      SpecificRecordBase record, SplittableRandom random, String district, long time, Surge surge) {
     SpecificRecordBase copy = SpecificData.get().deepCopy(record.getSchema(), record);
     long latest = surge.end().toEpochMilli() - 1;
     copy.put("eventId", new UUID(random.nextLong(), random.nextLong()).toString());
-    copy.put("eventTime", Instant.ofEpochMilli(Math.min(latest, time + random.nextLong(5 * MINUTE))));
+    copy.put(
+        "eventTime", Instant.ofEpochMilli(Math.min(latest, time + random.nextLong(5 * MINUTE))));
     copy.put("district", district);
     return copy;
   }

@@ -18,14 +18,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * An evaluation's pipeline outputs: the alert and incident changes, kept in this JVM by run (the pipeline
- * runs on an embedded runtime), and the health counts for progress. Demand, expectations and
- * dead letters are not needed and go nowhere.
+ * An evaluation's pipeline outputs: the alert and incident changes, kept in this JVM by run (the
+ * pipeline runs on an embedded runtime), and the health counts for progress. Demand, expectations
+ * and dead letters are not needed and go nowhere.
  */
 public final class EvaluationSinks implements PipelineSinks {
 
-  private static final Map<String, ConcurrentLinkedQueue<AlertChange>> ALERTS = new ConcurrentHashMap<>();
-  private static final Map<String, ConcurrentLinkedQueue<IncidentChange>> INCIDENTS = new ConcurrentHashMap<>();
+  private static final Map<String, ConcurrentLinkedQueue<AlertChange>> ALERTS =
+      new ConcurrentHashMap<>();
+  private static final Map<String, ConcurrentLinkedQueue<IncidentChange>> INCIDENTS =
+      new ConcurrentHashMap<>();
 
   private final String run;
 
@@ -58,7 +60,10 @@ public final class EvaluationSinks implements PipelineSinks {
 
   @Override
   public void health(DataStream<HealthEvent> health) {
-    health.sinkTo(new CallbackSink<>(ReplayProgress::counted)).name("evaluation-counts").setParallelism(1);
+    health
+        .sinkTo(new CallbackSink<>(ReplayProgress::counted))
+        .name("evaluation-counts")
+        .setParallelism(1);
   }
 
   @Override
@@ -70,11 +75,15 @@ public final class EvaluationSinks implements PipelineSinks {
   @Override
   public void incidents(DataStream<SurgeIncident> incidents) {
     String key = run;
-    incidents.sinkTo(new CallbackSink<>(incident -> add(key, incident))).name("evaluation-incidents");
+    incidents
+        .sinkTo(new CallbackSink<>(incident -> add(key, incident)))
+        .name("evaluation-incidents");
   }
 
   private static void add(String run, SurgeIncident incident) {
-    INCIDENTS.computeIfAbsent(run, r -> new ConcurrentLinkedQueue<>()).add(IncidentChange.of(incident));
+    INCIDENTS
+        .computeIfAbsent(run, r -> new ConcurrentLinkedQueue<>())
+        .add(IncidentChange.of(incident));
   }
 
   private static void add(String run, SurgeAlert alert) {

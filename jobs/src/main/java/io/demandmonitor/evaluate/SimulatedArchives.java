@@ -20,8 +20,8 @@ import java.util.List;
 /**
  * Two simulated archives of the same range and seed, as {@code simulate --out} writes them: one
  * with the surges injected (as simulator scenarios), one without. A slot's events depend only on
- * the seed, the slot and the surges active in it, so the base demand is identical in both; slots
- * no surge touches are generated once and written to both.
+ * the seed, the slot and the surges active in it, so the base demand is identical in both; slots no
+ * surge touches are generated once and written to both.
  */
 public final class SimulatedArchives {
 
@@ -30,32 +30,47 @@ public final class SimulatedArchives {
   /** What was written: records in the archive with surges, and in the one without. */
   public record Written(long withSurges, long withoutSurges) {}
 
-  public static Written write(ReferenceData reference, SimulationConfig config, List<Surge> surges, Instant from,
-      Instant to, Path withSurges, Path withoutSurges) {
+  public static Written write(
+      ReferenceData reference,
+      SimulationConfig config,
+      List<Surge> surges,
+      Instant from,
+      Instant to,
+      Path withSurges,
+      Path withoutSurges) {
     DemandSimulator surged = new DemandSimulator(reference, config, surges);
     DemandSimulator clean = new DemandSimulator(reference, config, List.of());
     Normaliser validation = new Normaliser(reference, Duration.ofMinutes(5));
     long slotMillis = clean.slotMillis();
     long[] written = new long[2];
-    try (Archive.Writer a = new Archive.Writer(withSurges); Archive.Writer b = new Archive.Writer(withoutSurges)) {
+    try (Archive.Writer a = new Archive.Writer(withSurges);
+        Archive.Writer b = new Archive.Writer(withoutSurges)) {
       for (long slot = clean.slotOf(from), last = clean.slotOf(to); slot < last; slot++) {
         long slotStart = slot * slotMillis;
         long slotEnd = slotStart + slotMillis;
-        boolean touched = surges.stream().anyMatch(s -> s.start().toEpochMilli() < slotEnd
-            && s.end().toEpochMilli() > slotStart);
+        boolean touched =
+            surges.stream()
+                .anyMatch(
+                    s -> s.start().toEpochMilli() < slotEnd && s.end().toEpochMilli() > slotStart);
         List<RawRecord> base = clean.slot(slot);
         written[1] += write(b, base, reference, validation, slotEnd);
         written[0] += write(a, touched ? surged.slot(slot) : base, reference, validation, slotEnd);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the evaluation's archives under " + withSurges.getParent(), e);
+      throw new UncheckedIOException(
+          "cannot write the evaluation's archives under " + withSurges.getParent(), e);
     }
     return new Written(written[0], written[1]);
   }
 
   /** The records that pass validation, as the live job archives them. */
-  private static long write(Archive.Writer archive, List<RawRecord> records, ReferenceData reference,
-      Normaliser validation, long now) throws IOException {
+  private static long write(
+      Archive.Writer archive,
+      List<RawRecord> records,
+      ReferenceData reference,
+      Normaliser validation,
+      long now)
+      throws IOException {
     long n = 0;
     for (RawRecord raw : records) {
       Service service = reference.serviceForTopic(raw.source);

@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Where and when the surges of an evaluation go: for each class its {@code count} surges at
- * random (seeded) times in the scored period, on random services and districts, so that surges
- * of one service never overlap (nor come within the configured gap of each other) and every
- * surge, with its detection window, lies inside the period. The same seed gives the same plan.
+ * Where and when the surges of an evaluation go: for each class its {@code count} surges at random
+ * (seeded) times in the scored period, on random services and districts, so that surges of one
+ * service never overlap (nor come within the configured gap of each other) and every surge, with
+ * its detection window, lies inside the period. The same seed gives the same plan.
  */
 public final class SurgePlan {
 
@@ -33,15 +33,21 @@ public final class SurgePlan {
    * @param detectFrom the surge's start
    * @param detectUntil the end of the time within which an alert detects it
    */
-  public record Placed(String id, String surgeClass, Surge surge, Instant detectFrom, Instant detectUntil) {
+  public record Placed(
+      String id, String surgeClass, Surge surge, Instant detectFrom, Instant detectUntil) {
 
     public String service() {
       return surge.service();
     }
 
-    /** Whether an alert of {@code area} (a district code or COUNTY) is in an area this surge touches. */
+    /**
+     * Whether an alert of {@code area} (a district code or COUNTY) is in an area this surge
+     * touches.
+     */
     public boolean touches(String area) {
-      return Scoring.COUNTY.equals(area) || surge.districts().contains(Surge.ALL) || surge.districts().contains(area);
+      return Scoring.COUNTY.equals(area)
+          || surge.districts().contains(Surge.ALL)
+          || surge.districts().contains(area);
     }
   }
 
@@ -51,15 +57,23 @@ public final class SurgePlan {
    * @param from start of the scored period; @param to its end
    * @throws IllegalArgumentException if the surges do not fit in the period
    */
-  public static List<Placed> place(EvaluationConfig config, ReferenceData reference, ZoneId zone, long seed,
-      Instant from, Instant to) {
+  public static List<Placed> place(
+      EvaluationConfig config,
+      ReferenceData reference,
+      ZoneId zone,
+      long seed,
+      Instant from,
+      Instant to) {
     SplittableRandom random = new SplittableRandom(mix(seed ^ 0x5EED5EED5EEDL));
     List<String> districts = reference.districts().stream().map(District::code).toList();
     List<String> allServices = reference.services().stream().map(Service::id).toList();
     // The longest surges first: they are the hardest to fit between the others.
     List<Map.Entry<String, SurgeClass>> classes = new ArrayList<>(config.classes().entrySet());
-    classes.sort(Comparator.comparing((Map.Entry<String, SurgeClass> e) ->
-        e.getValue().ramp().get(1).multipliedBy(2).plus(e.getValue().hold().get(1))).reversed());
+    classes.sort(
+        Comparator.comparing(
+                (Map.Entry<String, SurgeClass> e) ->
+                    e.getValue().ramp().get(1).multipliedBy(2).plus(e.getValue().hold().get(1)))
+            .reversed());
     List<Placed> placed = new ArrayList<>();
     for (Map.Entry<String, SurgeClass> entry : classes) {
       String name = entry.getKey();
@@ -68,15 +82,24 @@ public final class SurgePlan {
       for (int n = 0; n < c.count(); n++) {
         Placed surge = null;
         for (int attempt = 0; attempt < ATTEMPTS && surge == null; attempt++) {
-          Placed candidate = draw(name, n, c, config.grace(), random, services, districts, zone, from, to);
+          Placed candidate =
+              draw(name, n, c, config.grace(), random, services, districts, zone, from, to);
           if (candidate != null && fits(candidate, placed, config.gap())) {
             surge = candidate;
           }
         }
         if (surge == null) {
-          throw new IllegalArgumentException("cannot place " + c.count() + " '" + name + "' surges between " + from
-              + " and " + to + " without overlapping the others of their service: give a longer period, "
-              + "fewer surges (--count) or a shorter gap");
+          throw new IllegalArgumentException(
+              "cannot place "
+                  + c.count()
+                  + " '"
+                  + name
+                  + "' surges between "
+                  + from
+                  + " and "
+                  + to
+                  + " without overlapping the others of their service: give a longer period, "
+                  + "fewer surges (--count) or a shorter gap");
         }
         placed.add(surge);
       }
@@ -85,10 +108,22 @@ public final class SurgePlan {
     return placed;
   }
 
-  private static Placed draw(String name, int n, SurgeClass c, Duration grace, SplittableRandom random,
-      List<String> services, List<String> districts, ZoneId zone, Instant from, Instant to) {
+  private static Placed draw(
+      String name,
+      int n,
+      SurgeClass c,
+      Duration grace,
+      SplittableRandom random,
+      List<String> services,
+      List<String> districts,
+      ZoneId zone,
+      Instant from,
+      Instant to) {
     String service = services.get(random.nextInt(services.size()));
-    List<String> area = c.countyWide() ? List.of(Surge.ALL) : List.of(districts.get(random.nextInt(districts.size())));
+    List<String> area =
+        c.countyWide()
+            ? List.of(Surge.ALL)
+            : List.of(districts.get(random.nextInt(districts.size())));
     Duration ramp = durationIn(random, c.ramp());
     Duration hold = durationIn(random, c.hold());
     double size = between(random, c.size());
@@ -115,13 +150,17 @@ public final class SurgePlan {
     return new Placed(id, name, surge, start, start.plus(detection));
   }
 
-  /** Whether {@code candidate} keeps {@code gap} from every placed surge of its service (surge and detection window). */
+  /**
+   * Whether {@code candidate} keeps {@code gap} from every placed surge of its service (surge and
+   * detection window).
+   */
   private static boolean fits(Placed candidate, List<Placed> placed, Duration gap) {
     Instant start = candidate.surge().start();
     Instant end = last(candidate);
     for (Placed other : placed) {
       if (other.service().equals(candidate.service())
-          && start.isBefore(last(other).plus(gap)) && other.surge().start().isBefore(end.plus(gap))) {
+          && start.isBefore(last(other).plus(gap))
+          && other.surge().start().isBefore(end.plus(gap))) {
         return false;
       }
     }

@@ -10,20 +10,29 @@ import java.util.HexFormat;
 /**
  * How a record that cannot be used becomes a {@link DeadLetter}, and how a dead letter is cut to
  * fit a Kafka producer's request limit. The broker accepts records up to about the producer's
- * {@code max.request.size}, so a dead letter carrying the whole record plus its envelope may be
- * too large to send: it would fail the job on every restart. Cut, it keeps the start of the
- * bytes, their full sizes and the SHA-256 of the full value.
+ * {@code max.request.size}, so a dead letter carrying the whole record plus its envelope may be too
+ * large to send: it would fail the job on every restart. Cut, it keeps the start of the bytes,
+ * their full sizes and the SHA-256 of the full value.
  */
 public final class DeadLetters {
 
-  /** Room left for everything but the raw key and value: Avro envelope, Kafka record and batch headers. */
+  /**
+   * Room left for everything but the raw key and value: Avro envelope, Kafka record and batch
+   * headers.
+   */
   public static final int ENVELOPE_HEADROOM = 16 * 1024;
-  /** Errors may quote payload text (an unknown district, say): they are cut to this many characters. */
+
+  /**
+   * Errors may quote payload text (an unknown district, say): they are cut to this many characters.
+   */
   static final int MAX_ERROR_CHARS = 1000;
 
   private DeadLetters() {}
 
-  /** The dead letter of {@code raw}: its bytes as received, their sizes and hash, the reason and error. */
+  /**
+   * The dead letter of {@code raw}: its bytes as received, their sizes and hash, the reason and
+   * error.
+   */
   public static DeadLetter of(RawRecord raw, InvalidRecordException problem, long nowMillis) {
     String error = problem.getMessage();
     if (error.length() > MAX_ERROR_CHARS) {
@@ -44,15 +53,18 @@ public final class DeadLetters {
         .build();
   }
 
-  /** The raw key and value bytes a producer with this {@code max.request.size} can send in a dead letter. */
+  /**
+   * The raw key and value bytes a producer with this {@code max.request.size} can send in a dead
+   * letter.
+   */
   public static int rawBytesFor(int maxRequestSize) {
     return Math.max(0, maxRequestSize - ENVELOPE_HEADROOM);
   }
 
   /**
    * {@code letter} itself if its key and value fit in {@code maxRawBytes} together; else a copy
-   * marked truncated with the value (and, if it is the larger, the key) cut: the smaller of the
-   * two is kept whole when it fits in half.
+   * marked truncated with the value (and, if it is the larger, the key) cut: the smaller of the two
+   * is kept whole when it fits in half.
    */
   public static DeadLetter fitted(DeadLetter letter, int maxRawBytes) {
     int key = length(letter.getRawKey());

@@ -8,12 +8,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Raw records in, demand events out. A record that cannot be decoded or fails validation never
- * fails the job: it leaves through the {@link #DEAD_LETTERS} side output with the reason
- * ({@link DeadLetters}).
+ * fails the job: it leaves through the {@link #DEAD_LETTERS} side output with the reason ({@link
+ * DeadLetters}).
  */
 public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
   /** Every record that passed validation, as it arrived: for the archive. */
   public static final OutputTag<ArchivedEvent> VALIDATED = new OutputTag<>("validated") {};
 
@@ -22,7 +23,9 @@ public class DecodeFunction extends ProcessFunction<RawRecord, DemandEvent> {
   private transient SourceCounters eventsIn;
   private transient SourceCounters deadLettered;
 
-  /** @param keepValidated whether validated records go to {@link #VALIDATED} too (for an archive) */
+  /**
+   * @param keepValidated whether validated records go to {@link #VALIDATED} too (for an archive)
+   */
   public DecodeFunction(Normaliser normaliser, boolean keepValidated) {
     this.normaliser = normaliser;
     this.keepValidated = keepValidated;

@@ -9,9 +9,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by event id: passes the first copy of an event and sets later copies aside, so a
- * producer retry is never counted twice. The id is remembered until the watermark passes the
- * event time plus the horizon (event time, so replays de-duplicate exactly as live did).
+ * Keyed by event id: passes the first copy of an event and sets later copies aside, so a producer
+ * retry is never counted twice. The id is remembered until the watermark passes the event time plus
+ * the horizon (event time, so replays de-duplicate exactly as live did).
  */
 public class Deduplicator extends KeyedProcessFunction<String, DemandEvent, DemandEvent> {
 
@@ -32,7 +32,8 @@ public class Deduplicator extends KeyedProcessFunction<String, DemandEvent, Dema
   }
 
   @Override
-  public void processElement(DemandEvent event, Context ctx, Collector<DemandEvent> out) throws Exception {
+  public void processElement(DemandEvent event, Context ctx, Collector<DemandEvent> out)
+      throws Exception {
     if (forgetAt.value() != null) {
       duplicates.inc(event.service);
       ctx.output(DUPLICATES, event);

@@ -3,9 +3,9 @@ package io.demandmonitor.ingest;
 import java.util.Objects;
 
 /**
- * One unit of demand after ingestion, whatever its front door: service, district, category,
- * event time and the per-service measures. Carries the pseudonymous event id only, for
- * de-duplication; nothing that identifies a person. A Flink POJO.
+ * One unit of demand after ingestion, whatever its front door: service, district, category, event
+ * time and the per-service measures. Carries the pseudonymous event id only, for de-duplication;
+ * nothing that identifies a person. A Flink POJO.
  */
 public class DemandEvent {
 
@@ -13,19 +13,30 @@ public class DemandEvent {
   public String service;
   public String district;
   public String category;
+
   /** Epoch millis. */
   public long eventTime;
+
   /** Helpline: seconds waited; 0 for other services. */
   public int waitSeconds;
+
   /** Helpline: the caller gave up before being answered. */
   public boolean abandoned;
+
   /** Testing: POSITIVE, NEGATIVE or VOID; care referrals: urgency; otherwise null. */
   public String outcome;
 
   public DemandEvent() {}
 
-  public DemandEvent(String eventId, String service, String district, String category, long eventTime,
-      int waitSeconds, boolean abandoned, String outcome) {
+  public DemandEvent(
+      String eventId,
+      String service,
+      String district,
+      String category,
+      long eventTime,
+      int waitSeconds,
+      boolean abandoned,
+      String outcome) {
     this.eventId = eventId;
     this.service = service;
     this.district = district;
@@ -38,9 +49,14 @@ public class DemandEvent {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DemandEvent e && eventTime == e.eventTime && waitSeconds == e.waitSeconds
-        && abandoned == e.abandoned && Objects.equals(eventId, e.eventId) && Objects.equals(service, e.service)
-        && Objects.equals(district, e.district) && Objects.equals(category, e.category)
+    return o instanceof DemandEvent e
+        && eventTime == e.eventTime
+        && waitSeconds == e.waitSeconds
+        && abandoned == e.abandoned
+        && Objects.equals(eventId, e.eventId)
+        && Objects.equals(service, e.service)
+        && Objects.equals(district, e.district)
+        && Objects.equals(category, e.category)
         && Objects.equals(outcome, e.outcome);
   }
 

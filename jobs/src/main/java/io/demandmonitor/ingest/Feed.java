@@ -20,8 +20,8 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * The four front doors and the Avro record each one sends. Records travel in Avro's
- * single-object encoding (a header with the schema fingerprint, then the binary body).
+ * The four front doors and the Avro record each one sends. Records travel in Avro's single-object
+ * encoding (a header with the schema fingerprint, then the binary body).
  */
 public enum Feed {
   CARE_REFERRALS("care-referrals", CareReferral.getClassSchema()),
@@ -61,20 +61,36 @@ public enum Feed {
     return serviceId;
   }
 
-  /** Every service in the reference data must have a feed, and its category field must be a field of that feed. */
+  /**
+   * Every service in the reference data must have a feed, and its category field must be a field of
+   * that feed.
+   */
   public static void checkServices(ReferenceData reference) {
     List<String> problems = new ArrayList<>();
     List<Service> services = reference.services();
     for (int i = 0; i < services.size(); i++) {
       Service service = services.get(i);
       String key = reference.servicesFile() + ": services[" + i + "]";
-      Feed feed = Arrays.stream(values()).filter(f -> f.serviceId.equals(service.id())).findFirst().orElse(null);
+      Feed feed =
+          Arrays.stream(values())
+              .filter(f -> f.serviceId.equals(service.id()))
+              .findFirst()
+              .orElse(null);
       if (feed == null) {
-        problems.add(key + ".id: no feed reads service '" + service.id() + "' (known: "
-            + Arrays.stream(values()).map(Feed::serviceId).toList() + ")");
+        problems.add(
+            key
+                + ".id: no feed reads service '"
+                + service.id()
+                + "' (known: "
+                + Arrays.stream(values()).map(Feed::serviceId).toList()
+                + ")");
       } else if (feed.schema.getField(service.categoryField()) == null) {
-        problems.add(key + ".category-field: '" + service.categoryField() + "' is not a field of "
-            + feed.schema.getName());
+        problems.add(
+            key
+                + ".category-field: '"
+                + service.categoryField()
+                + "' is not a field of "
+                + feed.schema.getName());
       }
     }
     if (!problems.isEmpty()) {
@@ -83,7 +99,9 @@ public enum Feed {
   }
 
   public static Feed forService(String serviceId) {
-    return Arrays.stream(values()).filter(f -> f.serviceId.equals(serviceId)).findFirst()
+    return Arrays.stream(values())
+        .filter(f -> f.serviceId.equals(serviceId))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no feed for service " + serviceId));
   }
 
@@ -94,8 +112,14 @@ public enum Feed {
     try {
       return decoder.decode(ByteBuffer.wrap(bytes));
     } catch (Exception e) {
-      throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
-          "not a " + serviceId + " Avro record: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw new InvalidRecordException(
+          InvalidRecordException.UNDECODABLE,
+          "not a "
+              + serviceId
+              + " Avro record: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage());
     }
   }
 }

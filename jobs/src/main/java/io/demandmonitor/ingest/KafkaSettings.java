@@ -14,11 +14,18 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * How the job talks to Kafka: brokers, consumer group, where to start, the dead-letter topic,
  * event-time settings, and any other client properties (security: SASL/SSL) passed through.
  *
- * @param startFrom {@code committed} (the group's offsets, else earliest), {@code earliest},
- *     {@code latest}, or an ISO instant
+ * @param startFrom {@code committed} (the group's offsets, else earliest), {@code earliest}, {@code
+ *     latest}, or an ISO instant
  */
-public record KafkaSettings(String bootstrapServers, String groupId, String startFrom, String deadLetterTopic,
-    Duration outOfOrderness, Duration idleness, Map<String, String> clientProperties) implements Serializable {
+public record KafkaSettings(
+    String bootstrapServers,
+    String groupId,
+    String startFrom,
+    String deadLetterTopic,
+    Duration outOfOrderness,
+    Duration idleness,
+    Map<String, String> clientProperties)
+    implements Serializable {
 
   private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|key).*");
 
@@ -36,8 +43,10 @@ public record KafkaSettings(String bootstrapServers, String groupId, String star
         try {
           yield OffsetsInitializer.timestamp(Instant.parse(startFrom).toEpochMilli());
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException("start position '" + startFrom
-              + "' is not committed, earliest, latest or an instant such as 2026-03-02T09:00:00Z");
+          throw new IllegalArgumentException(
+              "start position '"
+                  + startFrom
+                  + "' is not committed, earliest, latest or an instant such as 2026-03-02T09:00:00Z");
         }
       }
     };
@@ -56,7 +65,14 @@ public record KafkaSettings(String bootstrapServers, String groupId, String star
   public String toString() {
     Map<String, String> shown = new TreeMap<>();
     clientProperties.forEach((k, v) -> shown.put(k, SECRET.matcher(k).matches() ? "******" : v));
-    return "kafka " + bootstrapServers + " group " + groupId + " from " + startFrom + " dead letters to "
-        + deadLetterTopic + (shown.isEmpty() ? "" : " " + shown);
+    return "kafka "
+        + bootstrapServers
+        + " group "
+        + groupId
+        + " from "
+        + startFrom
+        + " dead letters to "
+        + deadLetterTopic
+        + (shown.isEmpty() ? "" : " " + shown);
   }
 }

@@ -23,11 +23,10 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The archive of validated input events: Avro container files (readable by ordinary Avro tools)
- * partitioned by stream and day (UTC, so no time zone is needed to find an hour) of the event
- * time. A day of a stream is the file
- * {@code DIR/<topic>/<yyyy-MM-dd>.avro} (written by the simulator), and/or the part files in the
- * folder {@code DIR/<topic>/<yyyy-MM-dd>/} (committed by a job's file sink; hidden in-progress
- * files are skipped).
+ * partitioned by stream and day (UTC, so no time zone is needed to find an hour) of the event time.
+ * A day of a stream is the file {@code DIR/<topic>/<yyyy-MM-dd>.avro} (written by the simulator),
+ * and/or the part files in the folder {@code DIR/<topic>/<yyyy-MM-dd>/} (committed by a job's file
+ * sink; hidden in-progress files are skipped).
  */
 public final class Archive {
 
@@ -35,7 +34,9 @@ public final class Archive {
 
   private Archive() {}
 
-  /** The files holding a stream's events of one day, in name order; none if the day is not archived. */
+  /**
+   * The files holding a stream's events of one day, in name order; none if the day is not archived.
+   */
   public static List<Path> files(Path dir, String topic, LocalDate day) {
     List<Path> files = new ArrayList<>();
     Path single = dir.resolve(topic).resolve(day + SUFFIX);
@@ -45,8 +46,10 @@ public final class Archive {
     Path folder = dir.resolve(topic).resolve(day.toString());
     if (Files.isDirectory(folder)) {
       try (Stream<Path> parts = Files.list(folder)) {
-        parts.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."))
-            .sorted().forEach(files::add);
+        parts
+            .filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."))
+            .sorted()
+            .forEach(files::add);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list " + folder, e);
       }
@@ -63,13 +66,20 @@ public final class Archive {
         continue;
       }
       try (Stream<Path> entries = Files.list(folder)) {
-        entries.map(p -> p.getFileName().toString()).forEach(name -> {
-          try {
-            days.add(LocalDate.parse(name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name));
-          } catch (DateTimeParseException e) {
-            // not a day of the archive
-          }
-        });
+        entries
+            .map(p -> p.getFileName().toString())
+            .forEach(
+                name -> {
+                  try {
+                    days.add(
+                        LocalDate.parse(
+                            name.endsWith(SUFFIX)
+                                ? name.substring(0, name.length() - SUFFIX.length())
+                                : name));
+                  } catch (DateTimeParseException e) {
+                    // not a day of the archive
+                  }
+                });
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list " + folder, e);
       }
@@ -84,7 +94,8 @@ public final class Archive {
 
   /** A container-file writer for records of {@code schema}, compressed as every archive file is. */
   public static DataFileWriter<SpecificRecordBase> newWriter(org.apache.avro.Schema schema) {
-    DataFileWriter<SpecificRecordBase> writer = new DataFileWriter<>(new SpecificDatumWriter<>(schema));
+    DataFileWriter<SpecificRecordBase> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(schema));
     writer.setCodec(CodecFactory.deflateCodec(6));
     return writer;
   }
@@ -92,11 +103,12 @@ public final class Archive {
   /** All records of one file. */
   public static List<SpecificRecordBase> read(Path file) {
     List<SpecificRecordBase> records = new ArrayList<>();
-    try (DataFileReader<SpecificRecordBase> reader = new DataFileReader<>(file.toFile(),
-        new SpecificDatumReader<>())) {
+    try (DataFileReader<SpecificRecordBase> reader =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>())) {
       reader.forEach(records::add);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the archive file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the archive file " + file + ": " + e.getMessage(), e);
     }
     return records;
   }
@@ -113,7 +125,10 @@ public final class Archive {
     private final java.util.Set<String> written = new java.util.HashSet<>();
     private LocalDate newest = LocalDate.MIN;
 
-    /** Starts an archive in {@code dir}; files already there for a day are replaced, not appended to. */
+    /**
+     * Starts an archive in {@code dir}; files already there for a day are replaced, not appended
+     * to.
+     */
     public Writer(Path dir) {
       this.dir = dir;
     }
@@ -122,8 +137,11 @@ public final class Archive {
       LocalDate day = day(((Instant) record.get("eventTime")).toEpochMilli());
       if (day.isAfter(newest)) {
         newest = day;
-        for (String stale : openDays.entrySet().stream()
-            .filter(e -> e.getValue().isBefore(day.minusDays(1))).map(Map.Entry::getKey).toList()) {
+        for (String stale :
+            openDays.entrySet().stream()
+                .filter(e -> e.getValue().isBefore(day.minusDays(1)))
+                .map(Map.Entry::getKey)
+                .toList()) {
           open.remove(stale).close();
           openDays.remove(stale);
         }

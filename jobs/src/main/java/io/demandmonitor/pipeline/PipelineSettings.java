@@ -10,7 +10,8 @@ import java.time.Instant;
 /**
  * What the pipeline needs besides its source and sinks.
  *
- * @param futureMargin how far ahead of the processing clock an event time may be before the record is invalid
+ * @param futureMargin how far ahead of the processing clock an event time may be before the record
+ *     is invalid
  * @param dedupHorizon how long (event time) an event id is remembered for de-duplication
  * @param maxEventAge events dated more than this before the processing clock (a replay: before
  *     {@code replayFrom}) are set aside as late, even before the first watermark; null for no limit
@@ -21,32 +22,53 @@ import java.time.Instant;
  * @param replayFrom null live; in a replay, the start of the replayed range, which event ages are
  *     measured from (every event of a replay is old by the processing clock)
  */
-public record PipelineSettings(ReferenceData reference, WindowSettings windows, AlertRules alerts,
-    Duration futureMargin, Duration dedupHorizon, Duration maxEventAge, Duration replayResolution,
-    Instant replayFrom) implements Serializable {
+public record PipelineSettings(
+    ReferenceData reference,
+    WindowSettings windows,
+    AlertRules alerts,
+    Duration futureMargin,
+    Duration dedupHorizon,
+    Duration maxEventAge,
+    Duration replayResolution,
+    Instant replayFrom)
+    implements Serializable {
 
-  /** The longest shipped horizon (7 days) plus a day: older events are in no window a dashboard shows. */
+  /**
+   * The longest shipped horizon (7 days) plus a day: older events are in no window a dashboard
+   * shows.
+   */
   public static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofDays(8);
 
   /**
    * The defaults of {@code run}, but with no maximum event age: tests and benchmarks feed fixed
    * dates through live settings, whatever the processing clock says ({@link #withMaxEventAge}).
    */
-  public static PipelineSettings defaults(ReferenceData reference, WindowSettings windows, AlertRules alerts) {
-    return new PipelineSettings(reference, windows, alerts, Duration.ofMinutes(5), Duration.ofHours(24), null, null,
-        null);
+  public static PipelineSettings defaults(
+      ReferenceData reference, WindowSettings windows, AlertRules alerts) {
+    return new PipelineSettings(
+        reference, windows, alerts, Duration.ofMinutes(5), Duration.ofHours(24), null, null, null);
   }
 
-  /** The same for a replay of history from {@code from} that writes demand on the {@code resolution} grid. */
+  /**
+   * The same for a replay of history from {@code from} that writes demand on the {@code resolution}
+   * grid.
+   */
   public PipelineSettings forReplay(Duration resolution, Instant from) {
-    return new PipelineSettings(reference, windows.withProvisionalEvery(Duration.ZERO), alerts, futureMargin,
-        dedupHorizon, maxEventAge, resolution, from);
+    return new PipelineSettings(
+        reference,
+        windows.withProvisionalEvery(Duration.ZERO),
+        alerts,
+        futureMargin,
+        dedupHorizon,
+        maxEventAge,
+        resolution,
+        from);
   }
 
   /** The same with another maximum event age, or none (null). */
   public PipelineSettings withMaxEventAge(Duration age) {
-    return new PipelineSettings(reference, windows, alerts, futureMargin, dedupHorizon, age, replayResolution,
-        replayFrom);
+    return new PipelineSettings(
+        reference, windows, alerts, futureMargin, dedupHorizon, age, replayResolution, replayFrom);
   }
 
   public boolean replay() {

@@ -2,8 +2,8 @@ package io.demandmonitor.pipeline;
 
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.model.ArchivedEvent;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
@@ -27,13 +27,19 @@ public interface PipelineSinks {
     return false;
   }
 
-  /** Every record that passed validation, for the archive replays read; called if {@link #archives()}. */
+  /**
+   * Every record that passed validation, for the archive replays read; called if {@link
+   * #archives()}.
+   */
   default void archive(DataStream<ArchivedEvent> validated) {}
 
   void health(DataStream<HealthEvent> health);
 
   void alerts(DataStream<SurgeAlert> alerts);
 
-  /** Incident changes: the episodes of one surge, grouped. Sinks that have no use for them leave them. */
+  /**
+   * Incident changes: the episodes of one surge, grouped. Sinks that have no use for them leave
+   * them.
+   */
   default void incidents(DataStream<SurgeIncident> incidents) {}
 }

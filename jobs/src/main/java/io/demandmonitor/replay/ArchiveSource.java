@@ -1,10 +1,10 @@
 package io.demandmonitor.replay;
 
-import io.demandmonitor.model.Archive;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.model.Archive;
 import io.demandmonitor.simulate.SlotBatch;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +24,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 
 /**
- * The archive as the pipeline's raw input for a time range: one batch per hour of event time,
- * the four streams' records of that hour merged in event-time order (each day's files are read
- * once and sorted), so no record is ever behind the watermark and a replay is deterministic.
- * Records are re-encoded as their producers sent them, to go through the same decoding and
- * validation as live. Bounded; as fast as possible, or paced at {@code speed} times real time.
+ * The archive as the pipeline's raw input for a time range: one batch per hour of event time, the
+ * four streams' records of that hour merged in event-time order (each day's files are read once and
+ * sorted), so no record is ever behind the watermark and a replay is deterministic. Records are
+ * re-encoded as their producers sent them, to go through the same decoding and validation as live.
+ * Bounded; as fast as possible, or paced at {@code speed} times real time.
  */
 public final class ArchiveSource {
 
@@ -36,29 +36,48 @@ public final class ArchiveSource {
 
   private ArchiveSource() {}
 
-  /** @param speed times real time, 0 for as fast as possible */
-  public static DataStream<RawRecord> create(StreamExecutionEnvironment env, Path archive, ReferenceData reference,
-      Instant from, Instant to, double speed) {
+  /**
+   * @param speed times real time, 0 for as fast as possible
+   */
+  public static DataStream<RawRecord> create(
+      StreamExecutionEnvironment env,
+      Path archive,
+      ReferenceData reference,
+      Instant from,
+      Instant to,
+      double speed) {
     long first = Math.floorDiv(from.toEpochMilli(), HOUR) * HOUR;
     long hours = Math.floorDiv(to.toEpochMilli() - first + HOUR - 1, HOUR);
     @SuppressWarnings({"unchecked", "rawtypes"})
-    DataGeneratorSource<SlotBatch> source = new DataGeneratorSource<>(
-        new HourReader(archive.toAbsolutePath().toString(), reference, first), hours,
-        speed > 0 ? (RateLimiterStrategy) RateLimiterStrategy.perSecond(speed / 3600) : RateLimiterStrategy.noOp(),
-        TypeInformation.of(SlotBatch.class));
-    WatermarkStrategy<SlotBatch> watermarks = WatermarkStrategy.<SlotBatch>forMonotonousTimestamps()
-        .withTimestampAssigner((batch, previous) -> batch.slotEnd - 1);
-    return env.fromSource(source, watermarks, "archive").uid("archive").setParallelism(1)
-        .flatMap((SlotBatch batch, Collector<RawRecord> out) -> {
-          for (RawRecord record : batch.records) {
-            out.collect(record);
-          }
-          ReplayProgress.reached(batch.slotEnd, batch.records.length);
-        })
-        .returns(RawRecord.class).name("archive-records").setParallelism(1);
+    DataGeneratorSource<SlotBatch> source =
+        new DataGeneratorSource<>(
+            new HourReader(archive.toAbsolutePath().toString(), reference, first),
+            hours,
+            speed > 0
+                ? (RateLimiterStrategy) RateLimiterStrategy.perSecond(speed / 3600)
+                : RateLimiterStrategy.noOp(),
+            TypeInformation.of(SlotBatch.class));
+    WatermarkStrategy<SlotBatch> watermarks =
+        WatermarkStrategy.<SlotBatch>forMonotonousTimestamps()
+            .withTimestampAssigner((batch, previous) -> batch.slotEnd - 1);
+    return env.fromSource(source, watermarks, "archive")
+        .uid("archive")
+        .setParallelism(1)
+        .flatMap(
+            (SlotBatch batch, Collector<RawRecord> out) -> {
+              for (RawRecord record : batch.records) {
+                out.collect(record);
+              }
+              ReplayProgress.reached(batch.slotEnd, batch.records.length);
+            })
+        .returns(RawRecord.class)
+        .name("archive-records")
+        .setParallelism(1);
   }
 
-  /** Hour {@code index} of the range: its records from the day's files, read and sorted once a day. */
+  /**
+   * Hour {@code index} of the range: its records from the day's files, read and sorted once a day.
+   */
   static final class HourReader implements GeneratorFunction<Long, SlotBatch> {
     private final String archive;
     private final ReferenceData reference;
@@ -99,11 +118,14 @@ public final class ArchiveSource {
         for (Path file : Archive.files(Path.of(archive), service.topic(), day)) {
           for (SpecificRecordBase record : Archive.read(file)) {
             long eventTime = ((Instant) record.get("eventTime")).toEpochMilli();
-            records.add(new RawRecord(service.topic(), 0, records.size(), eventTime, null, feed.encode(record)));
+            records.add(
+                new RawRecord(
+                    service.topic(), 0, records.size(), eventTime, null, feed.encode(record)));
           }
         }
       }
-      records.sort(Comparator.comparingLong(r -> r.timestamp)); // stable: ties keep stream and file order
+      records.sort(
+          Comparator.comparingLong(r -> r.timestamp)); // stable: ties keep stream and file order
       return records;
     }
   }

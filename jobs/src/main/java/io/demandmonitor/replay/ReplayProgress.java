@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How far a replay running in this JVM has read: records and the time reached, fed by the
- * replay's source; and what became of them (events counted, duplicates and others set aside),
- * fed by its health stream. Read by the replay command (embedded runtime only).
+ * How far a replay running in this JVM has read: records and the time reached, fed by the replay's
+ * source; and what became of them (events counted, duplicates and others set aside), fed by its
+ * health stream. Read by the replay command (embedded runtime only).
  */
 public final class ReplayProgress {
 

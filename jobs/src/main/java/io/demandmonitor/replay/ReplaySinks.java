@@ -1,8 +1,8 @@
 package io.demandmonitor.replay;
 
-import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.DeadLetter;
@@ -14,12 +14,12 @@ import java.time.Instant;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * A replay's outputs, passed on to the usual sinks: demand and expected demand only at window
- * ends on the output resolution (alerts are still evaluated on every value), and nothing dated
- * after the replayed range (the end of input would otherwise write every series' fall to zero).
- * Also a bounded run's outputs ({@code run --kafka --no-live}), on a one-minute grid, so it too
- * writes nothing after its input's end. It archives only if the sinks it wraps do (a replay's
- * never do: a replay reads the archive).
+ * A replay's outputs, passed on to the usual sinks: demand and expected demand only at window ends
+ * on the output resolution (alerts are still evaluated on every value), and nothing dated after the
+ * replayed range (the end of input would otherwise write every series' fall to zero). Also a
+ * bounded run's outputs ({@code run --kafka --no-live}), on a one-minute grid, so it too writes
+ * nothing after its input's end. It archives only if the sinks it wraps do (a replay's never do: a
+ * replay reads the archive).
  */
 public final class ReplaySinks implements PipelineSinks {
 
@@ -37,14 +37,20 @@ public final class ReplaySinks implements PipelineSinks {
   public void demand(DataStream<RollingValue> rolling) {
     long step = resolution;
     long end = until;
-    sinks.demand(rolling.filter(v -> v.windowEnd <= end && v.windowEnd % step == 0).name("demand-resolution"));
+    sinks.demand(
+        rolling
+            .filter(v -> v.windowEnd <= end && v.windowEnd % step == 0)
+            .name("demand-resolution"));
   }
 
   @Override
   public void expected(DataStream<ExpectedDemand> expected) {
     long step = resolution;
     long end = until;
-    sinks.expected(expected.filter(e -> e.windowEnd <= end && e.windowEnd % step == 0).name("expected-resolution"));
+    sinks.expected(
+        expected
+            .filter(e -> e.windowEnd <= end && e.windowEnd % step == 0)
+            .name("expected-resolution"));
   }
 
   @Override
@@ -65,18 +71,23 @@ public final class ReplaySinks implements PipelineSinks {
   @Override
   public void health(DataStream<HealthEvent> health) {
     sinks.health(health);
-    health.sinkTo(new CallbackSink<>(ReplayProgress::counted)).name("replay-counts").setParallelism(1);
+    health
+        .sinkTo(new CallbackSink<>(ReplayProgress::counted))
+        .name("replay-counts")
+        .setParallelism(1);
   }
 
   @Override
   public void alerts(DataStream<SurgeAlert> alerts) {
     long end = until;
-    sinks.alerts(alerts.filter(a -> a.getChangedAt().toEpochMilli() <= end).name("alerts-in-range"));
+    sinks.alerts(
+        alerts.filter(a -> a.getChangedAt().toEpochMilli() <= end).name("alerts-in-range"));
   }
 
   @Override
   public void incidents(DataStream<SurgeIncident> incidents) {
     long end = until;
-    sinks.incidents(incidents.filter(i -> i.getChangedAt().toEpochMilli() <= end).name("incidents-in-range"));
+    sinks.incidents(
+        incidents.filter(i -> i.getChangedAt().toEpochMilli() <= end).name("incidents-in-range"));
   }
 }

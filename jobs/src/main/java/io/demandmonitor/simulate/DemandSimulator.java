@@ -38,19 +38,21 @@ import org.apache.avro.specific.SpecificRecordBase;
  * A seeded generator of realistic demand on the four front doors.
  *
  * <p>Time is cut into slots (5 s by default). The events of a slot depend only on the seed, the
- * slot's absolute number and the configuration, so any range of time can be generated
- * independently and the same seed always gives the same stream. In each slot and service the
- * county's expected count is the daily volume shaped by hour of day, day of week and school
- * holidays, shared between districts by population and multiplied by any surge; the count is a
- * Poisson draw. Imperfections (late, out-of-order, duplicate and malformed records) are drawn
- * from a separate random stream, so they change how events arrive, never which events happen.
+ * slot's absolute number and the configuration, so any range of time can be generated independently
+ * and the same seed always gives the same stream. In each slot and service the county's expected
+ * count is the daily volume shaped by hour of day, day of week and school holidays, shared between
+ * districts by population and multiplied by any surge; the count is a Poisson draw. Imperfections
+ * (late, out-of-order, duplicate and malformed records) are drawn from a separate random stream, so
+ * they change how events arrive, never which events happen.
  */
 public final class DemandSimulator implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final long HOUR = 3_600_000L;
+
   /** An invalid record's "future" event time: a device clock years out. */
   private static final Duration FUTURE_SKEW = Duration.ofDays(3650);
+
   private static final String UNKNOWN_DISTRICT = "ATLANTIS";
 
   private final SimulationConfig config;
@@ -73,12 +75,16 @@ public final class DemandSimulator implements Serializable {
     this.zone = ZoneId.of(config.timeZone());
     List<District> districts = reference.districts();
     this.districtCodes = districts.stream().map(District::code).toArray(String[]::new);
-    this.districtShare = districts.stream()
-        .mapToDouble(d -> (double) d.population() / reference.countyPopulation()).toArray();
+    this.districtShare =
+        districts.stream()
+            .mapToDouble(d -> (double) d.population() / reference.countyPopulation())
+            .toArray();
     List<Service> services = reference.services();
     this.models = new ServiceModel[services.size()];
     for (int i = 0; i < models.length; i++) {
-      models[i] = new ServiceModel(i, services.get(i), config.services().get(services.get(i).id()), reference);
+      models[i] =
+          new ServiceModel(
+              i, services.get(i), config.services().get(services.get(i).id()), reference);
     }
   }
 
@@ -105,8 +111,11 @@ public final class DemandSimulator implements Serializable {
       double countyPerSlot = model.expectedPerHour(mid, zone, reference) * slotMillis / HOUR;
       double total = 0;
       for (int d = 0; d < lambda.length; d++) {
-        total += districtShare[d] * countyPerSlot * surgeFactor(model.service.id(), districtCodes[d], mid)
-            + surgeExtraPerHour(model.service.id(), districtCodes[d], mid) * slotMillis / HOUR;
+        total +=
+            districtShare[d]
+                    * countyPerSlot
+                    * surgeFactor(model.service.id(), districtCodes[d], mid)
+                + surgeExtraPerHour(model.service.id(), districtCodes[d], mid) * slotMillis / HOUR;
         lambda[d] = total; // cumulative, for picking a district
       }
       SplittableRandom rng = new SplittableRandom(mix(config.seed(), slot, model.index, 0));
@@ -115,24 +124,43 @@ public final class DemandSimulator implements Serializable {
       for (int k = 0; k < n; k++) {
         String district = districtCodes[WeightedChoice.pickIndex(rng, lambda)];
         long eventTime = slotStart + rng.nextLong(slotMillis);
-        SpecificRecordBase record = model.event(rng, district, eventTime, surgeFactor(model.service.id(), district,
-            eventTime), zone, reference);
-        arrive(model.service, record, slot * 1_000_000L + 2L * k, slotStart + slotMillis - 1, arrival, out);
+        SpecificRecordBase record =
+            model.event(
+                rng,
+                district,
+                eventTime,
+                surgeFactor(model.service.id(), district, eventTime),
+                zone,
+                reference);
+        arrive(
+            model.service,
+            record,
+            slot * 1_000_000L + 2L * k,
+            slotStart + slotMillis - 1,
+            arrival,
+            out);
       }
     }
     return out;
   }
 
-  /** The model's mean demand per hour at {@code t}, for one district (or the county when district is null). */
+  /**
+   * The model's mean demand per hour at {@code t}, for one district (or the county when district is
+   * null).
+   */
   public double expectedPerHour(String serviceId, String district, Instant t) {
-    ServiceModel model = Arrays.stream(models).filter(m -> m.service.id().equals(serviceId)).findFirst()
-        .orElseThrow();
+    ServiceModel model =
+        Arrays.stream(models)
+            .filter(m -> m.service.id().equals(serviceId))
+            .findFirst()
+            .orElseThrow();
     double county = model.expectedPerHour(t.toEpochMilli(), zone, reference);
     if (district == null) {
       double sum = 0;
       for (int d = 0; d < districtCodes.length; d++) {
-        sum += districtShare[d] * county * surgeFactor(serviceId, districtCodes[d], t.toEpochMilli())
-            + surgeExtraPerHour(serviceId, districtCodes[d], t.toEpochMilli());
+        sum +=
+            districtShare[d] * county * surgeFactor(serviceId, districtCodes[d], t.toEpochMilli())
+                + surgeExtraPerHour(serviceId, districtCodes[d], t.toEpochMilli());
       }
       return sum;
     }
@@ -154,8 +182,13 @@ public final class DemandSimulator implements Serializable {
   }
 
   /** How the record reaches the front door: on time, out of order, late, twice, or broken. */
-  private void arrive(Service service, SpecificRecordBase record, long offset, long arrivalTime,
-      SplittableRandom rng, List<RawRecord> out) {
+  private void arrive(
+      Service service,
+      SpecificRecordBase record,
+      long offset,
+      long arrivalTime,
+      SplittableRandom rng,
+      List<RawRecord> out) {
     long eventTime = ((Instant) record.get("eventTime")).toEpochMilli();
     long timestamp = eventTime;
     byte[] bytes;
@@ -164,7 +197,13 @@ public final class DemandSimulator implements Serializable {
         case 0 -> bytes = feed(service).encode(withField(record, "district", UNKNOWN_DISTRICT));
         case 1 -> {
           timestamp = arrivalTime; // the producer's clock is right, the event's is not
-          bytes = feed(service).encode(withField(record, "eventTime", Instant.ofEpochMilli(arrivalTime).plus(FUTURE_SKEW)));
+          bytes =
+              feed(service)
+                  .encode(
+                      withField(
+                          record,
+                          "eventTime",
+                          Instant.ofEpochMilli(arrivalTime).plus(FUTURE_SKEW)));
         }
         default -> {
           byte[] whole = feed(service).encode(record);
@@ -187,7 +226,8 @@ public final class DemandSimulator implements Serializable {
     byte[] key = String.valueOf(record.get("district")).getBytes(StandardCharsets.UTF_8);
     out.add(new RawRecord(service.topic(), 0, offset, timestamp, key, bytes));
     if (rng.nextDouble() < imperfections.duplicateRate()) {
-      out.add(new RawRecord(service.topic(), 0, offset + 1, timestamp, key, bytes)); // a producer retry
+      out.add(
+          new RawRecord(service.topic(), 0, offset + 1, timestamp, key, bytes)); // a producer retry
     }
   }
 
@@ -195,7 +235,8 @@ public final class DemandSimulator implements Serializable {
     return Feed.forService(service.id());
   }
 
-  private static SpecificRecordBase withField(SpecificRecordBase record, String field, Object value) {
+  private static SpecificRecordBase withField(
+      SpecificRecordBase record, String field, Object value) {
     record.put(field, value);
     return record;
   }
@@ -206,7 +247,8 @@ public final class DemandSimulator implements Serializable {
       return 0;
     }
     if (mean > 30) {
-      double gaussian = Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+      double gaussian =
+          Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
       return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian));
     }
     double limit = Math.exp(-mean);
@@ -220,7 +262,11 @@ public final class DemandSimulator implements Serializable {
   }
 
   private static long mix(long seed, long slot, int service, int stream) {
-    long h = seed * 0x9E3779B97F4A7C15L ^ slot * 0xC2B2AE3D27D4EB4FL ^ (service + 1L) * 0x165667B19E3779F9L ^ stream;
+    long h =
+        seed * 0x9E3779B97F4A7C15L
+            ^ slot * 0xC2B2AE3D27D4EB4FL
+            ^ (service + 1L) * 0x165667B19E3779F9L
+            ^ stream;
     h ^= h >>> 33;
     h *= 0xFF51AFD7ED558CCDL;
     h ^= h >>> 33;
@@ -248,16 +294,25 @@ public final class DemandSimulator implements Serializable {
       this.hourShare = scaled(profile.hourOfDay(), 1.0 / Arrays.stream(profile.hourOfDay()).sum());
       this.dayFactor = scaled(profile.dayOfWeek(), 7.0 / Arrays.stream(profile.dayOfWeek()).sum());
       this.categories = new WeightedChoice(profile.categories());
-      Map<String, Map<String, Double>> given = profile.attributes() == null ? Map.of() : profile.attributes();
+      Map<String, Map<String, Double>> given =
+          profile.attributes() == null ? Map.of() : profile.attributes();
       for (String name : requiredAttributes(feed)) {
         Map<String, Double> weights = given.get(name);
         if (weights == null || weights.isEmpty()) {
-          throw new ConfigException(SimulationConfig.FILE + ": services." + service.id() + ".attributes." + name
-              + ": is missing: give the weights of its values");
+          throw new ConfigException(
+              SimulationConfig.FILE
+                  + ": services."
+                  + service.id()
+                  + ".attributes."
+                  + name
+                  + ": is missing: give the weights of its values");
         }
         attributes.put(name, new WeightedChoice(weights));
       }
-      reference.sites().forEach(s -> sitesByDistrict.computeIfAbsent(s.district(), d -> new ArrayList<>()).add(s));
+      reference
+          .sites()
+          .forEach(
+              s -> sitesByDistrict.computeIfAbsent(s.district(), d -> new ArrayList<>()).add(s));
     }
 
     private static List<String> requiredAttributes(Feed feed) {
@@ -275,28 +330,59 @@ public final class DemandSimulator implements Serializable {
 
     double expectedPerHour(long t, ZoneId zone, ReferenceData reference) {
       ZonedDateTime local = Instant.ofEpochMilli(t).atZone(zone);
-      double holiday = isWeekday(local.getDayOfWeek()) && reference.isSchoolHoliday(local.toLocalDate())
-          ? profile.schoolHolidayFactor() : 1.0;
-      return profile.dailyVolume() * hourShare[local.getHour()] * dayFactor[local.getDayOfWeek().ordinal()] * holiday;
+      double holiday =
+          isWeekday(local.getDayOfWeek()) && reference.isSchoolHoliday(local.toLocalDate())
+              ? profile.schoolHolidayFactor()
+              : 1.0;
+      return profile.dailyVolume()
+          * hourShare[local.getHour()]
+          * dayFactor[local.getDayOfWeek().ordinal()]
+          * holiday;
     }
 
-    SpecificRecordBase event(SplittableRandom rng, String district, long t, double pressure, ZoneId zone,
+    SpecificRecordBase event(
+        SplittableRandom rng,
+        String district,
+        long t,
+        double pressure,
+        ZoneId zone,
         ReferenceData reference) {
       String id = new UUID(rng.nextLong(), rng.nextLong()).toString();
       Instant time = Instant.ofEpochMilli(t);
       String category = categories.pick(rng);
       return switch (feed) {
-        case CARE_REFERRALS -> new CareReferral(id, time, district, attributes.get("referralSource").pick(rng),
-            category, Urgency.valueOf(attributes.get("urgency").pick(rng)));
-        case SAFEGUARDING_CONTACTS -> new SafeguardingContact(id, time, district,
-            attributes.get("contactSource").pick(rng), category,
-            SubjectType.valueOf(attributes.get("subject").pick(rng)));
+        case CARE_REFERRALS ->
+            new CareReferral(
+                id,
+                time,
+                district,
+                attributes.get("referralSource").pick(rng),
+                category,
+                Urgency.valueOf(attributes.get("urgency").pick(rng)));
+        case SAFEGUARDING_CONTACTS ->
+            new SafeguardingContact(
+                id,
+                time,
+                district,
+                attributes.get("contactSource").pick(rng),
+                category,
+                SubjectType.valueOf(attributes.get("subject").pick(rng)));
         case HELPLINE_CALLS -> {
           int wait = (int) exponential(rng, orDefault(profile.meanWaitSeconds(), 90) * pressure);
           boolean abandoned = rng.nextDouble() < wait / (wait + 600.0);
-          int handled = abandoned ? 0 : 30 + (int) exponential(rng, orDefault(profile.meanHandledSeconds(), 500));
-          yield new HelplineCall(id, time, district, Channel.valueOf(attributes.get("channel").pick(rng)), category,
-              wait, handled, abandoned);
+          int handled =
+              abandoned
+                  ? 0
+                  : 30 + (int) exponential(rng, orDefault(profile.meanHandledSeconds(), 500));
+          yield new HelplineCall(
+              id,
+              time,
+              district,
+              Channel.valueOf(attributes.get("channel").pick(rng)),
+              category,
+              wait,
+              handled,
+              abandoned);
         }
         case TESTING_EVENTS -> {
           TestType type = TestType.valueOf(category);
@@ -306,9 +392,12 @@ public final class DemandSimulator implements Serializable {
           }
           double r = rng.nextDouble();
           double voidRate = orDefault(profile.voidRate(), 0.01);
-          double positivity = Math.min(0.5, orDefault(profile.positivity(), 0.05) * Math.sqrt(pressure));
-          TestResult result = r < voidRate ? TestResult.VOID
-              : r < voidRate + positivity ? TestResult.POSITIVE : TestResult.NEGATIVE;
+          double positivity =
+              Math.min(0.5, orDefault(profile.positivity(), 0.05) * Math.sqrt(pressure));
+          TestResult result =
+              r < voidRate
+                  ? TestResult.VOID
+                  : r < voidRate + positivity ? TestResult.POSITIVE : TestResult.NEGATIVE;
           yield new TestingEvent(id, time, district, site == null ? null : site.id(), type, result);
         }
       };
@@ -316,10 +405,11 @@ public final class DemandSimulator implements Serializable {
 
     private Site openSite(SplittableRandom rng, String district, ZonedDateTime local) {
       LocalTime clock = local.toLocalTime();
-      List<Site> open = sitesByDistrict.getOrDefault(district, List.of()).stream()
-          .filter(s -> !clock.isBefore(s.opens()) && clock.isBefore(s.closes()))
-          .filter(s -> !s.weekdaysOnly() || isWeekday(local.getDayOfWeek()))
-          .toList();
+      List<Site> open =
+          sitesByDistrict.getOrDefault(district, List.of()).stream()
+              .filter(s -> !clock.isBefore(s.opens()) && clock.isBefore(s.closes()))
+              .filter(s -> !s.weekdaysOnly() || isWeekday(local.getDayOfWeek()))
+              .toList();
       return open.isEmpty() ? null : open.get(rng.nextInt(open.size()));
     }
 

@@ -40,12 +40,14 @@ public final class KafkaPublisher implements AutoCloseable {
   }
 
   /** Creates the topics that do not exist yet; returns the ones it created. */
-  public static List<String> createTopics(Properties clientProperties, List<String> topics, int partitions)
+  public static List<String> createTopics(
+      Properties clientProperties, List<String> topics, int partitions)
       throws InterruptedException {
     List<String> created = new ArrayList<>();
     Properties props = new Properties();
     props.putAll(clientProperties);
-    props.putIfAbsent("default.api.timeout.ms", "20000"); // an unreachable broker is an error, not a hang
+    props.putIfAbsent(
+        "default.api.timeout.ms", "20000"); // an unreachable broker is an error, not a hang
     props.putIfAbsent("request.timeout.ms", "10000");
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get();
@@ -58,13 +60,18 @@ public final class KafkaPublisher implements AutoCloseable {
           created.add(topic);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                "cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
           }
         }
       }
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers") + ": "
-          + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "cannot reach Kafka at "
+              + clientProperties.get("bootstrap.servers")
+              + ": "
+              + e.getCause().getMessage(),
+          e);
     }
     return created;
   }
@@ -75,11 +82,13 @@ public final class KafkaPublisher implements AutoCloseable {
 
   public void send(RawRecord raw) {
     throwIfFailed();
-    producer.send(new ProducerRecord<>(raw.source, null, raw.timestamp, raw.key, raw.value), (metadata, error) -> {
-      if (error != null) {
-        failure.compareAndSet(null, error);
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(raw.source, null, raw.timestamp, raw.key, raw.value),
+        (metadata, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, error);
+          }
+        });
     sent.merge(raw.source, 1L, Long::sum);
   }
 

@@ -7,6 +7,7 @@ public class SlotBatch {
 
   /** Exclusive end of the slot, epoch millis: the simulated clock once the batch is out. */
   public long slotEnd;
+
   public RawRecord[] records;
 
   public SlotBatch() {}

@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 import org.influxdb.dto.Point;
 
 /**
- * Alert changes as {@code alerts} points, for Grafana's annotations and tables: one per change,
- * at the change's event time, tagged by series, rule and state, so a change written twice
- * overwrites itself and the changes of one episode never overwrite each other.
+ * Alert changes as {@code alerts} points, for Grafana's annotations and tables: one per change, at
+ * the change's event time, tagged by series, rule and state, so a change written twice overwrites
+ * itself and the changes of one episode never overwrite each other.
  */
 public final class AlertLines implements ToLines<SurgeAlert> {
 
@@ -32,22 +32,23 @@ public final class AlertLines implements ToLines<SurgeAlert> {
   }
 
   public Point point(SurgeAlert alert) {
-    Point.Builder point = Point.measurement(ALERTS)
-        .time(alert.getChangedAt().toEpochMilli(), TimeUnit.MILLISECONDS)
-        .tag("run", run)
-        .tag("service", alert.getService())
-        .tag("district", reference.areaName(alert.getDistrict()))
-        .tag("detector", alert.getDetector())
-        .tag("horizon", alert.getWindow())
-        .tag("state", alert.getState().name())
-        .addField("alert_id", alert.getAlertId())
-        .addField("level", alert.getLevel())
-        .addField("measure", alert.getMeasure())
-        .addField("observed", alert.getObserved())
-        .addField("threshold", alert.getThreshold())
-        .addField("episode_start", alert.getEpisodeStart().toEpochMilli())
-        .addField("provisional", alert.getProvisional())
-        .addField("message", text.describe(alert));
+    Point.Builder point =
+        Point.measurement(ALERTS)
+            .time(alert.getChangedAt().toEpochMilli(), TimeUnit.MILLISECONDS)
+            .tag("run", run)
+            .tag("service", alert.getService())
+            .tag("district", reference.areaName(alert.getDistrict()))
+            .tag("detector", alert.getDetector())
+            .tag("horizon", alert.getWindow())
+            .tag("state", alert.getState().name())
+            .addField("alert_id", alert.getAlertId())
+            .addField("level", alert.getLevel())
+            .addField("measure", alert.getMeasure())
+            .addField("observed", alert.getObserved())
+            .addField("threshold", alert.getThreshold())
+            .addField("episode_start", alert.getEpisodeStart().toEpochMilli())
+            .addField("provisional", alert.getProvisional())
+            .addField("message", text.describe(alert));
     if (alert.getExpected() != null) {
       point.addField("expected", alert.getExpected());
     }

@@ -1,10 +1,10 @@
 package io.demandmonitor.sink;
 
-import io.demandmonitor.model.ArchivedEvent;
-import io.demandmonitor.model.Archive;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.InvalidRecordException;
+import io.demandmonitor.model.Archive;
+import io.demandmonitor.model.ArchivedEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.avro.file.DataFileWriter;
@@ -18,19 +18,21 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 
 /**
- * The live job's archive ({@link Archive}): validated records as Avro container files in
- * {@code DIR/<topic>/<yyyy-MM-dd>/} (UTC day of the event), written by Flink's file sink and
- * committed on checkpoints, so a file is either complete or hidden as in progress.
+ * The live job's archive ({@link Archive}): validated records as Avro container files in {@code
+ * DIR/<topic>/<yyyy-MM-dd>/} (UTC day of the event), written by Flink's file sink and committed on
+ * checkpoints, so a file is either complete or hidden as in progress.
  */
 public final class ArchiveSink {
 
   private ArchiveSink() {}
 
   public static FileSink<ArchivedEvent> create(Path dir, ReferenceData reference) {
-    return FileSink
-        .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()), new AvroFiles(reference))
+    return FileSink.forBulkFormat(
+            new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()),
+            new AvroFiles(reference))
         .withBucketAssigner(new ByStreamAndDay())
-        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".avro").build())
+        .withOutputFileConfig(
+            OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".avro").build())
         .build();
   }
 
@@ -64,7 +66,8 @@ public final class ArchiveSink {
         public void addElement(ArchivedEvent event) throws IOException {
           SpecificRecordBase record;
           try {
-            record = Feed.forService(reference.serviceForTopic(event.topic).id()).decode(event.value);
+            record =
+                Feed.forService(reference.serviceForTopic(event.topic).id()).decode(event.value);
           } catch (InvalidRecordException e) {
             throw new IOException("a validated record no longer decodes: " + e.getMessage(), e);
           }

@@ -8,8 +8,8 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Hands every element to a callback in the same JVM: for the embedded run's console and for
- * tests. Meaningless on a cluster, where the callback would run in a task manager.
+ * Hands every element to a callback in the same JVM: for the embedded run's console and for tests.
+ * Meaningless on a cluster, where the callback would run in a task manager.
  */
 public final class CallbackSink<T> implements Sink<T> {
 

@@ -10,15 +10,17 @@ import org.influxdb.dto.Point;
 
 /**
  * Pipeline health as {@code pipeline_health} points: per source and 10 s of processing time, how
- * many events were accepted, dead-lettered, late or duplicate. Every source seen is reported
- * every interval, zeros included, so a quiet source shows 0 and a stopped pipeline shows no data.
- * Written by a single writer, so each point holds the whole job's figures.
+ * many events were accepted, dead-lettered, late or duplicate. Every source seen is reported every
+ * interval, zeros included, so a quiet source shows 0 and a stopped pipeline shows no data. Written
+ * by a single writer, so each point holds the whole job's figures.
  */
 public final class HealthLines implements ToLines<HealthEvent> {
 
   private static final List<String> KINDS =
-      List.of(HealthEvent.ACCEPTED, HealthEvent.DEAD_LETTER, HealthEvent.LATE, HealthEvent.DUPLICATE);
-  private static final List<String> FIELDS = List.of("accepted", "dead_letters", "late", "duplicates");
+      List.of(
+          HealthEvent.ACCEPTED, HealthEvent.DEAD_LETTER, HealthEvent.LATE, HealthEvent.DUPLICATE);
+  private static final List<String> FIELDS =
+      List.of("accepted", "dead_letters", "late", "duplicates");
 
   private final String run;
   private final Map<String, long[]> counts = new TreeMap<>();
@@ -60,15 +62,17 @@ public final class HealthLines implements ToLines<HealthEvent> {
   }
 
   private void emit(Consumer<String> out) {
-    counts.forEach((source, c) -> {
-      Point.Builder point = Point.measurement(LineProtocol.PIPELINE_HEALTH)
-          .time(intervalStart, TimeUnit.MILLISECONDS)
-          .tag("run", run)
-          .tag("source", source);
-      for (int i = 0; i < FIELDS.size(); i++) {
-        point.addField(FIELDS.get(i), c[i]);
-      }
-      out.accept(point.build().lineProtocol(TimeUnit.MILLISECONDS));
-    });
+    counts.forEach(
+        (source, c) -> {
+          Point.Builder point =
+              Point.measurement(LineProtocol.PIPELINE_HEALTH)
+                  .time(intervalStart, TimeUnit.MILLISECONDS)
+                  .tag("run", run)
+                  .tag("source", source);
+          for (int i = 0; i < FIELDS.size(); i++) {
+            point.addField(FIELDS.get(i), c[i]);
+          }
+          out.accept(point.build().lineProtocol(TimeUnit.MILLISECONDS));
+        });
   }
 }

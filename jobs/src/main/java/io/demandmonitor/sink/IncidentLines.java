@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 import org.influxdb.dto.Point;
 
 /**
- * Incident changes as {@code incidents} points, for Grafana's routing rule, tables and
- * annotations: one per change, at the change's event time, tagged by service and state (a service
- * has one incident change at a time at most), so a change written twice overwrites itself.
+ * Incident changes as {@code incidents} points, for Grafana's routing rule, tables and annotations:
+ * one per change, at the change's event time, tagged by service and state (a service has one
+ * incident change at a time at most), so a change written twice overwrites itself.
  */
 public final class IncidentLines implements ToLines<SurgeIncident> {
 
@@ -42,10 +42,13 @@ public final class IncidentLines implements ToLines<SurgeIncident> {
         .addField("incident_id", incident.getIncidentId())
         .addField("level", incident.getLevel())
         .addField("peak_level", incident.getPeakLevel())
-        // What Grafana notifies on: the peak while open, so a level dipping below 3 and rising again
+        // What Grafana notifies on: the peak while open, so a level dipping below 3 and rising
+        // again
         // does not notify again; 1 once closed.
         .addField("notify_level", closed ? 1 : incident.getPeakLevel())
-        .addField("areas", String.join(", ", incident.getAreas().stream().map(reference::areaName).toList()))
+        .addField(
+            "areas",
+            String.join(", ", incident.getAreas().stream().map(reference::areaName).toList()))
         .addField("rules", String.join(", ", incident.getRules()))
         .addField("open_episodes", incident.getOpenEpisodes())
         .addField("episodes", incident.getEpisodes())

@@ -5,12 +5,13 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes a stream to InfluxDB in batches, at least once: whatever a writer holds is written
- * before a checkpoint completes, so a restart from the checkpoint repeats points rather than
- * losing them, and repeated points overwrite themselves (deterministic measurement, tags and
- * time). See {@link InfluxWriter} for batching, retries and bad points.
+ * Writes a stream to InfluxDB in batches, at least once: whatever a writer holds is written before
+ * a checkpoint completes, so a restart from the checkpoint repeats points rather than losing them,
+ * and repeated points overwrite themselves (deterministic measurement, tags and time). See {@link
+ * InfluxWriter} for batching, retries and bad points.
  *
- * @param name what is written (demand, health, alerts): the {@code sink} tag of the sink's own health points
+ * @param name what is written (demand, health, alerts): the {@code sink} tag of the sink's own
+ *     health points
  */
 public final class InfluxSink<T> implements Sink<T> {
 

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Batches points and writes them from the task thread. A full batch is written before the next
- * element is taken, so the buffer is bounded and a slow or absent server back-pressures the
- * job instead of filling memory. Timeouts, throttling and server errors are retried with
- * exponential backoff and jitter for the retry budget, then the job fails (and restarts from
- * its checkpoint) rather than drop points. A batch the server refuses as bad points is split
- * until the bad point is alone; it is logged with the server's reason and counted, and the rest
- * of the batch lands. Every 10 s the writer reports itself in {@code sink_health}.
+ * element is taken, so the buffer is bounded and a slow or absent server back-pressures the job
+ * instead of filling memory. Timeouts, throttling and server errors are retried with exponential
+ * backoff and jitter for the retry budget, then the job fails (and restarts from its checkpoint)
+ * rather than drop points. A batch the server refuses as bad points is split until the bad point is
+ * alone; it is logged with the server's reason and counted, and the rest of the batch lands. Every
+ * 10 s the writer reports itself in {@code sink_health}.
  */
 final class InfluxWriter<T> implements SinkWriter<T> {
 
@@ -55,7 +55,8 @@ final class InfluxWriter<T> implements SinkWriter<T> {
   private long latencySum;
   private long latencyMax;
 
-  InfluxWriter(InfluxSettings settings, String name, ToLines<T> toLines, WriterInitContext context) {
+  InfluxWriter(
+      InfluxSettings settings, String name, ToLines<T> toLines, WriterInitContext context) {
     this.settings = settings;
     this.name = name;
     this.writerIndex = Integer.toString(context.getTaskInfo().getIndexOfThisSubtask());
@@ -153,15 +154,31 @@ final class InfluxWriter<T> implements SinkWriter<T> {
         }
         long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (spent >= settings.retryBudget().toMillis()) {
-          throw new IOException("Writing " + name + " failed " + attempt + " times over " + spent / 1000
-              + " s, past the retry budget of " + settings.retryBudget() + "; failing the job so it restarts from "
-              + "its last checkpoint instead of dropping " + batch.size() + " points. Last error: "
-              + failure.getMessage(), failure);
+          throw new IOException(
+              "Writing "
+                  + name
+                  + " failed "
+                  + attempt
+                  + " times over "
+                  + spent / 1000
+                  + " s, past the retry budget of "
+                  + settings.retryBudget()
+                  + "; failing the job so it restarts from "
+                  + "its last checkpoint instead of dropping "
+                  + batch.size()
+                  + " points. Last error: "
+                  + failure.getMessage(),
+              failure);
         }
         long ceiling = Math.min(MAX_BACKOFF, FIRST_BACKOFF << Math.min(attempt - 1, 20));
         long backoff = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-        LOG.warn("Writing {} points of {} failed ({}); retry {} in {} ms", batch.size(), name, failure.getMessage(),
-            attempt, backoff);
+        LOG.warn(
+            "Writing {} points of {} failed ({}); retry {} in {} ms",
+            batch.size(),
+            name,
+            failure.getMessage(),
+            attempt,
+            backoff);
         retries++;
         retriesMetric.inc();
         Thread.sleep(backoff);
@@ -169,12 +186,19 @@ final class InfluxWriter<T> implements SinkWriter<T> {
     }
   }
 
-  /** The server refused points of this batch: halve it until the bad points are alone, and skip only those. */
-  private void splitAround(List<String> batch, InfluxConnection.Failure failure) throws IOException,
-      InterruptedException {
+  /**
+   * The server refused points of this batch: halve it until the bad points are alone, and skip only
+   * those.
+   */
+  private void splitAround(List<String> batch, InfluxConnection.Failure failure)
+      throws IOException, InterruptedException {
     if (batch.size() == 1) {
-      LOG.error("InfluxDB refused a point of {}; it is skipped and the rest of its batch written. Point: {} "
-          + "Reason: {}", name, batch.get(0), failure.getMessage());
+      LOG.error(
+          "InfluxDB refused a point of {}; it is skipped and the rest of its batch written. Point: {} "
+              + "Reason: {}",
+          name,
+          batch.get(0),
+          failure.getMessage());
       badPoints++;
       badPointsMetric.inc();
       return;
@@ -184,24 +208,28 @@ final class InfluxWriter<T> implements SinkWriter<T> {
     send(batch.subList(half, batch.size()));
   }
 
-  /** The sink_health point of the interval that has ended, or with {@code partial} of the one still open. */
+  /**
+   * The sink_health point of the interval that has ended, or with {@code partial} of the one still
+   * open.
+   */
   private void reportHealth(long now, boolean partial) {
     boolean ended = now >= intervalStart + HEALTH_EVERY;
     if (!ended && !partial) {
       return;
     }
-    Point.Builder point = Point.measurement(LineProtocol.SINK_HEALTH)
-        .time(intervalStart, TimeUnit.MILLISECONDS)
-        .tag("run", settings.run())
-        .tag("sink", name)
-        .tag("writer", writerIndex)
-        .addField("points", points)
-        .addField("batches", batches)
-        .addField("retries", retries)
-        .addField("bad_points", badPoints)
-        .addField("batch_latency_ms_mean", batches == 0 ? 0.0 : (double) latencySum / batches)
-        .addField("batch_latency_ms_max", latencyMax)
-        .addField("buffered", buffer.size());
+    Point.Builder point =
+        Point.measurement(LineProtocol.SINK_HEALTH)
+            .time(intervalStart, TimeUnit.MILLISECONDS)
+            .tag("run", settings.run())
+            .tag("sink", name)
+            .tag("writer", writerIndex)
+            .addField("points", points)
+            .addField("batches", batches)
+            .addField("retries", retries)
+            .addField("bad_points", badPoints)
+            .addField("batch_latency_ms_mean", batches == 0 ? 0.0 : (double) latencySum / batches)
+            .addField("batch_latency_ms_max", latencyMax)
+            .addField("buffered", buffer.size());
     if (watermark > Long.MIN_VALUE && watermark < Long.MAX_VALUE) {
       point.addField("watermark_lag_ms", Math.max(0, now - watermark));
     }

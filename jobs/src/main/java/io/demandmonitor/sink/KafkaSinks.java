@@ -23,56 +23,91 @@ public final class KafkaSinks {
   private KafkaSinks() {}
 
   /**
-   * Dead letters as Avro single-object records, keyed by the topic they came from; cut to fit
-   * the producer's {@code max.request.size} ({@link DeadLetters#fitted}), so any record the
-   * broker accepted can be dead-lettered.
+   * Dead letters as Avro single-object records, keyed by the topic they came from; cut to fit the
+   * producer's {@code max.request.size} ({@link DeadLetters#fitted}), so any record the broker
+   * accepted can be dead-lettered.
    */
   public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
-    int rawBytes = DeadLetters.rawBytesFor(Integer.parseInt(
-        settings.properties().getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576").trim()));
-    return avroSink(settings, settings.deadLetterTopic(), DeadLetter.getClassSchema(),
+    int rawBytes =
+        DeadLetters.rawBytesFor(
+            Integer.parseInt(
+                settings
+                    .properties()
+                    .getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576")
+                    .trim()));
+    return avroSink(
+        settings,
+        settings.deadLetterTopic(),
+        DeadLetter.getClassSchema(),
         letter -> DeadLetters.fitted(letter, rawBytes),
-        letter -> letter.getSourceTopic(), letter -> letter.getDeadLetteredAt().toEpochMilli());
+        letter -> letter.getSourceTopic(),
+        letter -> letter.getDeadLetteredAt().toEpochMilli());
   }
 
-  /** Alert changes as Avro single-object records, keyed by service and district so each series keeps its order. */
+  /**
+   * Alert changes as Avro single-object records, keyed by service and district so each series keeps
+   * its order.
+   */
   public static KafkaSink<SurgeAlert> alertSink(KafkaSettings settings, String topic) {
-    return avroSink(settings, topic, SurgeAlert.getClassSchema(), alert -> alert, alert -> alert.getService() + "|"
-        + alert.getDistrict(), alert -> alert.getChangedAt().toEpochMilli());
+    return avroSink(
+        settings,
+        topic,
+        SurgeAlert.getClassSchema(),
+        alert -> alert,
+        alert -> alert.getService() + "|" + alert.getDistrict(),
+        alert -> alert.getChangedAt().toEpochMilli());
   }
 
-  /** Incident changes as Avro single-object records, keyed by service so each incident keeps its order. */
+  /**
+   * Incident changes as Avro single-object records, keyed by service so each incident keeps its
+   * order.
+   */
   public static KafkaSink<SurgeIncident> incidentSink(KafkaSettings settings, String topic) {
-    return avroSink(settings, topic, SurgeIncident.getClassSchema(), incident -> incident, SurgeIncident::getService,
+    return avroSink(
+        settings,
+        topic,
+        SurgeIncident.getClassSchema(),
+        incident -> incident,
+        SurgeIncident::getService,
         incident -> incident.getChangedAt().toEpochMilli());
   }
 
-  private static <T extends SpecificRecordBase> KafkaSink<T> avroSink(KafkaSettings settings, String topic,
-      Schema schema, SerializableFunction<T, T> fit, SerializableFunction<T, String> key,
+  private static <T extends SpecificRecordBase> KafkaSink<T> avroSink(
+      KafkaSettings settings,
+      String topic,
+      Schema schema,
+      SerializableFunction<T, T> fit,
+      SerializableFunction<T, String> key,
       SerializableFunction<T, Long> timestamp) {
     return KafkaSink.<T>builder()
         .setKafkaProducerConfig(settings.properties())
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setRecordSerializer(new KafkaRecordSerializationSchema<T>() {
-          private transient BinaryMessageEncoder<T> encoder;
+        .setRecordSerializer(
+            new KafkaRecordSerializationSchema<T>() {
+              private transient BinaryMessageEncoder<T> encoder;
 
-          @Override
-          public ProducerRecord<byte[], byte[]> serialize(T given, KafkaSinkContext context, Long time) {
-            T record = fit.apply(given);
-            if (encoder == null) {
-              encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
-            }
-            try {
-              java.nio.ByteBuffer encoded = encoder.encode(record);
-              byte[] value = new byte[encoded.remaining()];
-              encoded.get(value);
-              return new ProducerRecord<>(topic, null, timestamp.apply(record),
-                  key.apply(record).getBytes(StandardCharsets.UTF_8), value);
-            } catch (java.io.IOException e) {
-              throw new java.io.UncheckedIOException("cannot encode a " + schema.getName(), e);
-            }
-          }
-        })
+              @Override
+              public ProducerRecord<byte[], byte[]> serialize(
+                  T given, KafkaSinkContext context, Long time) {
+                T record = fit.apply(given);
+                if (encoder == null) {
+                  encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+                }
+                try {
+                  java.nio.ByteBuffer encoded = encoder.encode(record);
+                  byte[] value = new byte[encoded.remaining()];
+                  encoded.get(value);
+                  return new ProducerRecord<>(
+                      topic,
+                      null,
+                      timestamp.apply(record),
+                      key.apply(record).getBytes(StandardCharsets.UTF_8),
+                      value);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException("cannot encode a " + schema.getName(), e);
+                }
+              }
+            })
         .build();
   }
 }

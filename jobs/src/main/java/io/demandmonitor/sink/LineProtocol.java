@@ -3,8 +3,8 @@ package io.demandmonitor.sink;
 import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.Measure;
-import io.demandmonitor.demand.ServiceSums;
 import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.ServiceSums;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +14,9 @@ import org.influxdb.dto.Point;
 
 /**
  * InfluxDB points for the pipeline's outputs, built with influxdb-java so escaping (Welwyn
- * Hatfield, St Albans) is the client's. Timestamps are window ends and tags name the series,
- * so a final value overwrites the provisional one, and re-emitted or replayed results
- * overwrite themselves.
+ * Hatfield, St Albans) is the client's. Timestamps are window ends and tags name the series, so a
+ * final value overwrites the provisional one, and re-emitted or replayed results overwrite
+ * themselves.
  */
 public final class LineProtocol implements Serializable {
 
@@ -31,27 +31,37 @@ public final class LineProtocol implements Serializable {
   private final ReferenceData reference;
   private final String run;
 
-  /** @param run the run tag of every point: live, or a replay's run id */
+  /**
+   * @param run the run tag of every point: live, or a replay's run id
+   */
   public LineProtocol(ReferenceData reference, String run) {
     this.reference = reference;
     this.run = run;
   }
 
-  /** demand (with rate per 100,000), or demand_by_category; plus service_measures where the service has some. */
+  /**
+   * demand (with rate per 100,000), or demand_by_category; plus service_measures where the service
+   * has some.
+   */
   public List<Point> points(RollingValue v) {
     List<Point> points = new ArrayList<>();
     String area = areaName(v.area);
     if (!v.category.isEmpty()) {
-      points.add(base(DEMAND_BY_CATEGORY, v, area).tag("category", v.category)
-          .addField("count", v.count).addField("provisional", v.provisional).build());
+      points.add(
+          base(DEMAND_BY_CATEGORY, v, area)
+              .tag("category", v.category)
+              .addField("count", v.count)
+              .addField("provisional", v.provisional)
+              .build());
       return points;
     }
     long population = reference.population(v.area);
-    points.add(base(DEMAND, v, area)
-        .addField("count", v.count)
-        .addField(Measure.RATE_PER_100K.label(), Measure.RATE_PER_100K.of(v, population))
-        .addField("provisional", v.provisional)
-        .build());
+    points.add(
+        base(DEMAND, v, area)
+            .addField("count", v.count)
+            .addField(Measure.RATE_PER_100K.label(), Measure.RATE_PER_100K.of(v, population))
+            .addField("provisional", v.provisional)
+            .build());
     ServiceSums sums = ServiceSums.of(v.service);
     if (v.count > 0 && sums != null) {
       Point.Builder point = base(SERVICE_MEASURES, v, area).addField("provisional", v.provisional);
@@ -75,14 +85,16 @@ public final class LineProtocol implements Serializable {
     return base(EXPECTED_DEMAND, e.service, areaName(e.area), e.horizon, e.windowEnd)
         .addField("expected", e.expected)
         .addField("alert_from", e.alertFrom)
-        .build().lineProtocol(TimeUnit.MILLISECONDS);
+        .build()
+        .lineProtocol(TimeUnit.MILLISECONDS);
   }
 
   private Point.Builder base(String measurement, RollingValue v, String area) {
     return base(measurement, v.service, area, v.horizon, v.windowEnd);
   }
 
-  private Point.Builder base(String measurement, String service, String area, String horizon, long time) {
+  private Point.Builder base(
+      String measurement, String service, String area, String horizon, long time) {
     return Point.measurement(measurement)
         .time(time, TimeUnit.MILLISECONDS)
         .tag("run", run)

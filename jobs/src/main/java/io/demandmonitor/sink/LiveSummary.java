@@ -13,19 +13,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The embedded run's console board: the county's rolling demand per service and horizon, and
- * what was set aside, kept in this JVM by {@link CallbackSink}s and rendered by the CLI.
+ * The embedded run's console board: the county's rolling demand per service and horizon, and what
+ * was set aside, kept in this JVM by {@link CallbackSink}s and rendered by the CLI.
  */
 public final class LiveSummary {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
   private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-  private final Map<String, RollingValue> latest = new ConcurrentHashMap<>(); // service|horizon -> newest
+  private final Map<String, RollingValue> latest =
+      new ConcurrentHashMap<>(); // service|horizon -> newest
   private final Map<String, Long> counted = new ConcurrentHashMap<>();
+
   /** The horizons of config/windows.yaml, as the county totals bring them: the board's columns. */
   private final java.util.concurrent.ConcurrentSkipListMap<java.time.Duration, String> horizons =
       new java.util.concurrent.ConcurrentSkipListMap<>();
+
   private volatile long complete = Long.MIN_VALUE; // watermark: event time demand is complete up to
 
   private static final LiveSummary INSTANCE = new LiveSummary();
@@ -35,12 +38,12 @@ public final class LiveSummary {
   }
 
   /**
-   * A county total: the newest window of its service and horizon, final or provisional, as a
-   * store that overwrites by window end shows it (a later value for the same window replaces
-   * the earlier one). A final value of a window ending after now, or after the end of a bounded
-   * input, is skipped: at the end of a bounded run event time jumps to the end of time and every
-   * series falls to zero in windows that have not happened yet. A provisional window may end
-   * after now: it is still open.
+   * A county total: the newest window of its service and horizon, final or provisional, as a store
+   * that overwrites by window end shows it (a later value for the same window replaces the earlier
+   * one). A final value of a window ending after now, or after the end of a bounded input, is
+   * skipped: at the end of a bounded run event time jumps to the end of time and every series falls
+   * to zero in windows that have not happened yet. A provisional window may end after now: it is
+   * still open.
    */
   public static void recordDemand(RollingValue value) {
     if (!value.provisional && value.windowEnd > INSTANCE.happenedUpTo()) {
@@ -49,7 +52,9 @@ public final class LiveSummary {
     if (!INSTANCE.horizons.containsValue(value.horizon)) {
       INSTANCE.horizons.put(java.time.Duration.parse(value.horizon), value.horizon);
     }
-    INSTANCE.latest.merge(value.service + "|" + value.horizon, value,
+    INSTANCE.latest.merge(
+        value.service + "|" + value.horizon,
+        value,
         (old, now) -> now.windowEnd >= old.windowEnd ? now : old);
   }
 
@@ -66,8 +71,11 @@ public final class LiveSummary {
   private volatile long inputEnd = Long.MAX_VALUE;
 
   /** Alert changes not yet printed, oldest first. */
-  private final java.util.Queue<SurgeAlert> alerts = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.List<SurgeAlert> alertHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Queue<SurgeAlert> alerts =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final java.util.List<SurgeAlert> alertHistory =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public static void recordAlert(SurgeAlert alert) {
     INSTANCE.alerts.add(alert);
@@ -89,8 +97,11 @@ public final class LiveSummary {
   }
 
   /** Incident changes not yet printed, oldest first. */
-  private final java.util.Queue<SurgeIncident> incidents = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.List<SurgeIncident> incidentHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Queue<SurgeIncident> incidents =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final java.util.List<SurgeIncident> incidentHistory =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public static void recordIncident(SurgeIncident incident) {
     INSTANCE.incidents.add(incident);
@@ -115,7 +126,9 @@ public final class LiveSummary {
     INSTANCE.counted.merge(event.kind, event.count, Long::sum);
   }
 
-  /** The end of a bounded input (the simulated present): what is dated after it has not happened. */
+  /**
+   * The end of a bounded input (the simulated present): what is dated after it has not happened.
+   */
   public void inputEndsAt(long time) {
     inputEnd = time;
   }
@@ -148,7 +161,9 @@ public final class LiveSummary {
     return v == null ? -1 : v.count;
   }
 
-  /** Event time demand is complete up to (the watermark), epoch millis; Long.MIN_VALUE before any. */
+  /**
+   * Event time demand is complete up to (the watermark), epoch millis; Long.MIN_VALUE before any.
+   */
   public long completeUpTo() {
     return complete;
   }
@@ -159,18 +174,26 @@ public final class LiveSummary {
    * last full hour beside a 24-hour value of the last five minutes) and would not agree.
    */
   public String catchingUp(ZoneId zone) {
-    return String.format("Catching up: demand complete up to %s (event time), %,d events counted%n",
-        complete == Long.MIN_VALUE ? "nothing yet" : CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)),
+    return String.format(
+        "Catching up: demand complete up to %s (event time), %,d events counted%n",
+        complete == Long.MIN_VALUE
+            ? "nothing yet"
+            : CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)),
         counted(HealthEvent.ACCEPTED));
   }
 
   /**
-   * The board: a header with the event time demand is complete up to and the wall clock
-   * ({@code now}, or none), then the newest value of every service and horizon.
+   * The board: a header with the event time demand is complete up to and the wall clock ({@code
+   * now}, or none), then the newest value of every service and horizon.
    */
   public synchronized String render(ReferenceData reference, ZoneId zone, Instant now) {
-    StringBuilder out = new StringBuilder(complete == Long.MIN_VALUE ? "County demand, nothing complete yet"
-        : "County demand, complete up to " + CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone)) + " (event time)");
+    StringBuilder out =
+        new StringBuilder(
+            complete == Long.MIN_VALUE
+                ? "County demand, nothing complete yet"
+                : "County demand, complete up to "
+                    + CLOCK.format(Instant.ofEpochMilli(complete).atZone(zone))
+                    + " (event time)");
     out.append(now == null ? "\n" : ", at " + WALL_CLOCK.format(now.atZone(zone)) + "\n");
     out.append(String.format("  %-24s", "service"));
     horizons.keySet().forEach(size -> out.append(String.format(" %9s", heading(size))));
@@ -183,9 +206,13 @@ public final class LiveSummary {
       }
       out.append('\n');
     }
-    out.append(String.format("  %d events counted; set aside: %d dead letters, %d late, %d duplicates%n",
-        counted(HealthEvent.ACCEPTED), counted(HealthEvent.DEAD_LETTER), counted(HealthEvent.LATE),
-        counted(HealthEvent.DUPLICATE)));
+    out.append(
+        String.format(
+            "  %d events counted; set aside: %d dead letters, %d late, %d duplicates%n",
+            counted(HealthEvent.ACCEPTED),
+            counted(HealthEvent.DEAD_LETTER),
+            counted(HealthEvent.LATE),
+            counted(HealthEvent.DUPLICATE)));
     return out.toString();
   }
 

@@ -6,9 +6,9 @@ import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.demand.SeriesEvent;
+import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
-import io.demandmonitor.model.ArchivedEvent;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
@@ -24,8 +24,8 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
- * Where the job's outputs go. Demand, expected demand, alerts, incidents and pipeline health go
- * to InfluxDB when it is configured; otherwise demand, expected demand, alerts and incidents are
+ * Where the job's outputs go. Demand, expected demand, alerts, incidents and pipeline health go to
+ * InfluxDB when it is configured; otherwise demand, expected demand, alerts and incidents are
  * written as line-protocol files under {@code out/demand}, {@code out/expected}, {@code out/alerts}
  * and {@code out/incidents}, committed on each checkpoint, so the embedded run needs no server.
  * When reading Kafka, dead letters go to the dead-letter topic (else to JSON-lines files under
@@ -35,7 +35,8 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 public final class OutputSinks implements PipelineSinks {
 
   /** The Kafka topics results go to when the job reads Kafka. */
-  public record Topics(Sink<DeadLetter> deadLetters, Sink<SurgeAlert> alerts, Sink<SurgeIncident> incidents) {}
+  public record Topics(
+      Sink<DeadLetter> deadLetters, Sink<SurgeAlert> alerts, Sink<SurgeIncident> incidents) {}
 
   private final ReferenceData reference;
   private final Path outDir;
@@ -49,11 +50,13 @@ public final class OutputSinks implements PipelineSinks {
   private final Instant publishAlertsFrom;
 
   /**
-   * Outputs as line-protocol and dead-letter files under {@code outDir}, until the builder says otherwise.
+   * Outputs as line-protocol and dead-letter files under {@code outDir}, until the builder says
+   * otherwise.
    *
    * @param run the run tag of every point: live, or a replay's run id
    */
-  public static Builder builder(ReferenceData reference, AlertText alertText, String run, Path outDir) {
+  public static Builder builder(
+      ReferenceData reference, AlertText alertText, String run, Path outDir) {
     return new Builder(reference, alertText, run, outDir);
   }
 
@@ -76,7 +79,10 @@ public final class OutputSinks implements PipelineSinks {
       this.outDir = outDir;
     }
 
-    /** Demand, health, alerts and incidents to this InfluxDB (same run) instead of files; null keeps files. */
+    /**
+     * Demand, health, alerts and incidents to this InfluxDB (same run) instead of files; null keeps
+     * files.
+     */
     public Builder influx(InfluxSettings settings) {
       this.influx = settings;
       return this;
@@ -94,17 +100,20 @@ public final class OutputSinks implements PipelineSinks {
       return this;
     }
 
-    /** Also archive every validated record under {@code dir} ({@link ArchiveSink}); null for no archive. */
+    /**
+     * Also archive every validated record under {@code dir} ({@link ArchiveSink}); null for no
+     * archive.
+     */
     public Builder archive(Path dir) {
       this.archive = dir;
       return this;
     }
 
     /**
-     * Alert and incident changes dated before {@code start} go to InfluxDB and files (they overwrite
-     * themselves) but not to their topics or the console, except the newest change of an episode or
-     * incident still open at the start ({@link CatchUpGate}): a job catching up on history does not
-     * announce the past.
+     * Alert and incident changes dated before {@code start} go to InfluxDB and files (they
+     * overwrite themselves) but not to their topics or the console, except the newest change of an
+     * episode or incident still open at the start ({@link CatchUpGate}): a job catching up on
+     * history does not announce the past.
      */
     public Builder alertsPublishedFrom(Instant start) {
       this.publishAlertsFrom = start;
@@ -113,7 +122,8 @@ public final class OutputSinks implements PipelineSinks {
 
     public OutputSinks build() {
       if (influx != null && !influx.run().equals(run)) {
-        throw new IllegalArgumentException("run " + run + " but InfluxDB settings for run " + influx.run());
+        throw new IllegalArgumentException(
+            "run " + run + " but InfluxDB settings for run " + influx.run());
       }
       return new OutputSinks(this);
     }
@@ -136,16 +146,28 @@ public final class OutputSinks implements PipelineSinks {
   public void demand(DataStream<RollingValue> rolling) {
     LineProtocol points = lineProtocol;
     if (influx != null) {
-      rolling.sinkTo(new InfluxSink<>(influx, "demand", (v, now, out) -> points.lines(v, out)))
-          .name("influx-demand").uid("influx-demand");
+      rolling
+          .sinkTo(new InfluxSink<>(influx, "demand", (v, now, out) -> points.lines(v, out)))
+          .name("influx-demand")
+          .uid("influx-demand");
     } else {
-      rolling.flatMap((RollingValue v, org.apache.flink.util.Collector<String> out) -> points.lines(v, out::collect))
-          .returns(String.class).name("demand-line-protocol")
-          .sinkTo(files("demand", ".lp")).name("demand-files").uid("demand-files");
+      rolling
+          .flatMap(
+              (RollingValue v, org.apache.flink.util.Collector<String> out) ->
+                  points.lines(v, out::collect))
+          .returns(String.class)
+          .name("demand-line-protocol")
+          .sinkTo(files("demand", ".lp"))
+          .name("demand-files")
+          .uid("demand-files");
     }
     if (console) {
-      rolling.filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty()).name("county-totals")
-          .sinkTo(new CallbackSink<>(LiveSummary::recordDemand, LiveSummary::recordWatermark)).name("console-demand").setParallelism(1);
+      rolling
+          .filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty())
+          .name("county-totals")
+          .sinkTo(new CallbackSink<>(LiveSummary::recordDemand, LiveSummary::recordWatermark))
+          .name("console-demand")
+          .setParallelism(1);
     }
   }
 
@@ -153,11 +175,17 @@ public final class OutputSinks implements PipelineSinks {
   public void expected(DataStream<ExpectedDemand> expected) {
     LineProtocol points = lineProtocol;
     if (influx != null) {
-      expected.sinkTo(new InfluxSink<>(influx, "expected", (e, now, out) -> out.accept(points.line(e))))
-          .name("influx-expected").uid("influx-expected");
+      expected
+          .sinkTo(new InfluxSink<>(influx, "expected", (e, now, out) -> out.accept(points.line(e))))
+          .name("influx-expected")
+          .uid("influx-expected");
     } else {
-      expected.map(points::line).name("expected-line-protocol")
-          .sinkTo(files("expected", ".lp")).name("expected-files").uid("expected-files");
+      expected
+          .map(points::line)
+          .name("expected-line-protocol")
+          .sinkTo(files("expected", ".lp"))
+          .name("expected-files")
+          .uid("expected-files");
     }
   }
 
@@ -168,7 +196,10 @@ public final class OutputSinks implements PipelineSinks {
 
   @Override
   public void archive(DataStream<ArchivedEvent> validated) {
-    validated.sinkTo(ArchiveSink.create(archive, reference)).name("archive-files").uid("archive-files");
+    validated
+        .sinkTo(ArchiveSink.create(archive, reference))
+        .name("archive-files")
+        .uid("archive-files");
   }
 
   @Override
@@ -177,18 +208,28 @@ public final class OutputSinks implements PipelineSinks {
       deadLetters.sinkTo(topics.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
       return;
     }
-    deadLetters.map(DeadLetter::toString).name("dead-letter-json")
-        .sinkTo(files("dead-letters", ".jsonl")).name("dead-letter-files").uid("dead-letter-files");
+    deadLetters
+        .map(DeadLetter::toString)
+        .name("dead-letter-json")
+        .sinkTo(files("dead-letters", ".jsonl"))
+        .name("dead-letter-files")
+        .uid("dead-letter-files");
   }
 
   @Override
   public void health(DataStream<HealthEvent> health) {
     if (influx != null) { // one writer, so each 10 s point counts the whole job
-      health.sinkTo(new InfluxSink<>(influx, "health", new HealthLines(influx.run())))
-          .name("influx-health").uid("influx-health").setParallelism(1);
+      health
+          .sinkTo(new InfluxSink<>(influx, "health", new HealthLines(influx.run())))
+          .name("influx-health")
+          .uid("influx-health")
+          .setParallelism(1);
     }
     if (console) {
-      health.sinkTo(new CallbackSink<>(LiveSummary::recordHealth)).name("console-health").setParallelism(1);
+      health
+          .sinkTo(new CallbackSink<>(LiveSummary::recordHealth))
+          .name("console-health")
+          .setParallelism(1);
     }
   }
 
@@ -196,18 +237,33 @@ public final class OutputSinks implements PipelineSinks {
   public void alerts(DataStream<SurgeAlert> alerts) {
     AlertLines points = alertLines;
     if (influx != null) {
-      alerts.sinkTo(new InfluxSink<>(influx, "alerts", points)).name("influx-alerts").uid("influx-alerts");
+      alerts
+          .sinkTo(new InfluxSink<>(influx, "alerts", points))
+          .name("influx-alerts")
+          .uid("influx-alerts");
     } else {
-      alerts.map(a -> points.point(a).lineProtocol(TimeUnit.MILLISECONDS)).name("alert-line-protocol")
-          .sinkTo(files("alerts", ".lp")).name("alert-files").uid("alert-files");
+      alerts
+          .map(a -> points.point(a).lineProtocol(TimeUnit.MILLISECONDS))
+          .name("alert-line-protocol")
+          .sinkTo(files("alerts", ".lp"))
+          .name("alert-files")
+          .uid("alert-files");
     }
-    DataStream<SurgeAlert> news = publishAlertsFrom == null ? alerts : alerts.keyBy(SurgeAlert::getAlertId)
-        .process(CatchUpGate.alerts(publishAlertsFrom.toEpochMilli())).name("catch-up-gate").uid("catch-up-gate");
+    DataStream<SurgeAlert> news =
+        publishAlertsFrom == null
+            ? alerts
+            : alerts
+                .keyBy(SurgeAlert::getAlertId)
+                .process(CatchUpGate.alerts(publishAlertsFrom.toEpochMilli()))
+                .name("catch-up-gate")
+                .uid("catch-up-gate");
     if (topics != null) {
       news.sinkTo(topics.alerts()).name("alert-topic").uid("alert-topic");
     }
     if (console) {
-      news.sinkTo(new CallbackSink<>(LiveSummary::recordAlert)).name("console-alerts").setParallelism(1);
+      news.sinkTo(new CallbackSink<>(LiveSummary::recordAlert))
+          .name("console-alerts")
+          .setParallelism(1);
     }
   }
 
@@ -215,30 +271,44 @@ public final class OutputSinks implements PipelineSinks {
   public void incidents(DataStream<SurgeIncident> incidents) {
     IncidentLines points = incidentLines;
     if (influx != null) {
-      incidents.sinkTo(new InfluxSink<>(influx, "incidents", points)).name("influx-incidents").uid("influx-incidents");
+      incidents
+          .sinkTo(new InfluxSink<>(influx, "incidents", points))
+          .name("influx-incidents")
+          .uid("influx-incidents");
     } else {
-      incidents.map(i -> points.point(i).lineProtocol(TimeUnit.MILLISECONDS)).name("incident-line-protocol")
-          .sinkTo(files("incidents", ".lp")).name("incident-files").uid("incident-files");
+      incidents
+          .map(i -> points.point(i).lineProtocol(TimeUnit.MILLISECONDS))
+          .name("incident-line-protocol")
+          .sinkTo(files("incidents", ".lp"))
+          .name("incident-files")
+          .uid("incident-files");
     }
-    DataStream<SurgeIncident> news = publishAlertsFrom == null ? incidents : incidents
-        .keyBy(SurgeIncident::getIncidentId)
-        .process(CatchUpGate.incidents(publishAlertsFrom.toEpochMilli()))
-        .name("incident-catch-up-gate").uid("incident-catch-up-gate");
+    DataStream<SurgeIncident> news =
+        publishAlertsFrom == null
+            ? incidents
+            : incidents
+                .keyBy(SurgeIncident::getIncidentId)
+                .process(CatchUpGate.incidents(publishAlertsFrom.toEpochMilli()))
+                .name("incident-catch-up-gate")
+                .uid("incident-catch-up-gate");
     if (topics != null) {
       news.sinkTo(topics.incidents()).name("incident-topic").uid("incident-topic");
     }
     if (console) {
-      news.sinkTo(new CallbackSink<>(LiveSummary::recordIncident)).name("console-incidents").setParallelism(1);
+      news.sinkTo(new CallbackSink<>(LiveSummary::recordIncident))
+          .name("console-incidents")
+          .setParallelism(1);
     }
   }
 
   private FileSink<String> files(String folder, String suffix) {
-    return FileSink
-        .forRowFormat(new org.apache.flink.core.fs.Path(outDir.resolve(folder).toAbsolutePath().toUri()),
+    return FileSink.forRowFormat(
+            new org.apache.flink.core.fs.Path(outDir.resolve(folder).toAbsolutePath().toUri()),
             new SimpleStringEncoder<String>())
         .withBucketAssigner(new BasePathBucketAssigner<>())
         .withRollingPolicy(OnCheckpointRollingPolicy.build())
-        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(folder).withPartSuffix(suffix).build())
+        .withOutputFileConfig(
+            OutputFileConfig.builder().withPartPrefix(folder).withPartSuffix(suffix).build())
         .build();
   }
 }

@@ -4,12 +4,14 @@ import java.io.Serializable;
 import java.util.function.Consumer;
 
 /**
- * How an {@link InfluxSink} turns its elements into line-protocol points. It may aggregate:
- * every writer has its own copy (Flink deserializes the sink once per subtask).
+ * How an {@link InfluxSink} turns its elements into line-protocol points. It may aggregate: every
+ * writer has its own copy (Flink deserializes the sink once per subtask).
  */
 public interface ToLines<T> extends Serializable {
 
-  /** @param now the processing time, epoch millis */
+  /**
+   * @param now the processing time, epoch millis
+   */
   void add(T element, long now, Consumer<String> out);
 
   /**

@@ -18,32 +18,46 @@ import picocli.CommandLine;
 /** Every alert rule has an id, plain and unique in the file: check-config refuses the others. */
 class AlertRuleIdsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aDuplicateIdIsRefusedWithItsFileLineKeyAndValue() {
-    Path config = TestConfig.copyWith(dir, "alerts.yaml", "id: care-1h-count", "id: safeguarding-1h-count");
-    assertThat(checkConfig(config)).contains(config.resolve("alerts.yaml") + " line "
-        + lineOf(config, "id: safeguarding-1h-count", 2) + ": thresholds[1].id: is already the id of thresholds[0]: "
-        + "rule ids must be unique (got 'safeguarding-1h-count')");
+    Path config =
+        TestConfig.copyWith(dir, "alerts.yaml", "id: care-1h-count", "id: safeguarding-1h-count");
+    assertThat(checkConfig(config))
+        .contains(
+            config.resolve("alerts.yaml")
+                + " line "
+                + lineOf(config, "id: safeguarding-1h-count", 2)
+                + ": thresholds[1].id: is already the id of thresholds[0]: "
+                + "rule ids must be unique (got 'safeguarding-1h-count')");
   }
 
   @Test
   void aMissingIdIsRefused() {
-    Path config = TestConfig.copyWith(dir, "alerts.yaml", "{id: helpline-feed-silent, service", "{service");
-    assertThat(checkConfig(config)).contains(config.resolve("alerts.yaml") + " line "
-        + lineOf(config, "{service: helpline-calls", 1) + ": feeds[2].id: is required: a unique rule id such as "
-        + "safeguarding-1h-count (got nothing)");
+    Path config =
+        TestConfig.copyWith(dir, "alerts.yaml", "{id: helpline-feed-silent, service", "{service");
+    assertThat(checkConfig(config))
+        .contains(
+            config.resolve("alerts.yaml")
+                + " line "
+                + lineOf(config, "{service: helpline-calls", 1)
+                + ": feeds[2].id: is required: a unique rule id such as "
+                + "safeguarding-1h-count (got nothing)");
   }
 
   @Test
   void anIdOfAnotherFormIsRefused() {
-    Path config = TestConfig.copyWith(dir, "alerts.yaml", "id: care-1h-baseline", "id: Care_Baseline");
-    assertThat(checkConfig(config)).contains(config.resolve("alerts.yaml") + " line "
-        + lineOf(config, "id: Care_Baseline", 1) + ": baselines[1].id: must be "
-        + "lower-case letters and digits joined by hyphens, at most 60 characters, e.g. safeguarding-1h-count "
-        + "(got 'Care_Baseline')");
+    Path config =
+        TestConfig.copyWith(dir, "alerts.yaml", "id: care-1h-baseline", "id: Care_Baseline");
+    assertThat(checkConfig(config))
+        .contains(
+            config.resolve("alerts.yaml")
+                + " line "
+                + lineOf(config, "id: Care_Baseline", 1)
+                + ": baselines[1].id: must be "
+                + "lower-case letters and digits joined by hyphens, at most 60 characters, e.g. safeguarding-1h-count "
+                + "(got 'Care_Baseline')");
   }
 
   /** The line number of the {@code nth} line of alerts.yaml holding {@code text}. */
@@ -71,7 +85,9 @@ class AlertRuleIdsTest {
     CommandLine cli = DemandMonitorCli.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    assertThat(cli.execute("check-config", "--config-dir", config.toString())).as(out + "\n" + err).isEqualTo(2);
+    assertThat(cli.execute("check-config", "--config-dir", config.toString()))
+        .as(out + "\n" + err)
+        .isEqualTo(2);
     return err.toString();
   }
 }

@@ -20,7 +20,8 @@ class EpisodeTest {
   @Test
   void finalsBehindAProvisionalValueThatChangedNothingStillRaise() {
     Episode episode = new Episode();
-    assertThat(episode.assess(60 * MIN, 3, LEVELS, true, true, POLICY, "s")).isNull(); // provisional, far ahead
+    assertThat(episode.assess(60 * MIN, 3, LEVELS, true, true, POLICY, "s"))
+        .isNull(); // provisional, far ahead
     Episode.Change raised = null;
     for (long t = 5; t <= 55 && raised == null; t++) {
       raised = episode.assess(t * MIN, 6, LEVELS, true, false, POLICY, "s");
@@ -33,9 +34,11 @@ class EpisodeTest {
   void aFinalOfAWindowBeforeTheLastChangeChangesNothing() {
     Episode zeroHold = new Episode();
     Episode.Timing now = new Episode.Timing(0, 0.75, 30 * MIN);
-    assertThat(zeroHold.assess(21 * MIN, 5, LEVELS, true, true, now, "s")).isEqualTo(
-        new Episode.Change(AlertState.RAISED, 2));
-    assertThat(zeroHold.assess(20 * MIN, 4, LEVELS, true, false, now, "s")).as("older than the raise").isNull();
+    assertThat(zeroHold.assess(21 * MIN, 5, LEVELS, true, true, now, "s"))
+        .isEqualTo(new Episode.Change(AlertState.RAISED, 2));
+    assertThat(zeroHold.assess(20 * MIN, 4, LEVELS, true, false, now, "s"))
+        .as("older than the raise")
+        .isNull();
     assertThat(zeroHold.level).isEqualTo(2);
   }
 }

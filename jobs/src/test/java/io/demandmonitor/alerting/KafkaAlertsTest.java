@@ -38,9 +38,9 @@ import picocli.CommandLine;
 /**
  * End to end through a real Kafka broker, as an operator would run it: {@code simulate --kafka}
  * produces a day with the Stevenage safeguarding surge to the four topics, {@code run --kafka}
- * reads them, and the {@code demand-alerts} topic holds exactly the alert changes the same
- * pipeline makes of the same simulated records when fed directly (final values only, so both
- * runs are deterministic).
+ * reads them, and the {@code demand-alerts} topic holds exactly the alert changes the same pipeline
+ * makes of the same simulated records when fed directly (final values only, so both runs are
+ * deterministic).
  */
 class KafkaAlertsTest {
 
@@ -48,21 +48,45 @@ class KafkaAlertsTest {
   private static final Instant TO = Instant.parse("2026-03-02T16:00:00Z");
   private static final String SURGE_START = "2026-03-02T10:00:00Z";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void aSurgeProducedToTheTopicsYieldsTheExpectedAlertRecords() throws Exception {
-    Path finalOnly = TestConfig.copyWith(dir, "windows.yaml", "provisional-every: 1s", "provisional-every: 0s");
+    Path finalOnly =
+        TestConfig.copyWith(dir, "windows.yaml", "provisional-every: 1s", "provisional-every: 0s");
     Path simulation = finalOnly.resolve("simulation.yaml");
-    Files.writeString(simulation, Files.readString(simulation).replace("start: -6h", "start: " + SURGE_START));
+    Files.writeString(
+        simulation, Files.readString(simulation).replace("start: -6h", "start: " + SURGE_START));
 
     try (KafkaBroker kafka = KafkaBroker.start()) {
-      assertThat(cli("simulate", "--from", FROM.toString(), "--to", TO.toString(), "--kafka",
-          kafka.bootstrapServers(), "--clean", "--config-dir", finalOnly.toString())).isZero();
-      assertThat(cli("run", "--kafka", kafka.bootstrapServers(), "--no-live", "--start-from", "earliest",
-          "--web-ui-port", "0", "--out", dir.resolve("out").toString(), "--config-dir", finalOnly.toString()))
+      assertThat(
+              cli(
+                  "simulate",
+                  "--from",
+                  FROM.toString(),
+                  "--to",
+                  TO.toString(),
+                  "--kafka",
+                  kafka.bootstrapServers(),
+                  "--clean",
+                  "--config-dir",
+                  finalOnly.toString()))
+          .isZero();
+      assertThat(
+              cli(
+                  "run",
+                  "--kafka",
+                  kafka.bootstrapServers(),
+                  "--no-live",
+                  "--start-from",
+                  "earliest",
+                  "--web-ui-port",
+                  "0",
+                  "--out",
+                  dir.resolve("out").toString(),
+                  "--config-dir",
+                  finalOnly.toString()))
           .isZero();
 
       List<String> onTopic = new ArrayList<>();
@@ -76,7 +100,8 @@ class KafkaAlertsTest {
 
       List<String> expected = expected(ConfigFiles.directory(finalOnly));
       String stevenage = "safeguarding-contacts/STEVENAGE/safeguarding-1h-count/";
-      assertThat(expected).anyMatch(a -> a.startsWith(stevenage + "2026-03-02T1") && a.contains(" RAISED "))
+      assertThat(expected)
+          .anyMatch(a -> a.startsWith(stevenage + "2026-03-02T1") && a.contains(" RAISED "))
           .anyMatch(a -> a.startsWith(stevenage) && a.contains(" RESOLVED "));
       assertThat(onTopic).containsExactlyInAnyOrderElementsOf(expected);
     }
@@ -86,22 +111,41 @@ class KafkaAlertsTest {
   private List<String> expected(ConfigFiles files) throws Exception {
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
-    SimulationConfig config = SimulationConfig.load(files, reference)
-        .withImperfections(SimulationConfig.Imperfections.NONE);
-    DemandSimulator simulator = new DemandSimulator(reference, config, List.of(Surge.of(
-        "stevenage-safeguarding-surge", config.scenarios().get("stevenage-safeguarding-surge"), TO)));
+    SimulationConfig config =
+        SimulationConfig.load(files, reference)
+            .withImperfections(SimulationConfig.Imperfections.NONE);
+    DemandSimulator simulator =
+        new DemandSimulator(
+            reference,
+            config,
+            List.of(
+                Surge.of(
+                    "stevenage-safeguarding-surge",
+                    config.scenarios().get("stevenage-safeguarding-surge"),
+                    TO)));
     StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     CollectingSinks.clear();
-    DemandPipeline.build(SimulatorSource.create(env, simulator, new SimulatedRun(FROM, TO, 0, 0,
-        Duration.ofMinutes(2))), PipelineSettings.defaults(reference, windows,
-        AlertRules.load(files, reference, windows)), new CollectingSinks());
+    DemandPipeline.build(
+        SimulatorSource.create(
+            env, simulator, new SimulatedRun(FROM, TO, 0, 0, Duration.ofMinutes(2))),
+        PipelineSettings.defaults(reference, windows, AlertRules.load(files, reference, windows)),
+        new CollectingSinks());
     env.execute("expected-alerts");
-    return CollectingSinks.alerts().stream().filter(a -> !a.getDetector().equals(FeedWatch.FEED_SILENT))
-        .map(KafkaAlertsTest::describe).toList();
+    return CollectingSinks.alerts().stream()
+        .filter(a -> !a.getDetector().equals(FeedWatch.FEED_SILENT))
+        .map(KafkaAlertsTest::describe)
+        .toList();
   }
 
   private static String describe(SurgeAlert a) {
-    return a.getAlertId() + " " + a.getState() + " " + a.getLevel() + " at " + a.getChangedAt() + " observed "
+    return a.getAlertId()
+        + " "
+        + a.getState()
+        + " "
+        + a.getLevel()
+        + " at "
+        + a.getChangedAt()
+        + " observed "
         + a.getObserved();
   }
 

@@ -42,14 +42,15 @@ class SeasonalBaselineDetectionTest {
 
   private final ReferenceData reference = TestConfig.reference();
   private final AlertRules all = TestConfig.alerts();
-  private final AlertRules baselinesOnly = new AlertRules(all.timeZone(), all.defaults(), List.of(), all.baselines(),
-      List.of());
+  private final AlertRules baselinesOnly =
+      new AlertRules(all.timeZone(), all.defaults(), List.of(), all.baselines(), List.of());
 
   /** Two independent draws of surges and demand, so the figures are not one seed's luck. */
   private static final long[] SEEDS = {42, 7};
 
   @Test
-  void detectsAtLeast90PercentOfSurgesWithinTwoHoursAndRaisesAtMostOneFalseAlertPerSeriesMonth() throws Exception {
+  void detectsAtLeast90PercentOfSurgesWithinTwoHoursAndRaisesAtMostOneFalseAlertPerSeriesMonth()
+      throws Exception {
     int detected = 0;
     int surgeCount = 0;
     int quietFalseAlerts = 0;
@@ -64,14 +65,20 @@ class SeasonalBaselineDetectionTest {
       missed.addAll(outcome.missed());
     }
     double quietRate = quietFalseAlerts / (quietSeries * EVALUATED.toDays() / MONTH_DAYS);
-    System.out.printf("Seasonal baseline: %d of %d surges detected within 2 h; %.2f false alerts per series-month "
-        + "on surge-free series; missed %s%n", detected, surgeCount, quietRate, missed);
-    assertThat((double) detected / surgeCount).as("share of surges detected within 2 h; missed " + missed)
+    System.out.printf(
+        "Seasonal baseline: %d of %d surges detected within 2 h; %.2f false alerts per series-month "
+            + "on surge-free series; missed %s%n",
+        detected, surgeCount, quietRate, missed);
+    assertThat((double) detected / surgeCount)
+        .as("share of surges detected within 2 h; missed " + missed)
         .isGreaterThanOrEqualTo(0.9);
-    assertThat(quietRate).as("false alerts per service-district-month, surge-free").isLessThanOrEqualTo(1.0);
+    assertThat(quietRate)
+        .as("false alerts per service-district-month, surge-free")
+        .isLessThanOrEqualTo(1.0);
   }
 
-  private record Outcome(int detected, int surges, int quietFalseAlerts, int quietSeries, List<String> missed) {}
+  private record Outcome(
+      int detected, int surges, int quietFalseAlerts, int quietSeries, List<String> missed) {}
 
   private Outcome evaluate(long seed) throws Exception {
     Instant evaluatedFrom = START.plus(WARM_UP);
@@ -81,21 +88,39 @@ class SeasonalBaselineDetectionTest {
     ZoneId zone = all.zone();
     for (String service : SERVICES) {
       for (int day = 0; day < EVALUATED.toDays() - 1; day += 4) {
-        Instant start = evaluatedFrom.plus(Duration.ofDays(day)).atZone(zone).withHour(10 + day % 5).toInstant();
+        Instant start =
+            evaluatedFrom
+                .plus(Duration.ofDays(day))
+                .atZone(zone)
+                .withHour(10 + day % 5)
+                .toInstant();
         double hourly = normal.expectedPerHour(service, null, start.plus(Duration.ofHours(1)));
         double deviations = 3 + 3 * random.nextDouble();
         // ALL districts: each gets a tenth of the county's extra.
-        surges.add(new Surge(service + day + String.format("(%.1f sd, seed %d)", deviations, seed), service, List.of(Surge.ALL), start,
-            Duration.ofMinutes(30),
-            Duration.ofHours(3), 1.0, deviations * Math.sqrt(hourly) / reference.districts().size()));
+        surges.add(
+            new Surge(
+                service + day + String.format("(%.1f sd, seed %d)", deviations, seed),
+                service,
+                List.of(Surge.ALL),
+                start,
+                Duration.ofMinutes(30),
+                Duration.ofHours(3),
+                1.0,
+                deviations * Math.sqrt(hourly) / reference.districts().size()));
       }
     }
     DemandSimulator surging = new DemandSimulator(reference, TestConfig.simulation(), surges);
 
-    List<District> bySize = reference.districts().stream()
-        .sorted(Comparator.comparingLong(District::population)).toList();
-    List<String> quietAreas = List.of(SeriesEvent.COUNTY, bySize.get(0).code(), bySize.get(bySize.size() / 2).code(),
-        bySize.get(bySize.size() - 1).code());
+    List<District> bySize =
+        reference.districts().stream()
+            .sorted(Comparator.comparingLong(District::population))
+            .toList();
+    List<String> quietAreas =
+        List.of(
+            SeriesEvent.COUNTY,
+            bySize.get(0).code(),
+            bySize.get(bySize.size() / 2).code(),
+            bySize.get(bySize.size() - 1).code());
 
     int detected = 0;
     int quietFalseAlerts = 0;
@@ -104,9 +129,14 @@ class SeasonalBaselineDetectionTest {
       List<SurgeAlert> alerts = run(surging, service, SeriesEvent.COUNTY, seed);
       List<Surge> own = surges.stream().filter(s -> s.service().equals(service)).toList();
       for (Surge surge : own) {
-        boolean found = alerts.stream().anyMatch(a -> a.getState() == AlertState.RAISED
-            && !a.getChangedAt().isBefore(surge.start())
-            && !a.getChangedAt().isAfter(surge.peakStart().plus(Duration.ofHours(2))));
+        boolean found =
+            alerts.stream()
+                .anyMatch(
+                    a ->
+                        a.getState() == AlertState.RAISED
+                            && !a.getChangedAt().isBefore(surge.start())
+                            && !a.getChangedAt()
+                                .isAfter(surge.peakStart().plus(Duration.ofHours(2))));
         if (found) {
           detected++;
         } else {
@@ -114,15 +144,23 @@ class SeasonalBaselineDetectionTest {
         }
       }
       for (String area : quietAreas) {
-        quietFalseAlerts += (int) run(normal, service, area, seed).stream()
-            .filter(a -> a.getState() == AlertState.RAISED && !a.getChangedAt().isBefore(evaluatedFrom)).count();
+        quietFalseAlerts +=
+            (int)
+                run(normal, service, area, seed).stream()
+                    .filter(
+                        a ->
+                            a.getState() == AlertState.RAISED
+                                && !a.getChangedAt().isBefore(evaluatedFrom))
+                    .count();
       }
     }
-    return new Outcome(detected, surges.size(), quietFalseAlerts, SERVICES.size() * quietAreas.size(), missed);
+    return new Outcome(
+        detected, surges.size(), quietFalseAlerts, SERVICES.size() * quietAreas.size(), missed);
   }
 
   /** The series' rolling hour, minute by minute from the start, through the alert operator. */
-  private List<SurgeAlert> run(DemandSimulator simulator, String service, String area, long seed) throws Exception {
+  private List<SurgeAlert> run(DemandSimulator simulator, String service, String area, long seed)
+      throws Exception {
     SplittableRandom rng = new SplittableRandom(seed * 31 + (service + area).hashCode());
     String district = SeriesEvent.COUNTY.equals(area) ? null : area;
     long from = START.toEpochMilli();
@@ -131,14 +169,17 @@ class SeasonalBaselineDetectionTest {
     long rolling = 0;
     try (var harness = AlertEvaluatorTest.harness(baselinesOnly)) {
       for (long minute = from, i = 0; minute < to; minute += MIN, i++) {
-        double perMinute = simulator.expectedPerHour(service, district, Instant.ofEpochMilli(minute + MIN / 2)) / 60;
+        double perMinute =
+            simulator.expectedPerHour(service, district, Instant.ofEpochMilli(minute + MIN / 2))
+                / 60;
         long count = DemandSimulator.poisson(rng, perMinute);
         int slot = (int) (i % 60);
         rolling += count - lastHour[slot];
         lastHour[slot] = count;
         long end = minute + MIN;
         if (end - from >= HOUR) {
-          harness.processElement(new RollingValue(service, area, "", "PT1H", end, rolling, 0, 0, false), end);
+          harness.processElement(
+              new RollingValue(service, area, "", "PT1H", end, rolling, 0, 0, false), end);
         }
       }
       return harness.extractOutputValues();

@@ -9,18 +9,29 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code demand-monitor bench-replay} on a tiny input (a simulated day), so the benchmark keeps
- * running: every job completes and the ratios are printed. Nothing here is timed; the figures
- * are in docs/benchmarks.md.
+ * running: every job completes and the ratios are printed. Nothing here is timed; the figures are
+ * in docs/benchmarks.md.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReplayBenchmarkTest {
 
   @Test
   void printsEveryJobAndTheRatios() {
-    String out = TestCli.ok("bench-replay", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-03T00:00:00Z",
-        "--series", "40,80", "--no-warm-up");
-    assertThat(out).contains("passthrough: read + decode + key by series + count",
-            "Flink SQL HOP, every horizon and series", "replay: the pipeline as 'replay' runs it",
+    String out =
+        TestCli.ok(
+            "bench-replay",
+            "--from",
+            "2026-03-02T00:00:00Z",
+            "--to",
+            "2026-03-03T00:00:00Z",
+            "--series",
+            "40,80",
+            "--no-warm-up");
+    assertThat(out)
+        .contains(
+            "passthrough: read + decode + key by series + count",
+            "Flink SQL HOP, every horizon and series",
+            "replay: the pipeline as 'replay' runs it",
             "replay, 80 (service, district) series")
         .containsPattern("replay / passthrough: \\d+\\.\\d\\dx")
         .containsPattern("Flink SQL / replay: +\\d+\\.\\d\\dx")

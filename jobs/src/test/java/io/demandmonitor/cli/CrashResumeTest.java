@@ -9,8 +9,6 @@ import io.demandmonitor.TestConfig;
 import io.demandmonitor.sink.InfluxConnection;
 import io.demandmonitor.sink.InfluxSettings;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,20 +22,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kill -9} of {@code run --kafka} mid-stream, as in a crash: the next start of the same
- * consumer group resumes from the newest retained checkpoint, with its windows and alert
- * episodes; a TERM stops it with a savepoint, from which the start after resumes. Every final
- * demand value and every alert change in InfluxDB then equals a clean run's over the same records.
+ * consumer group resumes from the newest retained checkpoint, with its windows and alert episodes;
+ * a TERM stops it with a savepoint, from which the start after resumes. Every final demand value
+ * and every alert change in InfluxDB then equals a clean run's over the same records.
  */
 class CrashResumeTest {
 
-  private static final List<String> MEASUREMENTS = List.of("demand", "demand_by_category", "service_measures");
+  private static final List<String> MEASUREMENTS =
+      List.of("demand", "demand_by_category", "service_measures");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path config = TestConfig.CONFIG_DIR;
 
@@ -46,8 +43,12 @@ class CrashResumeTest {
   void aKilledRunResumesWithItsWindowsAndWritesWhatACleanRunWrites() throws Exception {
     // Without provisional values, alerts are decided by final values alone: the same in both runs
     // whatever the processing clock did.
-    config = TestConfig.copyWith(dir.resolve("config"), "windows.yaml", "provisional-every: 1s",
-        "provisional-every: 0s");
+    config =
+        TestConfig.copyWith(
+            dir.resolve("config"),
+            "windows.yaml",
+            "provisional-every: 1s",
+            "provisional-every: 0s");
     InfluxSettings crashed = InfluxServer.shared().newDatabase("crashed");
     InfluxSettings clean = InfluxServer.shared().newDatabase("clean");
     long upTo;
@@ -59,8 +60,13 @@ class CrashResumeTest {
       try {
         // Killed once offsets are committed: a restart without its state would go on from them with
         // empty windows.
-        waitFor(() -> hasCheckpoint(out.resolve("state/kafka-crashing/checkpoints")) && newestFinal(crashed) > 0
-            && hasCommittedOffsets(kafka, "crashing"), first, "a checkpoint, committed offsets and demand");
+        waitFor(
+            () ->
+                hasCheckpoint(out.resolve("state/kafka-crashing/checkpoints"))
+                    && newestFinal(crashed) > 0
+                    && hasCommittedOffsets(kafka, "crashing"),
+            first,
+            "a checkpoint, committed offsets and demand");
       } finally {
         first.destroyForcibly().waitFor(); // SIGKILL: no savepoint, no clean-up
       }
@@ -71,8 +77,11 @@ class CrashResumeTest {
         long caughtUp = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(330);
         waitFor(() -> newestFinal(crashed) >= caughtUp, resumed, "the resumed run to catch up");
       } finally {
-        resumed.destroy(); // SIGTERM, as docker stop or Kubernetes send: a clean stop with a savepoint
-        assertThat(resumed.waitFor(2, TimeUnit.MINUTES)).as("the resumed run stops on TERM").isTrue();
+        resumed
+            .destroy(); // SIGTERM, as docker stop or Kubernetes send: a clean stop with a savepoint
+        assertThat(resumed.waitFor(2, TimeUnit.MINUTES))
+            .as("the resumed run stops on TERM")
+            .isTrue();
       }
 
       cli("simulate", "--from", "-5h", "--to", "-2h", "--kafka", broker);
@@ -83,7 +92,8 @@ class CrashResumeTest {
       try {
         waitFor(() -> newestFinal(crashed) >= upTo, restarted, "the restarted run to catch up");
         waitFor(() -> newestFinal(clean) >= upTo, fresh, "the clean run to catch up");
-        waitFor(() -> stable(crashed, upTo) && stable(clean, upTo), restarted, "the sinks to flush");
+        waitFor(
+            () -> stable(crashed, upTo) && stable(clean, upTo), restarted, "the sinks to flush");
       } finally {
         restarted.destroyForcibly().waitFor();
         fresh.destroyForcibly().waitFor();
@@ -94,24 +104,40 @@ class CrashResumeTest {
       assertThat(expected).as(measurement).hasSizeGreaterThan(100);
       Map<String, String> actual = points(crashed, measurement, upTo);
       Map<String, String> different = new TreeMap<>();
-      expected.forEach((k, v) -> {
-        if (!v.equals(actual.get(k))) {
-          different.put(k, actual.get(k) + " resumed, " + v + " clean");
-        }
-      });
-      actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> different.put(k, "only resumed"));
-      assertThat(different).as(measurement + ": points of the resumed run that differ from the clean run's; set aside: "
-          + setAside(crashed) + " resumed, " + setAside(clean) + " clean; " + districts(crashed, different) + " / "
-          + districts(clean, different)).isEmpty();
+      expected.forEach(
+          (k, v) -> {
+            if (!v.equals(actual.get(k))) {
+              different.put(k, actual.get(k) + " resumed, " + v + " clean");
+            }
+          });
+      actual.keySet().stream()
+          .filter(k -> !expected.containsKey(k))
+          .forEach(k -> different.put(k, "only resumed"));
+      assertThat(different)
+          .as(
+              measurement
+                  + ": points of the resumed run that differ from the clean run's; set aside: "
+                  + setAside(crashed)
+                  + " resumed, "
+                  + setAside(clean)
+                  + " clean; "
+                  + districts(crashed, different)
+                  + " / "
+                  + districts(clean, different))
+          .isEmpty();
     }
     Set<String> cleanAlerts = rows(clean, "alerts", upTo);
-    assertThat(cleanAlerts).as("alert changes of the clean run (the default surge is in the second half)")
+    assertThat(cleanAlerts)
+        .as("alert changes of the clean run (the default surge is in the second half)")
         .isNotEmpty();
     assertThat(rows(crashed, "alerts", upTo)).containsExactlyInAnyOrderElementsOf(cleanAlerts);
     Path state = dir.resolve("crashed/state/kafka-crashing").toAbsolutePath();
     assertThat(Files.readString(dir.resolve("resumed.log")))
-        .contains("Resuming from " + state.resolve("checkpoints"), "Savepoint file:" + state.resolve("savepoints"));
-    assertThat(Files.readString(dir.resolve("restarted.log"))).contains("Resuming from " + state.resolve("savepoints"));
+        .contains(
+            "Resuming from " + state.resolve("checkpoints"),
+            "Savepoint file:" + state.resolve("savepoints"));
+    assertThat(Files.readString(dir.resolve("restarted.log")))
+        .contains("Resuming from " + state.resolve("savepoints"));
   }
 
   @Test
@@ -121,8 +147,19 @@ class CrashResumeTest {
       String broker = kafka.bootstrapServers();
       cli("simulate", "--from", "-2h", "--to", "-1h", "--kafka", broker);
       Path out = dir.resolve("out");
-      String[] run = {"run", "--kafka", broker, "--group-id", "stopping", "--duration", "10s", "--web-ui-port", "0",
-          "--out", out.toString()};
+      String[] run = {
+        "run",
+        "--kafka",
+        broker,
+        "--group-id",
+        "stopping",
+        "--duration",
+        "10s",
+        "--web-ui-port",
+        "0",
+        "--out",
+        out.toString()
+      };
       String first = cli(run);
       Path savepoints = out.resolve("state/kafka-stopping/savepoints").toAbsolutePath();
       assertThat(first).contains("Starting with empty state", "Savepoint file:" + savepoints);
@@ -133,11 +170,28 @@ class CrashResumeTest {
     }
   }
 
-  private Process start(String name, String broker, String group, Path out, InfluxSettings influx) throws IOException {
-    return new ProcessBuilder(javaCommand("run", "--kafka", broker, "--group-id", group,
-        "--checkpoint-every", "1s", "--web-ui-port", "0", "--out", out.toString(),
-        "--influx-url", influx.url(), "--influx-database", influx.database()))
-        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+  private Process start(String name, String broker, String group, Path out, InfluxSettings influx)
+      throws IOException {
+    return new ProcessBuilder(
+            javaCommand(
+                "run",
+                "--kafka",
+                broker,
+                "--group-id",
+                group,
+                "--checkpoint-every",
+                "1s",
+                "--web-ui-port",
+                "0",
+                "--out",
+                out.toString(),
+                "--influx-url",
+                influx.url(),
+                "--influx-database",
+                influx.database()))
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile())
+        .start();
   }
 
   interface Condition {
@@ -154,8 +208,8 @@ class CrashResumeTest {
   }
 
   private static boolean hasCommittedOffsets(KafkaBroker kafka, String group) throws Exception {
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-        kafka.clientProperties())) {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
       return !admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty();
     }
   }
@@ -172,14 +226,20 @@ class CrashResumeTest {
   /** The end of the newest final demand window written, or 0. */
   private static long newestFinal(InfluxSettings influx) throws IOException {
     try (InfluxConnection connection = new InfluxConnection(influx)) {
-      return connection.select("SELECT last(\"count\") FROM demand WHERE provisional = false AND time < now()").stream()
-          .mapToLong(row -> ((Number) row.get("time")).longValue()).max().orElse(0);
+      return connection
+          .select("SELECT last(\"count\") FROM demand WHERE provisional = false AND time < now()")
+          .stream()
+          .mapToLong(row -> ((Number) row.get("time")).longValue())
+          .max()
+          .orElse(0);
     }
   }
 
   private final Map<String, long[]> seen = new java.util.HashMap<>();
 
-  /** Whether the number of points up to a time has not changed for 3 s (sinks flush every second). */
+  /**
+   * Whether the number of points up to a time has not changed for 3 s (sinks flush every second).
+   */
   private boolean stable(InfluxSettings influx, long upTo) throws IOException {
     long count = points(influx, "demand", upTo).size();
     long[] last = seen.get(influx.database());
@@ -190,8 +250,8 @@ class CrashResumeTest {
     return System.nanoTime() - last[1] >= TimeUnit.SECONDS.toNanos(3);
   }
 
-
-  private static String districts(InfluxSettings influx, Map<String, String> different) throws IOException {
+  private static String districts(InfluxSettings influx, Map<String, String> different)
+      throws IOException {
     if (different.isEmpty()) {
       return "";
     }
@@ -199,39 +259,72 @@ class CrashResumeTest {
     String[] parts = key.split("\\|");
     long time = (long) Double.parseDouble(parts[4]);
     try (InfluxConnection connection = new InfluxConnection(influx)) {
-      return parts[0] + " " + parts[2] + " at " + time + ": " + connection.select("SELECT \"count\", \"district\" FROM demand"
-          + " WHERE service = '" + parts[0] + "' AND horizon = '" + parts[2] + "' AND time = " + time + "ms").toString();
+      return parts[0]
+          + " "
+          + parts[2]
+          + " at "
+          + time
+          + ": "
+          + connection
+              .select(
+                  "SELECT \"count\", \"district\" FROM demand"
+                      + " WHERE service = '"
+                      + parts[0]
+                      + "' AND horizon = '"
+                      + parts[2]
+                      + "' AND time = "
+                      + time
+                      + "ms")
+              .toString();
     }
   }
 
   private static String setAside(InfluxSettings influx) throws IOException {
     try (InfluxConnection connection = new InfluxConnection(influx)) {
-      return connection.select("SELECT sum(\"accepted\") AS a, sum(\"late\") AS l, sum(\"duplicates\") AS d, "
-          + "sum(\"dead_letters\") AS x FROM pipeline_health").toString();
+      return connection
+          .select(
+              "SELECT sum(\"accepted\") AS a, sum(\"late\") AS l, sum(\"duplicates\") AS d, "
+                  + "sum(\"dead_letters\") AS x FROM pipeline_health")
+          .toString();
     }
   }
 
   /** Every point of a measurement, tags and fields, but not the run tag. */
-  private static Set<String> rows(InfluxSettings influx, String measurement, long upTo) throws IOException {
+  private static Set<String> rows(InfluxSettings influx, String measurement, long upTo)
+      throws IOException {
     try (InfluxConnection connection = new InfluxConnection(influx)) {
-      return connection.select("SELECT * FROM \"" + measurement + "\" WHERE time <= " + upTo + "ms GROUP BY *")
-          .stream().map(row -> {
-            Map<String, Object> point = new TreeMap<>(row);
-            point.remove("run");
-            return point.toString();
-          }).collect(Collectors.toSet());
+      return connection
+          .select("SELECT * FROM \"" + measurement + "\" WHERE time <= " + upTo + "ms GROUP BY *")
+          .stream()
+          .map(
+              row -> {
+                Map<String, Object> point = new TreeMap<>(row);
+                point.remove("run");
+                return point.toString();
+              })
+          .collect(Collectors.toSet());
     }
   }
 
   /** Every point of a measurement: tags and time to fields. */
-  private static Map<String, String> points(InfluxSettings influx, String measurement, long upTo) throws IOException {
+  private static Map<String, String> points(InfluxSettings influx, String measurement, long upTo)
+      throws IOException {
     Map<String, String> points = new TreeMap<>();
     try (InfluxConnection connection = new InfluxConnection(influx)) {
-      for (Map<String, Object> row : connection.select("SELECT * FROM \"" + measurement + "\" WHERE time <= " + upTo
-          + "ms GROUP BY *")) {
+      for (Map<String, Object> row :
+          connection.select(
+              "SELECT * FROM \"" + measurement + "\" WHERE time <= " + upTo + "ms GROUP BY *")) {
         Map<String, Object> fields = new TreeMap<>(row);
-        String key = fields.remove("service") + "|" + fields.remove("district") + "|" + fields.remove("horizon") + "|"
-            + fields.remove("category") + "|" + fields.remove("time");
+        String key =
+            fields.remove("service")
+                + "|"
+                + fields.remove("district")
+                + "|"
+                + fields.remove("horizon")
+                + "|"
+                + fields.remove("category")
+                + "|"
+                + fields.remove("time");
         fields.remove("run");
         points.put(key, fields.toString());
       }
@@ -241,10 +334,15 @@ class CrashResumeTest {
 
   /** The CLI in a JVM of its own, so that it can be killed. */
   private List<String> javaCommand(String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.demandmonitor",
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        DemandMonitorCli.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.demandmonitor",
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                DemandMonitorCli.class.getName()));
     command.addAll(List.of(args));
     command.addAll(List.of("--config-dir", config.toAbsolutePath().toString()));
     return command;
@@ -255,5 +353,4 @@ class CrashResumeTest {
     withConfig.addAll(List.of("--config-dir", config.toString()));
     return TestCli.ok(withConfig.toArray(String[]::new));
   }
-
 }

@@ -17,13 +17,12 @@ import picocli.CommandLine;
 
 /**
  * An InfluxDB outage, as an operator meets it on the embedded run: each restart is one console
- * line; failures in a row beyond the budget stop the job with one line and exit code 1; a job
- * that has been healthy long enough between failures gets its whole budget again.
+ * line; failures in a row beyond the budget stop the job with one line and exit code 1; a job that
+ * has been healthy long enough between failures gets its whole budget again.
  */
 class RestartTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -33,13 +32,18 @@ class RestartTest {
   void failuresInARowBeyondTheBudgetStopTheJobWithOneLineEach() throws Exception {
     try (InfluxServer influx = InfluxServer.startOwn(false)) {
       CompletableFuture<Integer> run = run(influx.newDatabase("restarts"), "2", "10m", null);
-      waitFor(() -> out.toString().contains("County demand, complete up to"), run, "the live board");
+      waitFor(
+          () -> out.toString().contains("County demand, complete up to"), run, "the live board");
       influx.stop();
 
       assertThat(run.get(2, TimeUnit.MINUTES)).as(out + "\n" + err).isEqualTo(1);
-      assertThat(out.toString()).contains("Restart 1: the job failed (", "Restart 2: the job failed (")
-          .doesNotContain("Restart 3").doesNotContain("\tat ");
-      assertThat(err.toString().lines().toList()).singleElement().asString()
+      assertThat(out.toString())
+          .contains("Restart 1: the job failed (", "Restart 2: the job failed (")
+          .doesNotContain("Restart 3")
+          .doesNotContain("\tat ");
+      assertThat(err.toString().lines().toList())
+          .singleElement()
+          .asString()
           .startsWith("demand-monitor run: the Flink job has stopped after 2 restarts: ");
     }
   }
@@ -49,7 +53,8 @@ class RestartTest {
   void aJobHealthyLongEnoughBetweenFailuresGetsItsWholeBudgetAgain() throws Exception {
     try (InfluxServer influx = InfluxServer.startOwn(false)) {
       CompletableFuture<Integer> run = run(influx.newDatabase("restarts"), "1", "3s", "60s");
-      waitFor(() -> out.toString().contains("County demand, complete up to"), run, "the live board");
+      waitFor(
+          () -> out.toString().contains("County demand, complete up to"), run, "the live board");
       for (int outage = 1; outage <= 2; outage++) {
         influx.stop();
         String restart = "Restart " + outage + ":";
@@ -57,19 +62,44 @@ class RestartTest {
         influx.start();
         Thread.sleep(8_000); // healthy for more than --restart-reset-after
       }
-      assertThat(run.get(2, TimeUnit.MINUTES)).as("one restart allowed in a row, two in all\n" + out + "\n" + err)
+      assertThat(run.get(2, TimeUnit.MINUTES))
+          .as("one restart allowed in a row, two in all\n" + out + "\n" + err)
           .isZero();
       assertThat(out.toString()).contains("Restart 2:", "Final summary (stopped)");
     }
   }
 
-  /** {@code run} live into InfluxDB, with a short retry budget so an outage fails the job quickly. */
-  private CompletableFuture<Integer> run(InfluxSettings influx, String attempts, String resetAfter, String duration) {
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--backfill", "1h",
-        "--web-ui-port", "0", "--summary-every", "1s", "--checkpoint-every", "1s", "--out", dir.toString(),
-        "--influx-url", influx.url(), "--influx-database", influx.database(), "--influx-retry-budget", "1s",
-        "--restart-attempts", attempts, "--restart-reset-after", resetAfter,
-        "--config-dir", TestConfig.CONFIG_DIR.toString()));
+  /**
+   * {@code run} live into InfluxDB, with a short retry budget so an outage fails the job quickly.
+   */
+  private CompletableFuture<Integer> run(
+      InfluxSettings influx, String attempts, String resetAfter, String duration) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "run",
+                "--backfill",
+                "1h",
+                "--web-ui-port",
+                "0",
+                "--summary-every",
+                "1s",
+                "--checkpoint-every",
+                "1s",
+                "--out",
+                dir.toString(),
+                "--influx-url",
+                influx.url(),
+                "--influx-database",
+                influx.database(),
+                "--influx-retry-budget",
+                "1s",
+                "--restart-attempts",
+                attempts,
+                "--restart-reset-after",
+                resetAfter,
+                "--config-dir",
+                TestConfig.CONFIG_DIR.toString()));
     if (duration != null) {
       args.addAll(java.util.List.of("--duration", duration));
     }
@@ -79,7 +109,8 @@ class RestartTest {
     return CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
   }
 
-  private static void waitFor(TestConfig.Condition condition, CompletableFuture<Integer> run, String what)
+  private static void waitFor(
+      TestConfig.Condition condition, CompletableFuture<Integer> run, String what)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!condition.holds()) {

@@ -26,25 +26,33 @@ public final class RollingOracle {
   }
 
   /**
-   * What differs between the final values emitted (the last one per window wins, as in a store
-   * that overwrites) and the expected ones: wrong values, and non-empty windows never emitted.
+   * What differs between the final values emitted (the last one per window wins, as in a store that
+   * overwrites) and the expected ones: wrong values, and non-empty windows never emitted.
    */
   public static List<String> mismatches(List<RollingValue> emitted, Map<String, long[]> expected) {
     Map<String, RollingValue> last = new HashMap<>();
     emitted.stream().filter(v -> !v.provisional).forEach(v -> last.put(v.identity(), v));
     List<String> problems = new ArrayList<>();
-    last.values().forEach(v -> {
-      long[] sums = expected.getOrDefault(v.identity(), new long[3]);
-      if (sums[0] != v.count || sums[1] != v.a || sums[2] != v.b) {
-        problems.add(v + " expected " + Arrays.toString(sums));
-      }
-    });
-    expected.keySet().stream().filter(k -> !last.containsKey(k)).forEach(k -> problems.add(k + " never emitted"));
+    last.values()
+        .forEach(
+            v -> {
+              long[] sums = expected.getOrDefault(v.identity(), new long[3]);
+              if (sums[0] != v.count || sums[1] != v.a || sums[2] != v.b) {
+                problems.add(v + " expected " + Arrays.toString(sums));
+              }
+            });
+    expected.keySet().stream()
+        .filter(k -> !last.containsKey(k))
+        .forEach(k -> problems.add(k + " never emitted"));
     return problems.stream().sorted().limit(20).toList();
   }
 
-  /** Expected final values by {@link RollingValue#identity()}, for non-empty windows ending at or before {@code upTo}. */
-  public static Map<String, long[]> expected(List<SeriesEvent> accepted, WindowSettings settings, long upTo) {
+  /**
+   * Expected final values by {@link RollingValue#identity()}, for non-empty windows ending at or
+   * before {@code upTo}.
+   */
+  public static Map<String, long[]> expected(
+      List<SeriesEvent> accepted, WindowSettings settings, long upTo) {
     Map<String, long[]> expected = new HashMap<>();
     for (SeriesEvent e : accepted) {
       long minute = Math.floorDiv(e.eventTime, 60_000L) * 60_000L;
@@ -53,11 +61,15 @@ public final class RollingOracle {
           continue;
         }
         long step = h.step().toMillis();
-        // The windows (t - size, t] holding the minute: t aligned to the step, minute < t <= minute + size.
-        for (long t = Math.floorDiv(minute, step) * step + step; t <= minute + h.size().toMillis() && t <= upTo;
+        // The windows (t - size, t] holding the minute: t aligned to the step, minute < t <= minute
+        // + size.
+        for (long t = Math.floorDiv(minute, step) * step + step;
+            t <= minute + h.size().toMillis() && t <= upTo;
             t += step) {
-          long[] sums = expected.computeIfAbsent(
-              e.service + "|" + e.area + "|" + e.category + "|" + h.label() + "|" + t, k -> new long[3]);
+          long[] sums =
+              expected.computeIfAbsent(
+                  e.service + "|" + e.area + "|" + e.category + "|" + h.label() + "|" + t,
+                  k -> new long[3]);
           sums[0]++;
           sums[1] += e.a;
           sums[2] += e.b;
@@ -74,7 +86,8 @@ public final class RollingOracle {
    *
    * @param stepOf the step of the identity's series and horizon
    */
-  public static Set<String> written(Map<String, long[]> expected, ToLongFunction<String> stepOf, long upTo) {
+  public static Set<String> written(
+      Map<String, long[]> expected, ToLongFunction<String> stepOf, long upTo) {
     Set<String> written = new HashSet<>(expected.keySet());
     for (String id : expected.keySet()) {
       int cut = id.lastIndexOf('|');

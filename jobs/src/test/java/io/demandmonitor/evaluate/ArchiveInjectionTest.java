@@ -20,30 +20,62 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Surges injected into an archive from its own events: the multiple where it applies, nothing elsewhere. */
+/**
+ * Surges injected into an archive from its own events: the multiple where it applies, nothing
+ * elsewhere.
+ */
 class ArchiveInjectionTest {
 
   private static final Instant DAY = Instant.parse("2026-03-02T00:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Event(String service, String id, String district, long time) {}
 
   @Test
   void demandIsMultipliedWhereTheSurgeIsAndTheExtraIsAddedWhereThereWasAlmostNone() {
     ReferenceData reference = TestConfig.reference();
-    SimulationConfig clean = TestConfig.simulation().withImperfections(SimulationConfig.Imperfections.NONE);
+    SimulationConfig clean =
+        TestConfig.simulation().withImperfections(SimulationConfig.Imperfections.NONE);
     Path archive = dir.resolve("archive");
-    SimulatedArchives.write(reference, clean, List.of(), DAY, DAY.plus(Duration.ofDays(1)), archive,
+    SimulatedArchives.write(
+        reference,
+        clean,
+        List.of(),
+        DAY,
+        DAY.plus(Duration.ofDays(1)),
+        archive,
         dir.resolve("unused"));
     Instant eight = DAY.plus(Duration.ofHours(8));
-    Surge testing = new Surge("t", "testing-events", List.of(Surge.ALL), eight, Duration.ZERO, Duration.ofHours(8), 3,
-        0);
-    Surge nightCare = new Surge("c", "care-referrals", List.of("STEVENAGE"), DAY, Duration.ZERO, Duration.ofHours(4),
-        1, 10);
-    ArchiveInjection.Written written = ArchiveInjection.inject(reference, archive, List.of(testing, nightCare), 1, DAY,
-        DAY.plus(Duration.ofDays(1)), dir.resolve("injected"));
+    Surge testing =
+        new Surge(
+            "t",
+            "testing-events",
+            List.of(Surge.ALL),
+            eight,
+            Duration.ZERO,
+            Duration.ofHours(8),
+            3,
+            0);
+    Surge nightCare =
+        new Surge(
+            "c",
+            "care-referrals",
+            List.of("STEVENAGE"),
+            DAY,
+            Duration.ZERO,
+            Duration.ofHours(4),
+            1,
+            10);
+    ArchiveInjection.Written written =
+        ArchiveInjection.inject(
+            reference,
+            archive,
+            List.of(testing, nightCare),
+            1,
+            DAY,
+            DAY.plus(Duration.ofDays(1)),
+            dir.resolve("injected"));
 
     List<Event> before = read(reference, archive);
     List<Event> after = read(reference, dir.resolve("injected"));
@@ -57,19 +89,31 @@ class ArchiveInjectionTest {
     long testingBefore = count(before, "testing-events", null, testing);
     long testingAfter = count(after, "testing-events", null, testing);
     assertThat(testingBefore).isGreaterThan(300);
-    assertThat((double) testingAfter / testingBefore).as("three times the archive's testing demand")
+    assertThat((double) testingAfter / testingBefore)
+        .as("three times the archive's testing demand")
         .isBetween(2.8, 3.2);
     long careNight = count(added, "care-referrals", "STEVENAGE", nightCare);
     assertThat(careNight).as("about 10 an hour for 4 hours").isBetween(25L, 55L);
-    assertThat(added).as("nothing outside the surges").allSatisfy(e -> assertThat(
-        e.service().equals("testing-events") && inside(e, testing)
-            || e.service().equals("care-referrals") && e.district().equals("STEVENAGE") && inside(e, nightCare))
-        .isTrue());
+    assertThat(added)
+        .as("nothing outside the surges")
+        .allSatisfy(
+            e ->
+                assertThat(
+                        e.service().equals("testing-events") && inside(e, testing)
+                            || e.service().equals("care-referrals")
+                                && e.district().equals("STEVENAGE")
+                                && inside(e, nightCare))
+                    .isTrue());
   }
 
   private static long count(List<Event> events, String service, String district, Surge surge) {
-    return events.stream().filter(e -> e.service().equals(service) && (district == null || e.district().equals(district))
-        && inside(e, surge)).count();
+    return events.stream()
+        .filter(
+            e ->
+                e.service().equals(service)
+                    && (district == null || e.district().equals(district))
+                    && inside(e, surge))
+        .count();
   }
 
   private static boolean inside(Event e, Surge surge) {
@@ -82,8 +126,12 @@ class ArchiveInjectionTest {
       for (LocalDate day : List.of(LocalDate.of(2026, 3, 2), LocalDate.of(2026, 3, 3))) {
         for (Path file : Archive.files(archive, service.topic(), day)) {
           for (SpecificRecordBase r : Archive.read(file)) {
-            events.add(new Event(service.id(), String.valueOf(r.get("eventId")), String.valueOf(r.get("district")),
-                ((Instant) r.get("eventTime")).toEpochMilli()));
+            events.add(
+                new Event(
+                    service.id(),
+                    String.valueOf(r.get("eventId")),
+                    String.valueOf(r.get("district")),
+                    ((Instant) r.get("eventTime")).toEpochMilli()));
           }
         }
       }

@@ -26,20 +26,22 @@ class SurgePlanTest {
   private static final Instant FROM = Instant.parse("2025-09-01T00:00:00Z");
   private static final Instant TO = Instant.parse("2026-03-01T00:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static EvaluationConfig shipped() {
     return EvaluationConfig.load(TestConfig.files(), EvaluationConfig.FILE, TestConfig.reference());
   }
 
   @Test
-  void theShippedClassesArePlacedInsideThePeriodWithoutOverlapOnAServiceAndTheSameSeedGivesTheSamePlan() {
+  void
+      theShippedClassesArePlacedInsideThePeriodWithoutOverlapOnAServiceAndTheSameSeedGivesTheSamePlan() {
     EvaluationConfig config = shipped();
     ReferenceData reference = TestConfig.reference();
     List<SurgePlan.Placed> plan = SurgePlan.place(config, reference, LONDON, 1, FROM, TO);
 
-    assertThat(plan).hasSize(config.classes().values().stream().mapToInt(EvaluationConfig.SurgeClass::count).sum());
+    assertThat(plan)
+        .hasSize(
+            config.classes().values().stream().mapToInt(EvaluationConfig.SurgeClass::count).sum());
     assertThat(SurgePlan.place(config, reference, LONDON, 1, FROM, TO)).isEqualTo(plan);
     assertThat(SurgePlan.place(config, reference, LONDON, 2, FROM, TO)).isNotEqualTo(plan);
     for (SurgePlan.Placed p : plan) {
@@ -48,8 +50,9 @@ class SurgePlanTest {
       assertThat(p.detectUntil()).isBeforeOrEqualTo(TO);
       for (SurgePlan.Placed q : plan) {
         if (p != q && p.service().equals(q.service())) {
-          boolean apart = !p.detectFrom().isBefore(later(q).plus(config.gap()))
-              || !q.detectFrom().isBefore(later(p).plus(config.gap()));
+          boolean apart =
+              !p.detectFrom().isBefore(later(q).plus(config.gap()))
+                  || !q.detectFrom().isBefore(later(p).plus(config.gap()));
           assertThat(apart).as(p + " and " + q).isTrue();
         }
       }
@@ -62,23 +65,29 @@ class SurgePlanTest {
     EvaluationConfig config = shipped();
     ReferenceData reference = TestConfig.reference();
     for (long seed = 1; seed <= 3; seed++) {
-      List<String> a = SurgePlan.place(config, reference, LONDON, seed, FROM, TO).stream()
-          .map(p -> p.service() + " " + p.surge().districts() + " " + p.surge().start()).toList();
-      List<String> b = SurgePlan.place(config, reference, LONDON, seed + 1, FROM, TO).stream()
-          .map(p -> p.service() + " " + p.surge().districts() + " " + p.surge().start()).toList();
+      List<String> a =
+          SurgePlan.place(config, reference, LONDON, seed, FROM, TO).stream()
+              .map(p -> p.service() + " " + p.surge().districts() + " " + p.surge().start())
+              .toList();
+      List<String> b =
+          SurgePlan.place(config, reference, LONDON, seed + 1, FROM, TO).stream()
+              .map(p -> p.service() + " " + p.surge().districts() + " " + p.surge().start())
+              .toList();
       assertThat(a).as("seeds %d and %d", seed, seed + 1).doesNotContainAnyElementsOf(b);
     }
   }
 
   @Test
   void eachClassHasItsShapeAreaAndTimeOfDay() {
-    List<SurgePlan.Placed> plan = SurgePlan.place(shipped(), TestConfig.reference(), LONDON, 7, FROM, TO);
+    List<SurgePlan.Placed> plan =
+        SurgePlan.place(shipped(), TestConfig.reference(), LONDON, 7, FROM, TO);
     for (SurgePlan.Placed p : plan) {
       Surge s = p.surge();
       switch (p.surgeClass()) {
         case "night" -> {
           assertThat(s.start().atZone(LONDON).toLocalTime()).isEqualTo(LocalTime.of(22, 0));
-          assertThat(Duration.between(s.start(), s.end())).as("to 06:00 (05:00 or 07:00 across a clock change)")
+          assertThat(Duration.between(s.start(), s.end()))
+              .as("to 06:00 (05:00 or 07:00 across a clock change)")
               .isEqualTo(Duration.ofHours(8));
           assertThat(s.size()).isEqualTo(3.0);
         }
@@ -93,7 +102,7 @@ class SurgePlanTest {
           assertThat(s.ramp()).isBetween(Duration.ofDays(2), Duration.ofDays(4));
           assertThat(p.detectUntil()).isEqualTo(s.peakStart().plus(Duration.ofHours(24)));
         }
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -101,52 +110,89 @@ class SurgePlanTest {
   @Test
   void tooManySurgesForThePeriodIsAnErrorNotAnEndlessSearch() {
     EvaluationConfig crowded = shipped().only(List.of("gradual"), 40);
-    assertThatThrownBy(() -> SurgePlan.place(crowded, TestConfig.reference(), LONDON, 1, FROM,
-        FROM.plus(Duration.ofDays(30)))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () ->
+                SurgePlan.place(
+                    crowded,
+                    TestConfig.reference(),
+                    LONDON,
+                    1,
+                    FROM,
+                    FROM.plus(Duration.ofDays(30))))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot place 40 'gradual' surges");
   }
 
   @Test
   void badEvaluationSettingsAreNamedWithFileLineKeyAndValue() throws IOException {
-    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("config")), "evaluation.yaml",
-        "area: county", "area: region");
+    Path config =
+        TestConfig.copyWith(
+            Files.createDirectories(dir.resolve("config")),
+            "evaluation.yaml",
+            "area: county",
+            "area: region");
     TestConfig.edit(config, "evaluation.yaml", "size: [2.0, 3.0]", "size: [3.0, 2.0]");
     TestConfig.edit(config, "evaluation.yaml", "start-at: \"22:00\"", "start-at: \"late\"");
     TestConfig.edit(config, "evaluation.yaml", "hold: [1d, 1d]", "hold: [0m, 1d]");
-    assertThatThrownBy(() -> EvaluationConfig.load(ConfigFiles.directory(config), EvaluationConfig.FILE,
-        TestConfig.reference()))
+    assertThatThrownBy(
+            () ->
+                EvaluationConfig.load(
+                    ConfigFiles.directory(config), EvaluationConfig.FILE, TestConfig.reference()))
         .isInstanceOf(ConfigException.class)
-        .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(4)
-            .anySatisfy(p -> assertThat(p).contains("evaluation.yaml line", "classes.county-wide.area",
-                "'region'"))
-            .anySatisfy(p -> assertThat(p).contains("classes.sharp.size", "[3.0, 2.0]"))
-            .anySatisfy(p -> assertThat(p).contains("classes.night.start-at", "'late'"))
-            .anySatisfy(p -> assertThat(p).contains("classes.gradual.hold")));
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .hasSize(4)
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .contains(
+                                    "evaluation.yaml line", "classes.county-wide.area", "'region'"))
+                    .anySatisfy(p -> assertThat(p).contains("classes.sharp.size", "[3.0, 2.0]"))
+                    .anySatisfy(p -> assertThat(p).contains("classes.night.start-at", "'late'"))
+                    .anySatisfy(p -> assertThat(p).contains("classes.gradual.hold")));
   }
 
   @Test
   void anUnknownKeyOrServiceIsRefused() throws IOException {
-    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("config")), "evaluation.yaml",
-        "  sharp:\n", "  sharp:\n    services: [parking-fines]\n");
-    assertThatThrownBy(() -> EvaluationConfig.load(ConfigFiles.directory(config), EvaluationConfig.FILE,
-        TestConfig.reference())).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("classes.sharp.services").hasMessageContaining("'parking-fines'");
+    Path config =
+        TestConfig.copyWith(
+            Files.createDirectories(dir.resolve("config")),
+            "evaluation.yaml",
+            "  sharp:\n",
+            "  sharp:\n    services: [parking-fines]\n");
+    assertThatThrownBy(
+            () ->
+                EvaluationConfig.load(
+                    ConfigFiles.directory(config), EvaluationConfig.FILE, TestConfig.reference()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("classes.sharp.services")
+        .hasMessageContaining("'parking-fines'");
     TestConfig.edit(config, "evaluation.yaml", "grace: 2h", "grace: 2h\nsurge-count: 3");
-    assertThatThrownBy(() -> EvaluationConfig.load(ConfigFiles.directory(config), EvaluationConfig.FILE,
-        TestConfig.reference())).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("surge-count").hasMessageContaining("is not a known key");
+    assertThatThrownBy(
+            () ->
+                EvaluationConfig.load(
+                    ConfigFiles.directory(config), EvaluationConfig.FILE, TestConfig.reference()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("surge-count")
+        .hasMessageContaining("is not a known key");
   }
 
   @Test
   void checkConfigValidatesEvaluationYamlToo() throws IOException {
-    Path config = TestConfig.copyWith(Files.createDirectories(dir.resolve("config")), "evaluation.yaml",
-        "area: county", "area: region");
+    Path config =
+        TestConfig.copyWith(
+            Files.createDirectories(dir.resolve("config")),
+            "evaluation.yaml",
+            "area: county",
+            "area: region");
     java.io.StringWriter err = new java.io.StringWriter();
     picocli.CommandLine cli = io.demandmonitor.cli.DemandMonitorCli.commandLine();
     cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
     cli.setErr(new java.io.PrintWriter(err));
     assertThat(cli.execute("check-config", "--config-dir", config.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("evaluation.yaml line", "classes.county-wide.area", "'region'");
+    assertThat(err.toString())
+        .contains("evaluation.yaml line", "classes.county-wide.area", "'region'");
   }
 
   private static Instant later(SurgePlan.Placed p) {

@@ -16,8 +16,8 @@ class DeduplicatorTest {
   @Test
   void passesTheFirstCopySetsAsideTheRestAndForgetsAfterTheHorizon() throws Exception {
     try (KeyedOneInputStreamOperatorTestHarness<String, DemandEvent, DemandEvent> harness =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(new Deduplicator(Duration.ofHours(24)),
-            e -> e.eventId, Types.STRING)) {
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new Deduplicator(Duration.ofHours(24)), e -> e.eventId, Types.STRING)) {
       DemandEvent a = event("a", 10 * HOUR);
       DemandEvent b = event("b", 10 * HOUR + 5);
       harness.processElement(a, a.eventTime);
@@ -27,7 +27,8 @@ class DeduplicatorTest {
       harness.processElement(b, b.eventTime); // still inside the horizon
 
       assertThat(harness.extractOutputValues()).containsExactly(a, b);
-      assertThat(harness.getSideOutput(Deduplicator.DUPLICATES)).extracting(StreamRecord::getValue)
+      assertThat(harness.getSideOutput(Deduplicator.DUPLICATES))
+          .extracting(StreamRecord::getValue)
           .containsExactly(a, b);
       assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
 

@@ -1,6 +1,5 @@
 package io.demandmonitor.ingest;
 
-import io.demandmonitor.sink.KafkaSinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;
@@ -18,6 +17,7 @@ import io.demandmonitor.schema.TestType;
 import io.demandmonitor.schema.TestingEvent;
 import io.demandmonitor.schema.Urgency;
 import io.demandmonitor.sink.CallbackSink;
+import io.demandmonitor.sink.KafkaSinks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,14 +43,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ingestion through a real Kafka broker: a known mix of good, malformed, invalid, duplicate and
- * out-of-order records on the four topics becomes exactly the expected demand events, dead
- * letters (on the real dead-letter topic, with their reasons and raw bytes) and duplicates.
+ * out-of-order records on the four topics becomes exactly the expected demand events, dead letters
+ * (on the real dead-letter topic, with their reasons and raw bytes) and duplicates.
  */
 class KafkaIngestionTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(8)
+              .build());
 
   private static final Instant T = Instant.parse("2026-03-02T10:00:00Z");
   private static final String DEAD_LETTERS = "demand-dead-letters";
@@ -63,7 +67,8 @@ class KafkaIngestionTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = KafkaBroker.start();
-    kafka.createTopics(2, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
+    kafka.createTopics(
+        2, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
     kafka.createTopics(1, DEAD_LETTERS);
   }
 
@@ -73,62 +78,180 @@ class KafkaIngestionTest {
   }
 
   /** A record to produce, and what ingestion must make of it. */
-  record Case(ProducerRecord<byte[], byte[]> record, DemandEvent expected, String deadLetterReason) {}
+  record Case(
+      ProducerRecord<byte[], byte[]> record, DemandEvent expected, String deadLetterReason) {}
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aKnownMixBecomesExactlyTheExpectedEventsDeadLettersAndDuplicates() throws Exception {
     HelplineCall h1 = call("h1", T.plusSeconds(10), "WELWYN_HATFIELD", 42, true);
-    List<Case> cases = List.of(
-        good(0, h1, new DemandEvent("h1", "helpline-calls", "WELWYN_HATFIELD", "FOOD", T.plusSeconds(10).toEpochMilli(), 42, true, null)),
-        good(0, call("h2", T.plusSeconds(70), "WATFORD", 5, false),
-            new DemandEvent("h2", "helpline-calls", "WATFORD", "FOOD", T.plusSeconds(70).toEpochMilli(), 5, false, null)),
-        duplicate(0, h1),
-        good(0, call("h3", T.plusSeconds(40), "WATFORD", 7, false), // out of order, within the bound
-            new DemandEvent("h3", "helpline-calls", "WATFORD", "FOOD", T.plusSeconds(40).toEpochMilli(), 7, false, null)),
-        bad("helpline-calls", 0, new byte[] {(byte) 0xC3, 0x01, 9, 9}, InvalidRecordException.UNDECODABLE),
-        bad("helpline-calls", 1, bytes(call("h4", T, "ATLANTIS", 1, false)), InvalidRecordException.UNKNOWN_DISTRICT),
-        bad("helpline-calls", 1, bytes(call("h5", Instant.now().plus(Duration.ofDays(1)), "WATFORD", 1, false)),
-            InvalidRecordException.FUTURE_EVENT_TIME),
-        bad("helpline-calls", 1, bytes(call("h6", T, "WATFORD", -3, false)), InvalidRecordException.INVALID_VALUE),
-        good(1, new SafeguardingContact("s1", T.plusSeconds(5), "STEVENAGE", "SCHOOL", "NEGLECT", SubjectType.CHILD),
-            new DemandEvent("s1", "safeguarding-contacts", "STEVENAGE", "NEGLECT", T.plusSeconds(5).toEpochMilli(), 0, false, null)),
-        bad("safeguarding-contacts", 0, bytes(new SafeguardingContact("s2", T, "STEVENAGE", "SCHOOL", "GOSSIP",
-            SubjectType.CHILD)), InvalidRecordException.UNKNOWN_CATEGORY),
-        good(0, new TestingEvent("t1", T.plusSeconds(15), "DACORUM", "DAC-01", TestType.PCR, TestResult.POSITIVE),
-            new DemandEvent("t1", "testing-events", "DACORUM", "PCR", T.plusSeconds(15).toEpochMilli(), 0, false, "POSITIVE")),
-        bad("testing-events", 1, bytes(new TestingEvent("t2", T, "DACORUM", "NOWHERE", TestType.PCR, TestResult.NEGATIVE)),
-            InvalidRecordException.INVALID_VALUE),
-        // A helpline call sent to the care-referrals topic does not decode as a referral.
-        bad("care-referrals", 0, bytes(call("c0", T, "WATFORD", 1, false)), InvalidRecordException.UNDECODABLE),
-        good(1, new CareReferral("c1", T.plusSeconds(25), "HERTSMERE", "GP", "MENTAL_HEALTH", Urgency.URGENT),
-            new DemandEvent("c1", "care-referrals", "HERTSMERE", "MENTAL_HEALTH", T.plusSeconds(25).toEpochMilli(), 0, false, "URGENT")));
+    List<Case> cases =
+        List.of(
+            good(
+                0,
+                h1,
+                new DemandEvent(
+                    "h1",
+                    "helpline-calls",
+                    "WELWYN_HATFIELD",
+                    "FOOD",
+                    T.plusSeconds(10).toEpochMilli(),
+                    42,
+                    true,
+                    null)),
+            good(
+                0,
+                call("h2", T.plusSeconds(70), "WATFORD", 5, false),
+                new DemandEvent(
+                    "h2",
+                    "helpline-calls",
+                    "WATFORD",
+                    "FOOD",
+                    T.plusSeconds(70).toEpochMilli(),
+                    5,
+                    false,
+                    null)),
+            duplicate(0, h1),
+            good(
+                0,
+                call(
+                    "h3", T.plusSeconds(40), "WATFORD", 7, false), // out of order, within the bound
+                new DemandEvent(
+                    "h3",
+                    "helpline-calls",
+                    "WATFORD",
+                    "FOOD",
+                    T.plusSeconds(40).toEpochMilli(),
+                    7,
+                    false,
+                    null)),
+            bad(
+                "helpline-calls",
+                0,
+                new byte[] {(byte) 0xC3, 0x01, 9, 9},
+                InvalidRecordException.UNDECODABLE),
+            bad(
+                "helpline-calls",
+                1,
+                bytes(call("h4", T, "ATLANTIS", 1, false)),
+                InvalidRecordException.UNKNOWN_DISTRICT),
+            bad(
+                "helpline-calls",
+                1,
+                bytes(call("h5", Instant.now().plus(Duration.ofDays(1)), "WATFORD", 1, false)),
+                InvalidRecordException.FUTURE_EVENT_TIME),
+            bad(
+                "helpline-calls",
+                1,
+                bytes(call("h6", T, "WATFORD", -3, false)),
+                InvalidRecordException.INVALID_VALUE),
+            good(
+                1,
+                new SafeguardingContact(
+                    "s1", T.plusSeconds(5), "STEVENAGE", "SCHOOL", "NEGLECT", SubjectType.CHILD),
+                new DemandEvent(
+                    "s1",
+                    "safeguarding-contacts",
+                    "STEVENAGE",
+                    "NEGLECT",
+                    T.plusSeconds(5).toEpochMilli(),
+                    0,
+                    false,
+                    null)),
+            bad(
+                "safeguarding-contacts",
+                0,
+                bytes(
+                    new SafeguardingContact(
+                        "s2", T, "STEVENAGE", "SCHOOL", "GOSSIP", SubjectType.CHILD)),
+                InvalidRecordException.UNKNOWN_CATEGORY),
+            good(
+                0,
+                new TestingEvent(
+                    "t1",
+                    T.plusSeconds(15),
+                    "DACORUM",
+                    "DAC-01",
+                    TestType.PCR,
+                    TestResult.POSITIVE),
+                new DemandEvent(
+                    "t1",
+                    "testing-events",
+                    "DACORUM",
+                    "PCR",
+                    T.plusSeconds(15).toEpochMilli(),
+                    0,
+                    false,
+                    "POSITIVE")),
+            bad(
+                "testing-events",
+                1,
+                bytes(
+                    new TestingEvent(
+                        "t2", T, "DACORUM", "NOWHERE", TestType.PCR, TestResult.NEGATIVE)),
+                InvalidRecordException.INVALID_VALUE),
+            // A helpline call sent to the care-referrals topic does not decode as a referral.
+            bad(
+                "care-referrals",
+                0,
+                bytes(call("c0", T, "WATFORD", 1, false)),
+                InvalidRecordException.UNDECODABLE),
+            good(
+                1,
+                new CareReferral(
+                    "c1", T.plusSeconds(25), "HERTSMERE", "GP", "MENTAL_HEALTH", Urgency.URGENT),
+                new DemandEvent(
+                    "c1",
+                    "care-referrals",
+                    "HERTSMERE",
+                    "MENTAL_HEALTH",
+                    T.plusSeconds(25).toEpochMilli(),
+                    0,
+                    false,
+                    "URGENT")));
 
     List<RecordMetadata> landed = kafka.produce(cases.stream().map(Case::record).toList());
 
     ReferenceData reference = TestConfig.reference();
-    KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "ingestion-test", "earliest", DEAD_LETTERS,
-        Duration.ofMinutes(2), Duration.ofSeconds(5), Map.of());
+    KafkaSettings settings =
+        new KafkaSettings(
+            kafka.bootstrapServers(),
+            "ingestion-test",
+            "earliest",
+            DEAD_LETTERS,
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(5),
+            Map.of());
     StreamExecutionEnvironment env = environment();
     EVENTS.clear();
     DUPLICATES.clear();
-    DemandPipeline.Ingested ingested = DemandPipeline.ingest(
-        KafkaIngest.sources(env, reference, settings, true), TestConfig.pipeline(), false);
+    DemandPipeline.Ingested ingested =
+        DemandPipeline.ingest(
+            KafkaIngest.sources(env, reference, settings, true), TestConfig.pipeline(), false);
     ingested.events().sinkTo(new CallbackSink<>(KafkaIngestionTest::event));
     ingested.duplicates().sinkTo(new CallbackSink<>(KafkaIngestionTest::duplicate));
     ingested.deadLetters().sinkTo(KafkaSinks.deadLetterSink(settings));
     env.execute("kafka-ingestion-test");
 
-    assertThat(EVENTS).containsExactlyInAnyOrderElementsOf(
-        cases.stream().filter(c -> c.expected() != null).map(Case::expected).toList());
+    assertThat(EVENTS)
+        .containsExactlyInAnyOrderElementsOf(
+            cases.stream().filter(c -> c.expected() != null).map(Case::expected).toList());
     assertThat(DUPLICATES).extracting(e -> e.eventId).containsExactly("h1");
 
     List<String> expectedLetters = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
       if (c.deadLetterReason() != null) {
-        expectedLetters.add(c.record().topic() + "/" + landed.get(i).partition() + "/" + landed.get(i).offset() + "/"
-            + c.deadLetterReason() + "/" + ByteBuffer.wrap(c.record().value()));
+        expectedLetters.add(
+            c.record().topic()
+                + "/"
+                + landed.get(i).partition()
+                + "/"
+                + landed.get(i).offset()
+                + "/"
+                + c.deadLetterReason()
+                + "/"
+                + ByteBuffer.wrap(c.record().value()));
       }
     }
     List<ConsumerRecord<byte[], byte[]>> onTopic = kafka.consumeAll(DEAD_LETTERS);
@@ -137,8 +260,16 @@ class KafkaIngestionTest {
       DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value()));
       assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(letter.getSourceTopic());
       assertThat(letter.getError()).isNotBlank();
-      letters.add(letter.getSourceTopic() + "/" + letter.getPartition() + "/" + letter.getOffset() + "/"
-          + letter.getReason() + "/" + letter.getRawValue());
+      letters.add(
+          letter.getSourceTopic()
+              + "/"
+              + letter.getPartition()
+              + "/"
+              + letter.getOffset()
+              + "/"
+              + letter.getReason()
+              + "/"
+              + letter.getRawValue());
     }
     assertThat(letters).containsExactlyInAnyOrderElementsOf(expectedLetters);
   }
@@ -157,20 +288,33 @@ class KafkaIngestionTest {
   }
 
   private static Case good(int partition, SpecificRecordBase record, DemandEvent expected) {
-    return new Case(record(topicOf(record), partition, ((Instant) record.get("eventTime")).toEpochMilli(),
-        bytes(record)), expected, null);
+    return new Case(
+        record(
+            topicOf(record),
+            partition,
+            ((Instant) record.get("eventTime")).toEpochMilli(),
+            bytes(record)),
+        expected,
+        null);
   }
 
   private static Case duplicate(int partition, SpecificRecordBase record) {
-    return new Case(record(topicOf(record), partition, ((Instant) record.get("eventTime")).toEpochMilli(),
-        bytes(record)), null, null);
+    return new Case(
+        record(
+            topicOf(record),
+            partition,
+            ((Instant) record.get("eventTime")).toEpochMilli(),
+            bytes(record)),
+        null,
+        null);
   }
 
   private static Case bad(String topic, int partition, byte[] value, String reason) {
     return new Case(record(topic, partition, T.toEpochMilli(), value), null, reason);
   }
 
-  private static ProducerRecord<byte[], byte[]> record(String topic, int partition, long timestamp, byte[] value) {
+  private static ProducerRecord<byte[], byte[]> record(
+      String topic, int partition, long timestamp, byte[] value) {
     return new ProducerRecord<>(topic, partition, timestamp, null, value);
   }
 
@@ -188,6 +332,7 @@ class KafkaIngestionTest {
   }
 
   static HelplineCall call(String id, Instant time, String district, int wait, boolean abandoned) {
-    return new HelplineCall(id, time, district, Channel.PHONE, "FOOD", wait, abandoned ? 0 : 60, abandoned);
+    return new HelplineCall(
+        id, time, district, Channel.PHONE, "FOOD", wait, abandoned ? 0 : 60, abandoned);
   }
 }

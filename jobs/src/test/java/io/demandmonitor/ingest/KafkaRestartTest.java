@@ -1,6 +1,5 @@
 package io.demandmonitor.ingest;
 
-import io.demandmonitor.model.HealthEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;
@@ -9,6 +8,7 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.RollingOracle;
 import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.demand.WindowSettings.Horizon;
+import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.CollectingSinks;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
@@ -48,35 +48,47 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job is killed after a checkpoint and restored from it, with a real Kafka broker: every
- * event is counted, none twice: the last value of every window (sinks overwrite by series and
- * window end) equals the oracle. An event later than the allowed lateness is set aside, and a
- * producer's retry after the restart is still recognised as a duplicate from restored state.
+ * The job is killed after a checkpoint and restored from it, with a real Kafka broker: every event
+ * is counted, none twice: the last value of every window (sinks overwrite by series and window end)
+ * equals the oracle. An event later than the allowed lateness is set aside, and a producer's retry
+ * after the restart is still recognised as a duplicate from restored state.
  */
 class KafkaRestartTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(8)
+              .build());
 
   private static final Instant T0 = Instant.parse("2026-03-03T09:00:00Z");
   private static final long MINUTE = 60_000L;
-  /** Horizons up to a day, and half an hour of allowed lateness: the late event below is later than that. */
-  private static final WindowSettings WINDOWS = new WindowSettings(
-      List.of(new Horizon(Duration.ofMinutes(15), Duration.ofMinutes(1)),
-          new Horizon(Duration.ofHours(1), Duration.ofMinutes(1)),
-          new Horizon(Duration.ofHours(24), Duration.ofMinutes(5))),
-      List.of(Duration.ofHours(1)), Duration.ofMinutes(30), Duration.ofSeconds(1));
+
+  /**
+   * Horizons up to a day, and half an hour of allowed lateness: the late event below is later than
+   * that.
+   */
+  private static final WindowSettings WINDOWS =
+      new WindowSettings(
+          List.of(
+              new Horizon(Duration.ofMinutes(15), Duration.ofMinutes(1)),
+              new Horizon(Duration.ofHours(1), Duration.ofMinutes(1)),
+              new Horizon(Duration.ofHours(24), Duration.ofMinutes(5))),
+          List.of(Duration.ofHours(1)),
+          Duration.ofMinutes(30),
+          Duration.ofSeconds(1));
 
   private static KafkaBroker kafka;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = KafkaBroker.start();
-    kafka.createTopics(2, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
+    kafka.createTopics(
+        2, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
   }
 
   @AfterAll
@@ -89,52 +101,85 @@ class KafkaRestartTest {
   void restoredFromACheckpointEveryEventIsCountedOnce() throws Exception {
     ReferenceData reference = TestConfig.reference();
     // Busy enough that every partition has data every minute, so event time advances everywhere.
-    SimulationConfig config = TestConfig.simulationWithVolumeTimes(50)
-        .withImperfections(new Imperfections(0.1, Duration.ofSeconds(90), 0, Duration.ZERO, 0.02, 0.005));
+    SimulationConfig config =
+        TestConfig.simulationWithVolumeTimes(50)
+            .withImperfections(
+                new Imperfections(0.1, Duration.ofSeconds(90), 0, Duration.ZERO, 0.02, 0.005));
     DemandSimulator simulator = new DemandSimulator(reference, config, List.of());
     List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
     CollectingSinks.clear();
 
-    // Before the crash: two hours of demand, then one event from before all of it, far past the lateness.
+    // Before the crash: two hours of demand, then one event from before all of it, far past the
+    // lateness.
     send(sent, simulated(simulator, T0, T0.plus(Duration.ofHours(2))));
     JobClient first = start(null);
-    waitFor("minutes counted up to 09:100", () -> latestMinute() >= T0.toEpochMilli() + 100 * MINUTE);
-    ProducerRecord<byte[], byte[]> late = new ProducerRecord<>("helpline-calls", 0,
-        T0.minus(Duration.ofHours(3)).toEpochMilli(), null, KafkaIngestionTest.bytes(
-            KafkaIngestionTest.call("late-1", T0.minus(Duration.ofHours(3)), "WATFORD", 10, false)));
+    waitFor(
+        "minutes counted up to 09:100", () -> latestMinute() >= T0.toEpochMilli() + 100 * MINUTE);
+    ProducerRecord<byte[], byte[]> late =
+        new ProducerRecord<>(
+            "helpline-calls",
+            0,
+            T0.minus(Duration.ofHours(3)).toEpochMilli(),
+            null,
+            KafkaIngestionTest.bytes(
+                KafkaIngestionTest.call(
+                    "late-1", T0.minus(Duration.ofHours(3)), "WATFORD", 10, false)));
     send(sent, List.of(late));
     waitFor("the late event to be set aside", () -> count(HealthEvent.LATE) == 1);
     Path checkpoint = checkpointTakenAfter(System.currentTimeMillis());
     first.cancel().get();
 
     // After the restore: another hour, and producer retries of records sent before the crash.
-    List<ProducerRecord<byte[], byte[]>> retries = sent.subList(0, 5).stream()
-        .map(r -> new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(), r.value())).toList();
+    List<ProducerRecord<byte[], byte[]>> retries =
+        sent.subList(0, 5).stream()
+            .map(
+                r ->
+                    new ProducerRecord<>(
+                        r.topic(), r.partition(), r.timestamp(), r.key(), r.value()))
+            .toList();
     send(sent, retries);
     send(sent, simulated(simulator, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3))));
     JobClient second = start(checkpoint.toUri().toString());
-    waitFor("minutes counted up to 11:50", () -> latestMinute() >= T0.toEpochMilli() + 170 * MINUTE);
-    second.stopWithSavepoint(true, dir.resolve("final").toUri().toString(), SavepointFormatType.CANONICAL).get();
+    waitFor(
+        "minutes counted up to 11:50", () -> latestMinute() >= T0.toEpochMilli() + 170 * MINUTE);
+    second
+        .stopWithSavepoint(
+            true, dir.resolve("final").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get();
 
     Oracle oracle = new Oracle(reference, sent, late);
-    assertThat(RollingOracle.mismatches(CollectingSinks.demand(), RollingOracle.expected(
-        RollingOracle.series(oracle.accepted), WINDOWS, Long.MAX_VALUE)))
-        .as("windows counted differently from the oracle").isEmpty();
+    assertThat(
+            RollingOracle.mismatches(
+                CollectingSinks.demand(),
+                RollingOracle.expected(
+                    RollingOracle.series(oracle.accepted), WINDOWS, Long.MAX_VALUE)))
+        .as("windows counted differently from the oracle")
+        .isEmpty();
     assertThat(oracle.accepted).hasSizeGreaterThan(5000);
-    assertThat(CollectingSinks.health().stream().filter(h -> h.kind.equals(HealthEvent.ACCEPTED))
-        .mapToLong(h -> h.count).sum()).isEqualTo(oracle.accepted.size());
+    assertThat(
+            CollectingSinks.health().stream()
+                .filter(h -> h.kind.equals(HealthEvent.ACCEPTED))
+                .mapToLong(h -> h.count)
+                .sum())
+        .isEqualTo(oracle.accepted.size());
 
     assertThat(count(HealthEvent.LATE)).isEqualTo(1);
-    assertThat(oracle.duplicates).isGreaterThanOrEqualTo(retries.size() - 1); // a retry of a dead letter is one again
+    assertThat(oracle.duplicates)
+        .isGreaterThanOrEqualTo(retries.size() - 1); // a retry of a dead letter is one again
     assertThat(count(HealthEvent.DUPLICATE)).isEqualTo(oracle.duplicates);
-    assertThat(CollectingSinks.deadLetters().stream().map(d -> d.getSourceTopic() + "/" + d.getPartition() + "/"
-        + d.getOffset()).collect(Collectors.toSet())).hasSize(oracle.deadLetters);
+    assertThat(
+            CollectingSinks.deadLetters().stream()
+                .map(d -> d.getSourceTopic() + "/" + d.getPartition() + "/" + d.getOffset())
+                .collect(Collectors.toSet()))
+        .hasSize(oracle.deadLetters);
   }
 
   private JobClient start(String restoreFrom) throws Exception {
     Configuration conf = new Configuration();
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
-    conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     if (restoreFrom != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
@@ -142,26 +187,47 @@ class KafkaRestartTest {
     StreamExecutionEnvironment env = TestConfig.flink(conf);
     env.enableCheckpointing(300);
     ReferenceData reference = TestConfig.reference();
-    KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "restart-test", "earliest",
-        "demand-dead-letters", Duration.ofMinutes(2), Duration.ofSeconds(5), Map.of());
-    DemandPipeline.build(KafkaIngest.sources(env, reference, settings, false),
-        new PipelineSettings(reference, WINDOWS, TestConfig.alerts(), Duration.ofMinutes(5), Duration.ofHours(24), null,
-            null, null),
+    KafkaSettings settings =
+        new KafkaSettings(
+            kafka.bootstrapServers(),
+            "restart-test",
+            "earliest",
+            "demand-dead-letters",
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(5),
+            Map.of());
+    DemandPipeline.build(
+        KafkaIngest.sources(env, reference, settings, false),
+        new PipelineSettings(
+            reference,
+            WINDOWS,
+            TestConfig.alerts(),
+            Duration.ofMinutes(5),
+            Duration.ofHours(24),
+            null,
+            null,
+            null),
         new CollectingSinks());
     return env.executeAsync("kafka-restart-test");
   }
 
-  private static void send(List<ProducerRecord<byte[], byte[]>> sent, List<ProducerRecord<byte[], byte[]>> records)
+  private static void send(
+      List<ProducerRecord<byte[], byte[]>> sent, List<ProducerRecord<byte[], byte[]>> records)
       throws Exception {
     kafka.produce(records);
     sent.addAll(records);
   }
 
-  private static List<ProducerRecord<byte[], byte[]>> simulated(DemandSimulator simulator, Instant from, Instant to) {
+  private static List<ProducerRecord<byte[], byte[]>> simulated(
+      DemandSimulator simulator, Instant from, Instant to) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (long slot = simulator.slotOf(from); slot < simulator.slotOf(to); slot++) {
-      simulator.slot(slot).forEach(raw -> records.add(
-          new ProducerRecord<>(raw.source, null, raw.timestamp, raw.key, raw.value)));
+      simulator
+          .slot(slot)
+          .forEach(
+              raw ->
+                  records.add(
+                      new ProducerRecord<>(raw.source, null, raw.timestamp, raw.key, raw.value)));
     }
     return records;
   }
@@ -170,9 +236,10 @@ class KafkaRestartTest {
   private Path checkpointTakenAfter(long after) throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
-      Optional<Path> newest = completedCheckpoints().stream()
-          .filter(p -> p.resolve("_metadata").toFile().lastModified() > after)
-          .max(Comparator.comparingLong(p -> p.resolve("_metadata").toFile().lastModified()));
+      Optional<Path> newest =
+          completedCheckpoints().stream()
+              .filter(p -> p.resolve("_metadata").toFile().lastModified() > after)
+              .max(Comparator.comparingLong(p -> p.resolve("_metadata").toFile().lastModified()));
       if (newest.isPresent()) {
         return newest.get();
       }
@@ -187,24 +254,39 @@ class KafkaRestartTest {
       return List.of();
     }
     try (Stream<Path> paths = Files.walk(root, 2)) {
-      return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .filter(p -> Files.exists(p.resolve("_metadata"))).toList();
+      return paths
+          .filter(p -> p.getFileName().toString().startsWith("chk-"))
+          .filter(p -> Files.exists(p.resolve("_metadata")))
+          .toList();
     }
   }
 
   private static void waitFor(String what, TestConfig.Condition condition) throws Exception {
-    TestConfig.waitFor(what, condition, () -> "counted up to " + java.time.Instant.ofEpochMilli(latestMinute())
-        + ", health " + CollectingSinks.health().stream()
-        .collect(Collectors.groupingBy(h -> h.kind, Collectors.summingLong(h -> h.count))));
+    TestConfig.waitFor(
+        what,
+        condition,
+        () ->
+            "counted up to "
+                + java.time.Instant.ofEpochMilli(latestMinute())
+                + ", health "
+                + CollectingSinks.health().stream()
+                    .collect(
+                        Collectors.groupingBy(h -> h.kind, Collectors.summingLong(h -> h.count))));
   }
 
-
   private static long latestMinute() {
-    return CollectingSinks.demand().stream().filter(v -> !v.provisional).mapToLong(c -> c.windowEnd).max().orElse(0);
+    return CollectingSinks.demand().stream()
+        .filter(v -> !v.provisional)
+        .mapToLong(c -> c.windowEnd)
+        .max()
+        .orElse(0);
   }
 
   private static long count(String kind) {
-    return CollectingSinks.health().stream().filter(h -> h.kind.equals(kind)).mapToLong(h -> h.count).sum();
+    return CollectingSinks.health().stream()
+        .filter(h -> h.kind.equals(kind))
+        .mapToLong(h -> h.count)
+        .sum();
   }
 
   /** What the records sent should give, computed the slow and obvious way. */
@@ -213,7 +295,10 @@ class KafkaRestartTest {
     long duplicates;
     int deadLetters;
 
-    Oracle(ReferenceData reference, List<ProducerRecord<byte[], byte[]>> sent, ProducerRecord<byte[], byte[]> late) {
+    Oracle(
+        ReferenceData reference,
+        List<ProducerRecord<byte[], byte[]>> sent,
+        ProducerRecord<byte[], byte[]> late) {
       Normaliser normaliser = new Normaliser(reference, Duration.ofMinutes(5));
       Set<String> seen = new HashSet<>();
       for (ProducerRecord<byte[], byte[]> record : sent) {

@@ -1,6 +1,5 @@
 package io.demandmonitor.ingest;
 
-import io.demandmonitor.sink.KafkaSinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.KafkaBroker;
@@ -8,6 +7,7 @@ import io.demandmonitor.TestConfig;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.sink.CallbackSink;
+import io.demandmonitor.sink.KafkaSinks;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -32,19 +32,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A record the broker accepts, just under the producer's 1 MiB request limit, that fails
- * validation: its dead letter (the record plus an envelope and an error quoting it) would be
- * over the limit. It must arrive cut, with the full size and hash, and the records after it
- * must still be counted.
+ * validation: its dead letter (the record plus an envelope and an error quoting it) would be over
+ * the limit. It must arrive cut, with the full size and hash, and the records after it must still
+ * be counted.
  */
 class PoisonRecordTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(8)
+              .build());
 
   private static final Instant T = Instant.parse("2026-03-02T10:00:00Z");
   private static final String DEAD_LETTERS = "demand-dead-letters";
-  private static final int PRODUCER_LIMIT = 1_048_576; // max.request.size, the default of producers and the job
+  private static final int PRODUCER_LIMIT =
+      1_048_576; // max.request.size, the default of producers and the job
 
   static final ConcurrentLinkedQueue<DemandEvent> EVENTS = new ConcurrentLinkedQueue<>();
 
@@ -53,7 +58,12 @@ class PoisonRecordTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = KafkaBroker.start();
-    kafka.createTopics(1, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events",
+    kafka.createTopics(
+        1,
+        "care-referrals",
+        "safeguarding-contacts",
+        "helpline-calls",
+        "testing-events",
         DEAD_LETTERS);
   }
 
@@ -66,23 +76,45 @@ class PoisonRecordTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aRecordJustUnderTheLimitBecomesACutDeadLetterAndLaterRecordsAreCounted() throws Exception {
     // An unknown district of a million characters: the record is valid Avro, the error quotes it.
-    // 200 bytes under the limit: room for the Kafka record and batch headers, not for a dead letter's envelope.
+    // 200 bytes under the limit: room for the Kafka record and batch headers, not for a dead
+    // letter's envelope.
     int overhead = poison(0).length;
     byte[] poison = poison(PRODUCER_LIMIT - 200 - overhead);
     assertThat(poison.length).isBetween(PRODUCER_LIMIT - 210, PRODUCER_LIMIT - 190);
-    kafka.produce(List.of(
-        new ProducerRecord<>("helpline-calls", 0, T.toEpochMilli(), "k".getBytes(), poison),
-        new ProducerRecord<>("helpline-calls", 0, T.plusSeconds(60).toEpochMilli(), null,
-            KafkaIngestionTest.bytes(KafkaIngestionTest.call("after-1", T.plusSeconds(60), "WATFORD", 3, false))),
-        new ProducerRecord<>("helpline-calls", 0, T.plusSeconds(90).toEpochMilli(), null,
-            KafkaIngestionTest.bytes(KafkaIngestionTest.call("after-2", T.plusSeconds(90), "DACORUM", 4, false)))));
+    kafka.produce(
+        List.of(
+            new ProducerRecord<>("helpline-calls", 0, T.toEpochMilli(), "k".getBytes(), poison),
+            new ProducerRecord<>(
+                "helpline-calls",
+                0,
+                T.plusSeconds(60).toEpochMilli(),
+                null,
+                KafkaIngestionTest.bytes(
+                    KafkaIngestionTest.call("after-1", T.plusSeconds(60), "WATFORD", 3, false))),
+            new ProducerRecord<>(
+                "helpline-calls",
+                0,
+                T.plusSeconds(90).toEpochMilli(),
+                null,
+                KafkaIngestionTest.bytes(
+                    KafkaIngestionTest.call("after-2", T.plusSeconds(90), "DACORUM", 4, false)))));
 
-    KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "poison-test", "earliest", DEAD_LETTERS,
-        Duration.ofMinutes(2), Duration.ofSeconds(5), Map.of());
+    KafkaSettings settings =
+        new KafkaSettings(
+            kafka.bootstrapServers(),
+            "poison-test",
+            "earliest",
+            DEAD_LETTERS,
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(5),
+            Map.of());
     StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     EVENTS.clear();
-    DemandPipeline.Ingested ingested = DemandPipeline.ingest(
-        KafkaIngest.sources(env, TestConfig.reference(), settings, true), TestConfig.pipeline(), false);
+    DemandPipeline.Ingested ingested =
+        DemandPipeline.ingest(
+            KafkaIngest.sources(env, TestConfig.reference(), settings, true),
+            TestConfig.pipeline(),
+            false);
     ingested.events().sinkTo(new CallbackSink<>(PoisonRecordTest::event));
     ingested.deadLetters().sinkTo(KafkaSinks.deadLetterSink(settings));
     env.execute("poison-record-test");
@@ -107,7 +139,8 @@ class PoisonRecordTest {
   }
 
   private static byte[] poison(int districtLength) {
-    return KafkaIngestionTest.bytes(KafkaIngestionTest.call("big", T, "X".repeat(districtLength), 1, false));
+    return KafkaIngestionTest.bytes(
+        KafkaIngestionTest.call("big", T, "X".repeat(districtLength), 1, false));
   }
 
   private static void event(DemandEvent e) {

@@ -15,11 +15,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public final class CollectingSinks implements PipelineSinks {
 
   private static final ConcurrentLinkedQueue<RollingValue> DEMAND = new ConcurrentLinkedQueue<>();
-  private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<DeadLetter> DEAD_LETTERS =
+      new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<HealthEvent> HEALTH = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<SurgeAlert> ALERTS = new ConcurrentLinkedQueue<>();
-  private static final ConcurrentLinkedQueue<SurgeIncident> INCIDENTS = new ConcurrentLinkedQueue<>();
-  private static final ConcurrentLinkedQueue<ExpectedDemand> EXPECTED = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<SurgeIncident> INCIDENTS =
+      new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<ExpectedDemand> EXPECTED =
+      new ConcurrentLinkedQueue<>();
 
   public static void clear() {
     DEMAND.clear();

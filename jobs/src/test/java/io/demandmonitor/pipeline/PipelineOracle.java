@@ -17,12 +17,15 @@ import java.util.Set;
 public final class PipelineOracle {
 
   public final List<DemandEvent> accepted = new ArrayList<>();
+
   /** source/offset/reason of each dead letter. */
   public final List<String> deadLetters = new ArrayList<>();
+
   public long duplicates;
 
   /** The records a {@code SimulatedRun} from {@code from} to {@code to} produces. */
-  public PipelineOracle(ReferenceData reference, DemandSimulator simulator, Instant from, Instant to) {
+  public PipelineOracle(
+      ReferenceData reference, DemandSimulator simulator, Instant from, Instant to) {
     Normaliser normaliser = new Normaliser(reference, Duration.ofMinutes(5));
     Set<String> seen = new HashSet<>();
     for (long slot = simulator.slotOf(from); slot < simulator.slotOf(to) - 1; slot++) {

@@ -34,9 +34,9 @@ import picocli.CommandLine;
  * into the build: the next change that breaks restore (a uid, a state name or type, a record in
  * state) fails here instead of emptying every window and baseline at an upgrade. The savepoint was
  * taken half-way through three simulated days; restored, the pipeline's final values for the rest
- * equal an uninterrupted run's, so windows spanning the savepoint kept what came before it.
- * When state changes on purpose (docs/operations.md, upgrades), write the fixture of the new
- * release with {@code ./mvnw -pl schemas,jobs test -Dtest=SavepointCompatibilityTest
+ * equal an uninterrupted run's, so windows spanning the savepoint kept what came before it. When
+ * state changes on purpose (docs/operations.md, upgrades), write the fixture of the new release
+ * with {@code ./mvnw -pl schemas,jobs test -Dtest=SavepointCompatibilityTest
  * -Dsavepoint.fixture.write=true} and keep the old one's test only while its restore is promised.
  */
 class SavepointCompatibilityTest {
@@ -45,8 +45,7 @@ class SavepointCompatibilityTest {
   private static final Instant FROM = Instant.parse("2026-03-02T00:00:00Z");
   private static final Instant TO = Instant.parse("2026-03-05T00:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -60,12 +59,15 @@ class SavepointCompatibilityTest {
 
     assertThat(restored).as("windows after the savepoint").hasSizeGreaterThan(1000);
     Map<String, String> different = new TreeMap<>();
-    restored.forEach((key, count) -> {
-      if (!count.equals(uninterrupted.get(key))) {
-        different.put(key, count + " restored, " + uninterrupted.get(key) + " uninterrupted");
-      }
-    });
-    assertThat(different).as("final values after the restore that differ from an uninterrupted run").isEmpty();
+    restored.forEach(
+        (key, count) -> {
+          if (!count.equals(uninterrupted.get(key))) {
+            different.put(key, count + " restored, " + uninterrupted.get(key) + " uninterrupted");
+          }
+        });
+    assertThat(different)
+        .as("final values after the restore that differ from an uninterrupted run")
+        .isEmpty();
   }
 
   @Test
@@ -76,10 +78,20 @@ class SavepointCompatibilityTest {
     CollectingSinks.clear();
     JobClient job = start(archive, 18_000, null); // about 5 hours of events a second
     long halfWay = FROM.plus(Duration.ofHours(30)).toEpochMilli();
-    TestConfig.waitFor("the pipeline half-way through the days", () -> CollectingSinks.demand().stream()
-        .anyMatch(v -> !v.provisional && v.windowEnd >= halfWay), () -> "");
-    Path savepoint = Path.of(java.net.URI.create(job.stopWithSavepoint(false, dir.resolve("savepoints").toUri()
-        .toString(), SavepointFormatType.CANONICAL).get()));
+    TestConfig.waitFor(
+        "the pipeline half-way through the days",
+        () ->
+            CollectingSinks.demand().stream()
+                .anyMatch(v -> !v.provisional && v.windowEnd >= halfWay),
+        () -> "");
+    Path savepoint =
+        Path.of(
+            java.net.URI.create(
+                job.stopWithSavepoint(
+                        false,
+                        dir.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                    .get()));
     if (Files.exists(FIXTURE)) {
       try (Stream<Path> old = Files.walk(FIXTURE)) {
         old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -95,12 +107,24 @@ class SavepointCompatibilityTest {
     CommandLine cli = DemandMonitorCli.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(out));
-    assertThat(cli.execute("simulate", "--from", FROM.toString(), "--to", TO.toString(), "--out", archive.toString(),
-        "--config-dir", TestConfig.CONFIG_DIR.toString())).as(out.toString()).isZero();
+    assertThat(
+            cli.execute(
+                "simulate",
+                "--from",
+                FROM.toString(),
+                "--to",
+                TO.toString(),
+                "--out",
+                archive.toString(),
+                "--config-dir",
+                TestConfig.CONFIG_DIR.toString()))
+        .as(out.toString())
+        .isZero();
     return archive;
   }
 
-  private static java.util.List<RollingValue> run(Path archive, double speed, Path restoreFrom) throws Exception {
+  private static java.util.List<RollingValue> run(Path archive, double speed, Path restoreFrom)
+      throws Exception {
     CollectingSinks.clear();
     start(archive, speed, restoreFrom).getJobExecutionResult().get();
     return CollectingSinks.demand();
@@ -114,16 +138,19 @@ class SavepointCompatibilityTest {
     }
     StreamExecutionEnvironment env = TestConfig.flink(conf);
     env.enableCheckpointing(1000);
-    DemandPipeline.build(ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, speed),
-        TestConfig.pipeline(), new CollectingSinks());
+    DemandPipeline.build(
+        ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, speed),
+        TestConfig.pipeline(),
+        new CollectingSinks());
     return env.executeAsync("savepoint-fixture");
   }
 
   /** The last final value of every window. */
   private static Map<String, Long> finals(java.util.List<RollingValue> values) {
     Map<String, Long> finals = new TreeMap<>();
-    values.stream().filter(v -> !v.provisional).forEach(v -> finals.put(v.seriesKey() + "|" + v.horizon + "|"
-        + v.windowEnd, v.count));
+    values.stream()
+        .filter(v -> !v.provisional)
+        .forEach(v -> finals.put(v.seriesKey() + "|" + v.horizon + "|" + v.windowEnd, v.count));
     return finals;
   }
 

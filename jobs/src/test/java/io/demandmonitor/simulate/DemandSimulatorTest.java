@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Test;
 class DemandSimulatorTest {
 
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
   /** Four full term-time weeks (spring term 2026), Monday to Sunday. */
   private static final Instant TERM_START = Instant.parse("2026-03-02T00:00:00Z");
+
   private static final Instant TERM_END = Instant.parse("2026-03-30T00:00:00Z");
 
   private static ReferenceData reference;
@@ -54,19 +56,23 @@ class DemandSimulatorTest {
   static void simulateAMonth() {
     reference = TestConfig.reference();
     config = TestConfig.simulation().withImperfections(Imperfections.NONE);
-    cleanTermMonth = decode(new DemandSimulator(reference, config, List.of()), TERM_START, TERM_END);
+    cleanTermMonth =
+        decode(new DemandSimulator(reference, config, List.of()), TERM_START, TERM_END);
   }
 
   @Test
   void sameSeedSameStreamAndAnotherSeedAnother() {
     DemandSimulator a = new DemandSimulator(reference, TestConfig.simulation(), List.of());
     DemandSimulator b = new DemandSimulator(reference, TestConfig.simulation(), List.of());
-    DemandSimulator other = new DemandSimulator(reference, TestConfig.simulation().withSeed(7), List.of());
+    DemandSimulator other =
+        new DemandSimulator(reference, TestConfig.simulation().withSeed(7), List.of());
     long first = a.slotOf(TERM_START.plus(Duration.ofHours(10)));
     List<String> fromA = new ArrayList<>();
     List<String> fromB = new ArrayList<>();
     List<String> fromOther = new ArrayList<>();
-    for (long slot = first + 720; slot >= first; slot--) { // generated in another order: slots are independent
+    for (long slot = first + 720;
+        slot >= first;
+        slot--) { // generated in another order: slots are independent
       fromA.addAll(0, a.slot(slot).stream().map(DemandSimulatorTest::fingerprint).toList());
     }
     for (long slot = first; slot <= first + 720; slot++) {
@@ -82,8 +88,10 @@ class DemandSimulatorTest {
     for (var service : reference.services()) {
       long events = cleanTermMonth.stream().filter(d -> d.topic().equals(service.topic())).count();
       double perDay = events / 28.0;
-      assertThat(perDay).as(service.id() + " events per day")
-          .isCloseTo(config.services().get(service.id()).dailyVolume(),
+      assertThat(perDay)
+          .as(service.id() + " events per day")
+          .isCloseTo(
+              config.services().get(service.id()).dailyVolume(),
               offset(0.10 * config.services().get(service.id()).dailyVolume()));
     }
   }
@@ -91,7 +99,8 @@ class DemandSimulatorTest {
   @Test
   void weekdaysAreBusierThanWeekendsAsConfigured() {
     double[] weights = config.services().get("helpline-calls").dayOfWeek();
-    double expected = (Arrays.stream(weights, 0, 5).sum() / 5) / (Arrays.stream(weights, 5, 7).sum() / 2);
+    double expected =
+        (Arrays.stream(weights, 0, 5).sum() / 5) / (Arrays.stream(weights, 5, 7).sum() / 2);
     long weekday = count("helpline-calls", d -> d.getDayOfWeek().getValue() <= 5);
     long weekend = count("helpline-calls", d -> d.getDayOfWeek().getValue() > 5);
     double ratio = (weekday / 5.0) / (weekend / 2.0);
@@ -106,9 +115,12 @@ class DemandSimulatorTest {
     for (int hour = 0; hour < 24; hour++) {
       int h = hour;
       double share = (double) count("helpline-calls", t -> t.getHour() == h) / all;
-      assertThat(share).as("share of helpline calls at %02d:00", hour).isCloseTo(weights[hour] / total, offset(0.01));
+      assertThat(share)
+          .as("share of helpline calls at %02d:00", hour)
+          .isCloseTo(weights[hour] / total, offset(0.01));
     }
-    double officeHours = (double) count("helpline-calls", t -> t.getHour() >= 9 && t.getHour() < 17) / all;
+    double officeHours =
+        (double) count("helpline-calls", t -> t.getHour() >= 9 && t.getHour() < 17) / all;
     assertThat(officeHours).isGreaterThan(0.6);
   }
 
@@ -118,22 +130,28 @@ class DemandSimulatorTest {
     cleanTermMonth.forEach(d -> byDistrict.merge(d.district(), 1L, Long::sum));
     long all = cleanTermMonth.size();
     for (var district : reference.districts()) {
-      assertThat((double) byDistrict.get(district.code()) / all).as(district.code())
+      assertThat((double) byDistrict.get(district.code()) / all)
+          .as(district.code())
           .isCloseTo((double) district.population() / reference.countyPopulation(), offset(0.01));
     }
   }
 
   @Test
   void siteTestsHappenOnlyWhenTheirSiteIsOpen() {
-    List<TestingEvent> atSites = cleanTermMonth.stream().map(Decoded::record)
-        .filter(r -> r instanceof TestingEvent t && t.getSiteId() != null).map(r -> (TestingEvent) r).toList();
+    List<TestingEvent> atSites =
+        cleanTermMonth.stream()
+            .map(Decoded::record)
+            .filter(r -> r instanceof TestingEvent t && t.getSiteId() != null)
+            .map(r -> (TestingEvent) r)
+            .toList();
     assertThat(atSites).hasSizeGreaterThan(5000);
     for (TestingEvent test : atSites) {
       Site site = reference.site(test.getSiteId());
       ZonedDateTime local = test.getEventTime().atZone(LONDON);
       LocalTime clock = local.toLocalTime();
       assertThat(site.district()).isEqualTo(test.getDistrict());
-      assertThat(!clock.isBefore(site.opens()) && clock.isBefore(site.closes())).as("%s at %s", site.id(), local)
+      assertThat(!clock.isBefore(site.opens()) && clock.isBefore(site.closes()))
+          .as("%s at %s", site.id(), local)
           .isTrue();
       if (site.weekdaysOnly()) {
         assertThat(local.getDayOfWeek()).isNotIn(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY);
@@ -146,17 +164,22 @@ class DemandSimulatorTest {
     // Weekdays of the summer holiday against weekdays of the spring term, same four-week span.
     DemandSimulator simulator = new DemandSimulator(reference, config, List.of());
     Instant august = Instant.parse("2026-08-03T00:00:00Z");
-    long holidayWeekdays = decode(simulator, august, august.plus(Duration.ofDays(28))).stream()
-        .filter(d -> d.topic().equals("safeguarding-contacts") && isWeekday(d.time())).count();
-    long termWeekdays = cleanTermMonth.stream()
-        .filter(d -> d.topic().equals("safeguarding-contacts") && isWeekday(d.time())).count();
+    long holidayWeekdays =
+        decode(simulator, august, august.plus(Duration.ofDays(28))).stream()
+            .filter(d -> d.topic().equals("safeguarding-contacts") && isWeekday(d.time()))
+            .count();
+    long termWeekdays =
+        cleanTermMonth.stream()
+            .filter(d -> d.topic().equals("safeguarding-contacts") && isWeekday(d.time()))
+            .count();
     double factor = config.services().get("safeguarding-contacts").schoolHolidayFactor();
     assertThat((double) holidayWeekdays / termWeekdays).isCloseTo(factor, offset(0.08));
   }
 
   @Test
   void anInjectedSurgeShowsAtTheRightTimeAndSize() {
-    // The Stevenage safeguarding surge (x4 for 2 h after a 30 min ramp), injected on each of 20 weekdays
+    // The Stevenage safeguarding surge (x4 for 2 h after a 30 min ramp), injected on each of 20
+    // weekdays
     // at 10:00 so that its size can be measured; the same seed without the surge is the baseline.
     List<Surge> surges = new ArrayList<>();
     List<Instant> starts = new ArrayList<>();
@@ -164,22 +187,41 @@ class DemandSimulatorTest {
       Instant start = TERM_START.plus(Duration.ofDays(day)).plus(Duration.ofHours(10));
       if (isWeekday(start)) {
         starts.add(start);
-        surges.add(new Surge("s" + day, "safeguarding-contacts", List.of("STEVENAGE"), start, Duration.ofMinutes(30),
-            Duration.ofHours(2), 4.0, 0));
+        surges.add(
+            new Surge(
+                "s" + day,
+                "safeguarding-contacts",
+                List.of("STEVENAGE"),
+                start,
+                Duration.ofMinutes(30),
+                Duration.ofHours(2),
+                4.0,
+                0));
       }
     }
-    List<Decoded> surged = decode(new DemandSimulator(reference, config, surges), TERM_START, TERM_END);
+    List<Decoded> surged =
+        decode(new DemandSimulator(reference, config, surges), TERM_START, TERM_END);
 
-    long baseline = stevenageSafeguarding(cleanTermMonth, starts, Duration.ofMinutes(30), Duration.ofMinutes(150));
-    long during = stevenageSafeguarding(surged, starts, Duration.ofMinutes(30), Duration.ofMinutes(150));
+    long baseline =
+        stevenageSafeguarding(
+            cleanTermMonth, starts, Duration.ofMinutes(30), Duration.ofMinutes(150));
+    long during =
+        stevenageSafeguarding(surged, starts, Duration.ofMinutes(30), Duration.ofMinutes(150));
     assertThat(baseline).isGreaterThan(30);
     assertThat((double) during / baseline).isBetween(3.2, 4.8);
 
     // Before the first surge starts the two streams are the same, event for event.
     Instant first = starts.get(0);
-    assertThat(surged.stream().filter(d -> d.time().isBefore(first)).map(d -> d.record().toString()).toList())
-        .isEqualTo(cleanTermMonth.stream().filter(d -> d.time().isBefore(first)).map(d -> d.record().toString())
-            .toList());
+    assertThat(
+            surged.stream()
+                .filter(d -> d.time().isBefore(first))
+                .map(d -> d.record().toString())
+                .toList())
+        .isEqualTo(
+            cleanTermMonth.stream()
+                .filter(d -> d.time().isBefore(first))
+                .map(d -> d.record().toString())
+                .toList());
     // Other services are untouched.
     assertThat(surged.stream().filter(d -> d.topic().equals("helpline-calls")).count())
         .isEqualTo(cleanTermMonth.stream().filter(d -> d.topic().equals("helpline-calls")).count());
@@ -205,9 +247,11 @@ class DemandSimulatorTest {
           continue;
         }
         try {
-          SpecificRecordBase record = Feed.forService(reference.serviceForTopic(raw.source).id()).decode(raw.value);
+          SpecificRecordBase record =
+              Feed.forService(reference.serviceForTopic(raw.source).id()).decode(raw.value);
           Instant time = (Instant) record.get("eventTime");
-          if (reference.district((String) record.get("district")) == null || time.isAfter(Instant.now())) {
+          if (reference.district((String) record.get("district")) == null
+              || time.isAfter(Instant.now())) {
             invalid++;
             continue;
           }
@@ -223,11 +267,13 @@ class DemandSimulatorTest {
     }
     int unique = records - duplicates;
     assertThat((double) duplicates / unique).isCloseTo(rates.duplicateRate(), offset(0.003));
-    assertThat((double) (undecodable + invalid) / unique).isCloseTo(rates.malformedRate(), offset(0.001));
+    assertThat((double) (undecodable + invalid) / unique)
+        .isCloseTo(rates.malformedRate(), offset(0.001));
     assertThat(undecodable).isPositive();
     assertThat(invalid).isPositive();
     // Shifted back past their slot: all late ones and most out-of-order ones.
-    assertThat((double) shifted / unique).isBetween(rates.lateRate(), rates.lateRate() + rates.outOfOrderRate());
+    assertThat((double) shifted / unique)
+        .isBetween(rates.lateRate(), rates.lateRate() + rates.outOfOrderRate());
 
     // Every valid event of the imperfect stream happens in the clean stream too.
     Set<String> cleanIds = new HashSet<>();
@@ -236,15 +282,22 @@ class DemandSimulatorTest {
     assertThat(cleanIds.size() - validIds.size()).isEqualTo(undecodable + invalid);
   }
 
-  private static long stevenageSafeguarding(List<Decoded> events, List<Instant> starts, Duration from, Duration to) {
+  private static long stevenageSafeguarding(
+      List<Decoded> events, List<Instant> starts, Duration from, Duration to) {
     return events.stream()
         .filter(d -> d.topic().equals("safeguarding-contacts") && d.district().equals("STEVENAGE"))
-        .filter(d -> starts.stream().anyMatch(s -> !d.time().isBefore(s.plus(from)) && d.time().isBefore(s.plus(to))))
+        .filter(
+            d ->
+                starts.stream()
+                    .anyMatch(
+                        s -> !d.time().isBefore(s.plus(from)) && d.time().isBefore(s.plus(to))))
         .count();
   }
 
   private static long count(String topic, java.util.function.Predicate<ZonedDateTime> when) {
-    return cleanTermMonth.stream().filter(d -> d.topic().equals(topic) && when.test(d.time().atZone(LONDON))).count();
+    return cleanTermMonth.stream()
+        .filter(d -> d.topic().equals(topic) && when.test(d.time().atZone(LONDON)))
+        .count();
   }
 
   private static boolean isWeekday(Instant t) {
@@ -256,8 +309,10 @@ class DemandSimulatorTest {
     for (long slot = simulator.slotOf(from); slot < simulator.slotOf(to); slot++) {
       for (RawRecord raw : simulator.slot(slot)) {
         try {
-          out.add(new Decoded(raw.source,
-              Feed.forService(reference.serviceForTopic(raw.source).id()).decode(raw.value)));
+          out.add(
+              new Decoded(
+                  raw.source,
+                  Feed.forService(reference.serviceForTopic(raw.source).id()).decode(raw.value)));
         } catch (InvalidRecordException e) {
           throw new AssertionError("a clean stream has no malformed records", e);
         }

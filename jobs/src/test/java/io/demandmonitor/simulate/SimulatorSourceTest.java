@@ -23,8 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SimulatorSourceTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   /** Each record with the wall-clock time it reached the sink. */
   record Arrival(long eventTime, long arrivedAt) {}
@@ -35,19 +39,22 @@ class SimulatorSourceTest {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void liveSlotsArriveAtRealPaceAndNeverCarryAFutureEventTime() throws Exception {
     ReferenceData reference = TestConfig.reference();
-    SimulationConfig busy = TestConfig.simulationWithVolumeTimes(50_000).withImperfections(Imperfections.NONE);
+    SimulationConfig busy =
+        TestConfig.simulationWithVolumeTimes(50_000).withImperfections(Imperfections.NONE);
     DemandSimulator simulator = new DemandSimulator(reference, busy, List.of());
     Instant start = Instant.now();
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     ARRIVALS.clear();
-    SimulatorSource.create(env, simulator, new SimulatedRun(start, start, 0, 3, Duration.ofMinutes(2)))
+    SimulatorSource.create(
+            env, simulator, new SimulatedRun(start, start, 0, 3, Duration.ofMinutes(2)))
         .map(raw -> new Arrival(eventTime(reference, raw), System.currentTimeMillis()))
         .sinkTo(new CallbackSink<>(SimulatorSourceTest::arrived));
     env.execute("simulator-live-test");
 
     assertThat(ARRIVALS).hasSizeGreaterThan(100);
-    assertThat(ARRIVALS).allSatisfy(a -> assertThat(a.eventTime()).isLessThanOrEqualTo(a.arrivedAt()));
+    assertThat(ARRIVALS)
+        .allSatisfy(a -> assertThat(a.eventTime()).isLessThanOrEqualTo(a.arrivedAt()));
     // Three 5 s slots at real pace: the first at once, the next two a slot-length apart each.
     long first = ARRIVALS.stream().mapToLong(Arrival::arrivedAt).min().orElseThrow();
     long last = ARRIVALS.stream().mapToLong(Arrival::arrivedAt).max().orElseThrow();
@@ -59,8 +66,10 @@ class SimulatorSourceTest {
   }
 
   private static long eventTime(ReferenceData reference, RawRecord raw) throws Exception {
-    return ((Instant) Feed.forService(reference.serviceForTopic(raw.source).id()).decode(raw.value)
-        .get("eventTime")).toEpochMilli();
+    return ((Instant)
+            Feed.forService(reference.serviceForTopic(raw.source).id())
+                .decode(raw.value)
+                .get("eventTime"))
+        .toEpochMilli();
   }
-
 }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console board against what a store that overwrites by window end (InfluxDB, the files)
- * holds after the same values: at every refresh, each service and horizon shows the value of
- * its newest window, final or provisional.
+ * The console board against what a store that overwrites by window end (InfluxDB, the files) holds
+ * after the same values: at every refresh, each service and horizon shows the value of its newest
+ * window, final or provisional.
  */
 class LiveSummaryTest {
 
@@ -35,24 +35,35 @@ class LiveSummaryTest {
     long now = System.currentTimeMillis();
     long openEnd = (now / MINUTE + 1) * MINUTE; // live: the open window ends after now
     long hourEnd = (now / (60 * MINUTE) + 1) * 60 * MINUTE;
-    List<RollingValue> written = new ArrayList<>(List.of(
-        value("PT1H", openEnd - 2 * MINUTE, 10, false),
-        value("PT1H", openEnd - MINUTE, 1, true), // the first provisional value of a window...
-        value("PT1H", openEnd - MINUTE, 11, true), // ...grows as events arrive...
-        value("PT1H", openEnd - MINUTE, 12, false), // ...and the final value replaces it
-        value("PT1H", openEnd, 3, true),
-        value("PT1H", openEnd, 55, true),
-        value("PT168H", hourEnd - 60 * MINUTE, 500, false),
-        value("PT168H", hourEnd, 520, true),
-        value("PT1H", openEnd - 30 * MINUTE, 9, false), // a late correction of an older window
-        value("PT168H", hourEnd, 530, true)));
+    List<RollingValue> written =
+        new ArrayList<>(
+            List.of(
+                value("PT1H", openEnd - 2 * MINUTE, 10, false),
+                value(
+                    "PT1H",
+                    openEnd - MINUTE,
+                    1,
+                    true), // the first provisional value of a window...
+                value("PT1H", openEnd - MINUTE, 11, true), // ...grows as events arrive...
+                value("PT1H", openEnd - MINUTE, 12, false), // ...and the final value replaces it
+                value("PT1H", openEnd, 3, true),
+                value("PT1H", openEnd, 55, true),
+                value("PT168H", hourEnd - 60 * MINUTE, 500, false),
+                value("PT168H", hourEnd, 520, true),
+                value(
+                    "PT1H",
+                    openEnd - 30 * MINUTE,
+                    9,
+                    false), // a late correction of an older window
+                value("PT168H", hourEnd, 530, true)));
 
     Map<String, RollingValue> store = new HashMap<>(); // what a store shows for the newest window
     for (RollingValue v : written) {
       LiveSummary.recordDemand(v);
       store.merge(v.horizon, v, (old, fresh) -> fresh.windowEnd >= old.windowEnd ? fresh : old);
       for (String horizon : List.of("PT1H", "PT168H")) {
-        assertThat(LiveSummary.get().latest("care-referrals", horizon)).as("%s after %s", horizon, v)
+        assertThat(LiveSummary.get().latest("care-referrals", horizon))
+            .as("%s after %s", horizon, v)
             .isEqualTo(store.containsKey(horizon) ? store.get(horizon).count : -1);
       }
     }
@@ -70,15 +81,19 @@ class LiveSummaryTest {
   void theHeaderShowsTheWatermarkNotTheNewestWindowAndTheWallClock() {
     ReferenceData reference = ReferenceData.load(ConfigFiles.directory(TestConfig.CONFIG_DIR));
     long watermark = Instant.parse("2026-11-29T14:50:00Z").toEpochMilli();
-    LiveSummary.recordDemand(value("PT1H", Instant.parse("2026-11-30T14:50:00Z").toEpochMilli(), 4, true));
-    assertThat(LiveSummary.get().render(reference, LONDON, null)).startsWith("County demand, nothing complete yet\n");
+    LiveSummary.recordDemand(
+        value("PT1H", Instant.parse("2026-11-30T14:50:00Z").toEpochMilli(), 4, true));
+    assertThat(LiveSummary.get().render(reference, LONDON, null))
+        .startsWith("County demand, nothing complete yet\n");
 
     LiveSummary.recordWatermark(watermark);
     LiveSummary.recordWatermark(watermark - 60 * MINUTE); // from another input: never backwards
     LiveSummary.recordWatermark(Long.MAX_VALUE); // the end of input
-    String board = LiveSummary.get().render(reference, LONDON, Instant.parse("2026-11-30T17:05:12Z"));
+    String board =
+        LiveSummary.get().render(reference, LONDON, Instant.parse("2026-11-30T17:05:12Z"));
 
-    assertThat(board).startsWith("County demand, complete up to Sun 29 Nov 14:50 (event time), at 17:05:12\n")
+    assertThat(board)
+        .startsWith("County demand, complete up to Sun 29 Nov 14:50 (event time), at 17:05:12\n")
         .contains("  Adult care referrals             4\n");
   }
 
@@ -99,10 +114,13 @@ class LiveSummaryTest {
   void whileCatchingUpOneLineSaysHowFar() {
     LiveSummary.recordWatermark(Instant.parse("2026-11-18T14:04:00Z").toEpochMilli());
     assertThat(LiveSummary.get().catchingUp(LONDON))
-        .isEqualTo("Catching up: demand complete up to Wed 18 Nov 14:04 (event time), 0 events counted\n");
+        .isEqualTo(
+            "Catching up: demand complete up to Wed 18 Nov 14:04 (event time), 0 events counted\n");
   }
 
-  private static RollingValue value(String horizon, long windowEnd, long count, boolean provisional) {
-    return new RollingValue("care-referrals", "COUNTY", "", horizon, windowEnd, count, 0, 0, provisional);
+  private static RollingValue value(
+      String horizon, long windowEnd, long count, boolean provisional) {
+    return new RollingValue(
+        "care-referrals", "COUNTY", "", horizon, windowEnd, count, 0, 0, provisional);
   }
 }

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,11 +42,15 @@ class SchemaCompatibilityTest {
     String name = current.getFileName().toString().replace(".avsc", "");
     Optional<Path> released = latestReleased(name);
     assertThat(released)
-        .as("schema %s has no released version in schemas/released: copy it there as %s-v1.avsc when released", name, name)
+        .as(
+            "schema %s has no released version in schemas/released: copy it there as %s-v1.avsc when released",
+            name, name)
         .isPresent();
 
     assertThat(backwardIncompatibilities(parse(current), parse(released.get())))
-        .as("%s must read data written with %s", current.getFileName(), released.get().getFileName())
+        .as(
+            "%s must read data written with %s",
+            current.getFileName(), released.get().getFileName())
         .isEmpty();
   }
 
@@ -55,8 +59,10 @@ class SchemaCompatibilityTest {
     Schema released = parse(SCHEMAS.resolve("released/HelplineCall-v1.avsc"));
     List<Schema.Field> fields = new ArrayList<>();
     released.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(new Schema.Field("queueName", Schema.create(Schema.Type.STRING), "no default", null));
-    Schema evolved = Schema.createRecord(released.getName(), null, released.getNamespace(), false, fields);
+    fields.add(
+        new Schema.Field("queueName", Schema.create(Schema.Type.STRING), "no default", null));
+    Schema evolved =
+        Schema.createRecord(released.getName(), null, released.getNamespace(), false, fields);
 
     assertThat(backwardIncompatibilities(evolved, released)).isNotEmpty();
   }
@@ -66,19 +72,26 @@ class SchemaCompatibilityTest {
     Schema released = parse(SCHEMAS.resolve("released/HelplineCall-v1.avsc"));
     List<Schema.Field> fields = new ArrayList<>();
     released.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(new Schema.Field("queueName", Schema.create(Schema.Type.STRING), "defaulted", "general"));
-    Schema evolved = Schema.createRecord(released.getName(), null, released.getNamespace(), false, fields);
+    fields.add(
+        new Schema.Field("queueName", Schema.create(Schema.Type.STRING), "defaulted", "general"));
+    Schema evolved =
+        Schema.createRecord(released.getName(), null, released.getNamespace(), false, fields);
 
     assertThat(backwardIncompatibilities(evolved, released)).isEmpty();
   }
 
   @Test
   void generatedClassesMatchTheirSchemaFiles() throws IOException {
-    // Canonical form: what a reader needs, without docs and codegen properties such as avro.java.string.
+    // Canonical form: what a reader needs, without docs and codegen properties such as
+    // avro.java.string.
     assertThat(SchemaNormalization.toParsingForm(HelplineCall.getClassSchema()))
-        .isEqualTo(SchemaNormalization.toParsingForm(parse(SCHEMAS.resolve("src/main/avro/HelplineCall.avsc"))));
+        .isEqualTo(
+            SchemaNormalization.toParsingForm(
+                parse(SCHEMAS.resolve("src/main/avro/HelplineCall.avsc"))));
     assertThat(SchemaNormalization.toParsingForm(SurgeAlert.getClassSchema()))
-        .isEqualTo(SchemaNormalization.toParsingForm(parse(SCHEMAS.resolve("src/main/avro/SurgeAlert.avsc"))));
+        .isEqualTo(
+            SchemaNormalization.toParsingForm(
+                parse(SCHEMAS.resolve("src/main/avro/SurgeAlert.avsc"))));
   }
 
   private static List<String> backwardIncompatibilities(Schema reader, Schema writer) {
@@ -94,10 +107,11 @@ class SchemaCompatibilityTest {
   private static Optional<Path> latestReleased(String name) throws IOException {
     try (Stream<Path> files = Files.list(SCHEMAS.resolve("released"))) {
       return files
-          .filter(p -> {
-            Matcher m = RELEASED.matcher(p.getFileName().toString());
-            return m.matches() && m.group(1).equals(name);
-          })
+          .filter(
+              p -> {
+                Matcher m = RELEASED.matcher(p.getFileName().toString());
+                return m.matches() && m.group(1).equals(name);
+              })
           .max(Comparator.comparingInt(SchemaCompatibilityTest::version));
     }
   }
