@@ -19,6 +19,7 @@ import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.replay.ReplaySinks;
+import io.demandmonitor.sink.LocalHandle;
 import io.demandmonitor.sink.OutputSinks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -88,18 +90,21 @@ public final class ReplayBenchmark {
       throws Exception {
     StreamExecutionEnvironment env = environment.get();
     PipelineSettings settings = settings(in);
-    ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0)
-        .process(
-            new DecodeFunction(
-                new Normaliser(settings.reference(), settings.futureMargin()), false))
-        .name("decode-and-validate")
-        .flatMap(new ToSeries())
-        .name("to-series")
-        .keyBy(SeriesEvent::key)
-        .process(new CountPerSeries())
-        .name("count-per-series")
-        .sinkTo(new DiscardingSink<>());
-    return run(env, "passthrough: read + decode + key by series + count");
+    return measure(
+        env,
+        "passthrough: read + decode + key by series + count",
+        progress ->
+            source(env, in, settings, progress)
+                .process(
+                    new DecodeFunction(
+                        new Normaliser(settings.reference(), settings.futureMargin()), false))
+                .name("decode-and-validate")
+                .flatMap(new ToSeries())
+                .name("to-series")
+                .keyBy(SeriesEvent::key)
+                .process(new CountPerSeries())
+                .name("count-per-series")
+                .sinkTo(new DiscardingSink<>()));
   }
 
   /** 2: Flink SQL HOP windows, one query per horizon, over the pipeline's ingestion and series. */
@@ -107,8 +112,18 @@ public final class ReplayBenchmark {
       throws Exception {
     StreamExecutionEnvironment env = environment.get();
     PipelineSettings settings = settings(in);
-    DataStream<RawRecord> raw =
-        ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0);
+    return measure(
+        env,
+        "Flink SQL HOP, every horizon and series",
+        progress -> sql(env, in, settings, progress));
+  }
+
+  private static void sql(
+      StreamExecutionEnvironment env,
+      Input in,
+      PipelineSettings settings,
+      LocalHandle<ReplayProgress> progress) {
+    DataStream<RawRecord> raw = source(env, in, settings, progress);
     DataStream<SeriesEvent> series =
         DemandPipeline.ingest(raw, settings, false)
             .events()
@@ -129,7 +144,6 @@ public final class ReplayBenchmark {
     for (String query : queries(settings.windows())) {
       tables.toDataStream(tables.sqlQuery(query)).sinkTo(new DiscardingSink<>());
     }
-    return run(env, "Flink SQL HOP, every horizon and series");
   }
 
   /**
@@ -176,21 +190,25 @@ public final class ReplayBenchmark {
     StreamExecutionEnvironment env = environment.get();
     PipelineSettings settings = settings(in);
     String run = "bench";
-    DemandPipeline.build(
-        ArchiveSource.create(env, in.archive(), settings.reference(), in.from(), in.to(), 0),
-        settings
-            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
-            .forReplay(resolution, in.from()),
-        new ReplaySinks(
-            OutputSinks.builder(
-                    settings.reference(),
-                    new AlertText(settings.reference(), settings.alerts().zone()),
-                    run,
-                    out)
-                .build(),
-            resolution,
-            in.to()));
-    return run(env, name);
+    return measure(
+        env,
+        name,
+        progress ->
+            DemandPipeline.build(
+                source(env, in, settings, progress),
+                settings
+                    .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
+                    .forReplay(resolution, in.from()),
+                new ReplaySinks(
+                    OutputSinks.builder(
+                            settings.reference(),
+                            new AlertText(settings.reference(), settings.alerts().zone()),
+                            run,
+                            out)
+                        .build(),
+                    resolution,
+                    in.to(),
+                    progress)));
   }
 
   private static PipelineSettings settings(Input in) {
@@ -201,12 +219,30 @@ public final class ReplayBenchmark {
         reference, windows, AlertRules.load(files, reference, windows));
   }
 
-  private static Result run(StreamExecutionEnvironment env, String name) throws Exception {
-    env.getConfig().enableObjectReuse(); // as replay does
-    ReplayProgress.reset();
-    long began = System.nanoTime();
-    env.execute(name);
-    return new Result(name, (System.nanoTime() - began) / 1_000_000, ReplayProgress.events());
+  private static DataStream<RawRecord> source(
+      StreamExecutionEnvironment env,
+      Input in,
+      PipelineSettings settings,
+      LocalHandle<ReplayProgress> progress) {
+    return ArchiveSource.create(
+        env, in.archive(), settings.reference(), in.from(), in.to(), 0, progress);
+  }
+
+  /**
+   * The job {@code build} makes in {@code env}, its source counting into the progress it is given,
+   * run to its end: wall time and records read.
+   */
+  private static Result measure(
+      StreamExecutionEnvironment env, String name, Consumer<LocalHandle<ReplayProgress>> build)
+      throws Exception {
+    ReplayProgress progress = new ReplayProgress();
+    try (LocalHandle<ReplayProgress> handle = LocalHandle.register(progress)) {
+      build.accept(handle);
+      env.getConfig().enableObjectReuse(); // as replay does
+      long began = System.nanoTime();
+      env.execute(name);
+      return new Result(name, (System.nanoTime() - began) / 1_000_000, progress.events());
+    }
   }
 
   /** A running count per series in keyed state; emits nothing. */

@@ -22,6 +22,7 @@ import io.demandmonitor.replay.ArchiveSource;
 import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.Surge;
+import io.demandmonitor.sink.LocalHandle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -488,24 +489,50 @@ public final class EvaluateCommand implements Runnable {
       Path archive, Config config, Period period, String name, PrintWriter console) {
     StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
     String run = name.replace(' ', '-') + "-" + System.nanoTime();
-    DemandPipeline.build(
-        ArchiveSource.create(env, archive, config.reference(), period.warmStart(), period.end(), 0),
-        PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
-            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
-            .forReplay(Duration.ofDays(1), period.warmStart()),
-        new EvaluationSinks(run));
-    ReplayProgress.reset();
-    long t0 = System.nanoTime();
+    ReplayProgress progress = new ReplayProgress();
+    try (LocalHandle<ReplayProgress> progressHandle = LocalHandle.register(progress)) {
+      DemandPipeline.build(
+          ArchiveSource.create(
+              env,
+              archive,
+              config.reference(),
+              period.warmStart(),
+              period.end(),
+              0,
+              progressHandle),
+          PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
+              .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
+              .forReplay(Duration.ofDays(1), period.warmStart()),
+          new EvaluationSinks(run));
+      long t0 = System.nanoTime();
+      execute(env, run, name, progress, config.rules().zone(), console);
+      List<ScoredEpisode> episodes = Scoring.episodes(EvaluationSinks.take(run));
+      List<Incident> incidents = Scoring.incidents(EvaluationSinks.takeIncidents(run));
+      console.printf(
+          "  %s: replayed %,d records in %.0f s, %d alert episodes, %d incidents%n",
+          name, progress.events(), seconds(t0), episodes.size(), incidents.size());
+      console.flush();
+      return new Raised(episodes, incidents);
+    }
+  }
+
+  /** Runs the replay to its end, printing how far it has read every --progress-every. */
+  private void execute(
+      StreamExecutionEnvironment env,
+      String run,
+      String name,
+      ReplayProgress progress,
+      ZoneId zone,
+      PrintWriter console) {
     ScheduledExecutorService printer = ConsoleTimer.create("evaluate-progress");
-    ZoneId zone = config.rules().zone();
     printer.scheduleAtFixedRate(
         () -> {
-          long reached = ReplayProgress.reached();
+          long reached = progress.reached();
           if (reached != Long.MIN_VALUE) {
             console.printf(
                 "  %s: %,d records, up to %s%n",
                 name,
-                ReplayProgress.events(),
+                progress.events(),
                 REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)));
             console.flush();
           }
@@ -520,13 +547,6 @@ public final class EvaluateCommand implements Runnable {
     } finally {
       printer.shutdownNow();
     }
-    List<ScoredEpisode> episodes = Scoring.episodes(EvaluationSinks.take(run));
-    List<Incident> incidents = Scoring.incidents(EvaluationSinks.takeIncidents(run));
-    console.printf(
-        "  %s: replayed %,d records in %.0f s, %d alert episodes, %d incidents%n",
-        name, ReplayProgress.events(), seconds(t0), episodes.size(), incidents.size());
-    console.flush();
-    return new Raised(episodes, incidents);
   }
 
   private TreeSet<LocalDate> archiveDays(ReferenceData reference) {

@@ -19,6 +19,7 @@ import io.demandmonitor.replay.ReplayReport;
 import io.demandmonitor.replay.ReplaySinks;
 import io.demandmonitor.sink.InfluxConnection;
 import io.demandmonitor.sink.InfluxSettings;
+import io.demandmonitor.sink.LocalHandle;
 import io.demandmonitor.sink.OutputSinks;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -172,19 +173,32 @@ public final class ReplayCommand implements Runnable {
     if (influxSettings != null) {
       InfluxOptions.prepare(influxSettings, console);
     }
-    StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
-    DemandPipeline.build(
-        source(env, config.reference(), run, range.start(), range.end(), pace),
-        PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
-            .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
-            .forReplay(range.grid(), range.start()),
-        new ReplaySinks(
-            OutputSinks.builder(
-                    config.reference(), new AlertText(config.reference(), zone), run, out)
-                .influx(influxSettings)
-                .build(),
-            range.grid(),
-            range.end()));
+    ReplayProgress progress = new ReplayProgress();
+    // Followed in this JVM: on a cluster the source and sinks run in the task managers.
+    try (LocalHandle<ReplayProgress> progressHandle =
+        FlinkEnvironment.embedded() ? LocalHandle.register(progress) : null) {
+      StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
+      DemandPipeline.build(
+          source(env, config.reference(), run, range, pace, progressHandle),
+          PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
+              .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
+              .forReplay(range.grid(), range.start()),
+          new ReplaySinks(
+              OutputSinks.builder(
+                      config.reference(), new AlertText(config.reference(), zone), run, out)
+                  .influx(influxSettings)
+                  .build(),
+              range.grid(),
+              range.end(),
+              progressHandle));
+      printStart(run, range, pace);
+      double seconds = execute(env, run, zone, progress);
+      report(run, range, influxSettings, seconds, progress);
+    }
+  }
+
+  private void printStart(String run, Range range, double pace) {
+    PrintWriter console = spec.commandLine().getOut();
     console.printf(
         "Replaying %s from %s to %s as run %s (%s, demand every %s%s)%n",
         archive != null ? archive : "Kafka at " + kafka.bootstrapServers,
@@ -195,8 +209,6 @@ public final class ReplayCommand implements Runnable {
         DurationConverter.format(range.grid()),
         alerts != null ? ", alert rules from " + alerts : "");
     console.flush();
-    double seconds = execute(env, run, zone, console);
-    report(run, range, influxSettings, seconds, console);
   }
 
   private Config loadConfig() {
@@ -266,12 +278,11 @@ public final class ReplayCommand implements Runnable {
 
   /** Runs the job to its end, printing progress; how long it took, in seconds. */
   private double execute(
-      StreamExecutionEnvironment env, String run, ZoneId zone, PrintWriter console) {
-    ReplayProgress.reset();
+      StreamExecutionEnvironment env, String run, ZoneId zone, ReplayProgress progress) {
     long began = System.nanoTime();
     ScheduledExecutorService printer = ConsoleTimer.create("replay-progress");
     printer.scheduleAtFixedRate(
-        () -> progress(console, began, zone),
+        () -> printProgress(progress, began, zone),
         progressEvery.toMillis(),
         progressEvery.toMillis(),
         TimeUnit.MILLISECONDS);
@@ -286,14 +297,19 @@ public final class ReplayCommand implements Runnable {
   }
 
   private void report(
-      String run, Range range, InfluxSettings influxSettings, double seconds, PrintWriter console) {
+      String run,
+      Range range,
+      InfluxSettings influxSettings,
+      double seconds,
+      ReplayProgress progress) {
+    PrintWriter console = spec.commandLine().getOut();
     console.println(
         ReplayReport.replayed(
-            ReplayProgress.events(),
-            ReplayProgress.counted(HealthEvent.ACCEPTED),
-            ReplayProgress.counted(HealthEvent.DUPLICATE),
-            ReplayProgress.counted(HealthEvent.DEAD_LETTER),
-            ReplayProgress.counted(HealthEvent.LATE),
+            progress.events(),
+            progress.counted(HealthEvent.ACCEPTED),
+            progress.counted(HealthEvent.DUPLICATE),
+            progress.counted(HealthEvent.DEAD_LETTER),
+            progress.counted(HealthEvent.LATE),
             seconds));
     console.println("Results: " + (influxSettings != null ? influxSettings : out.toAbsolutePath()));
     if (influxSettings != null) {
@@ -306,30 +322,36 @@ public final class ReplayCommand implements Runnable {
 
   /**
    * The archive, or the input topics' records of [start, end) by record time (group
-   * demand-monitor-replay-RUN).
+   * demand-monitor-replay-RUN); each record counted in {@code progress} unless it is null.
    */
   private DataStream<RawRecord> source(
       StreamExecutionEnvironment env,
       ReferenceData reference,
       String run,
-      Instant start,
-      Instant end,
-      double pace) {
+      Range range,
+      double pace,
+      LocalHandle<ReplayProgress> progress) {
     if (archive != null) {
-      return ArchiveSource.create(env, archive, reference, start, end, pace);
+      return ArchiveSource.create(
+          env, archive, reference, range.start(), range.end(), pace, progress);
     }
     KafkaSettings settings =
         kafka.settings(
             "demand-monitor-replay-" + run,
-            start.toString(),
+            range.start().toString(),
             Defaults.DEAD_LETTER_TOPIC,
             Defaults.duration(Defaults.OUT_OF_ORDERNESS),
             Defaults.duration(Defaults.IDLENESS));
-    return KafkaIngest.sources(
-            env, reference, settings, OffsetsInitializer.timestamp(end.toEpochMilli()))
+    DataStream<RawRecord> records =
+        KafkaIngest.sources(
+            env, reference, settings, OffsetsInitializer.timestamp(range.end().toEpochMilli()));
+    if (progress == null) {
+      return records;
+    }
+    return records
         .map(
             record -> {
-              ReplayProgress.reached(record.timestamp, 1);
+              progress.get().reached(record.timestamp, 1);
               return record;
             })
         .returns(RawRecord.class)
@@ -365,17 +387,18 @@ public final class ReplayCommand implements Runnable {
     }
   }
 
-  private void progress(PrintWriter console, long began, ZoneId zone) {
-    long reached = ReplayProgress.reached();
+  private void printProgress(ReplayProgress progress, long began, ZoneId zone) {
+    long reached = progress.reached();
     if (reached == Long.MIN_VALUE) {
       return;
     }
     double seconds = (System.nanoTime() - began) / 1e9;
+    PrintWriter console = spec.commandLine().getOut();
     console.printf(
         "  %,d records, up to %s, %,.0f records/s%n",
-        ReplayProgress.events(),
+        progress.events(),
         REACHED.format(Instant.ofEpochMilli(reached).atZone(zone)),
-        ReplayProgress.events() / seconds);
+        progress.events() / seconds);
     console.flush();
   }
 

@@ -20,6 +20,7 @@ import io.demandmonitor.simulate.Surge;
 import io.demandmonitor.sink.InfluxSettings;
 import io.demandmonitor.sink.KafkaSinks;
 import io.demandmonitor.sink.LiveSummary;
+import io.demandmonitor.sink.LocalHandle;
 import io.demandmonitor.sink.OutputSinks;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -319,6 +320,9 @@ public final class RunCommand implements Runnable {
       InfluxSettings influx,
       String group) {}
 
+  /** The console board of the latest run; fed by the job's sinks on the embedded runtime only. */
+  LiveSummary board;
+
   @Override
   public void run() {
     PrintWriter console = spec.commandLine().getOut();
@@ -326,21 +330,24 @@ public final class RunCommand implements Runnable {
     Instant started = Instant.now();
     String run = checkOptions(config);
     Job job = prepareJob(run, console);
-    OutputSinks.Builder outputs =
-        OutputSinks.builder(config.reference(), config.alertText(), run, out)
-            .influx(job.influx())
-            .console(job.embedded())
-            .archive(archive);
-    Instant simulatedEnd = null;
-    if (kafka.enabled()) {
-      if (!buildFromKafka(job, config, outputs, run, started, console)) {
-        return; // interrupted while checking the topics
+    board = new LiveSummary();
+    try (LocalHandle<LiveSummary> boardHandle = LocalHandle.register(board)) {
+      OutputSinks.Builder outputs =
+          OutputSinks.builder(config.reference(), config.alertText(), run, out)
+              .influx(job.influx())
+              .console(job.embedded() ? boardHandle : null)
+              .archive(archive);
+      Instant simulatedEnd = null;
+      if (kafka.enabled()) {
+        if (!buildFromKafka(job, config, outputs, run, started, console)) {
+          return; // interrupted while checking the topics
+        }
+      } else {
+        Instant present = buildFromSimulator(job.env(), config, outputs, console);
+        simulatedEnd = live ? null : present;
       }
-    } else {
-      Instant present = buildFromSimulator(job.env(), config, outputs, console);
-      simulatedEnd = live ? null : present;
+      execute(job, config, simulatedEnd, console);
     }
-    execute(job, config, simulatedEnd, console);
   }
 
   private Config loadConfig() {
@@ -459,7 +466,7 @@ public final class RunCommand implements Runnable {
     DemandPipeline.build(
         KafkaIngest.sources(job.env(), config.reference(), kafkaSettings, bounded()),
         pipelineSettings(config),
-        bounded() ? new ReplaySinks(sinks, Duration.ofMinutes(1), started) : sinks);
+        bounded() ? new ReplaySinks(sinks, Duration.ofMinutes(1), started, null) : sinks);
     return true;
   }
 
@@ -521,9 +528,8 @@ public final class RunCommand implements Runnable {
    * @param simulatedEnd where a bounded simulation's input ends, else null
    */
   private void execute(Job job, Config config, Instant simulatedEnd, PrintWriter console) {
-    LiveSummary.get().reset();
     if (simulatedEnd != null) {
-      LiveSummary.get().inputEndsAt(simulatedEnd.toEpochMilli());
+      board.inputEndsAt(simulatedEnd.toEpochMilli());
     }
     ScheduledExecutorService printer = ConsoleTimer.create("console-summary");
     JobFailures failures =
@@ -588,8 +594,8 @@ public final class RunCommand implements Runnable {
     // Caught up: the watermark is no further behind the clock than the sources hold it back.
     Duration caughtUpWithin = outOfOrderness.plus(idleness).plusMinutes(5);
     ZoneId zone = config.zone();
+    LiveSummary summary = board;
     return () -> {
-      LiveSummary summary = LiveSummary.get();
       boolean catchingUp =
           summary.completeUpTo() < System.currentTimeMillis() - caughtUpWithin.toMillis();
       consoleAlerts
@@ -668,10 +674,8 @@ public final class RunCommand implements Runnable {
     console.println();
     console.println("Final summary (" + (stopped ? "stopped" : "finished") + "):");
     if (job.embedded()) {
-      consoleAlerts
-          .lines(LiveSummary.get().newAlerts(), LiveSummary.get().newIncidents(), false)
-          .forEach(console::println);
-      console.print(LiveSummary.get().render(config.reference(), config.zone(), Instant.now()));
+      consoleAlerts.lines(board.newAlerts(), board.newIncidents(), false).forEach(console::println);
+      console.print(board.render(config.reference(), config.zone(), Instant.now()));
     }
     console.printf(
         "Demand: %s%s%n",

@@ -6,7 +6,6 @@ import io.demandmonitor.evaluate.Scoring.AlertChange;
 import io.demandmonitor.evaluate.Scoring.IncidentChange;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.PipelineSinks;
-import io.demandmonitor.replay.ReplayProgress;
 import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
@@ -19,8 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * An evaluation's pipeline outputs: the alert and incident changes, kept in this JVM by run (the
- * pipeline runs on an embedded runtime), and the health counts for progress. Demand, expectations
- * and dead letters are not needed and go nowhere.
+ * pipeline runs on an embedded runtime). Demand, expectations, dead letters and health are not
+ * needed and go nowhere.
  */
 public final class EvaluationSinks implements PipelineSinks {
 
@@ -59,12 +58,7 @@ public final class EvaluationSinks implements PipelineSinks {
   public void deadLetters(DataStream<DeadLetter> deadLetters) {}
 
   @Override
-  public void health(DataStream<HealthEvent> health) {
-    health
-        .sinkTo(new CallbackSink<>(ReplayProgress::counted))
-        .name("evaluation-counts")
-        .setParallelism(1);
-  }
+  public void health(DataStream<HealthEvent> health) {}
 
   @Override
   public void alerts(DataStream<SurgeAlert> alerts) {

@@ -6,6 +6,7 @@ import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.model.Archive;
 import io.demandmonitor.simulate.SlotBatch;
+import io.demandmonitor.sink.LocalHandle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ public final class ArchiveSource {
 
   /**
    * @param speed times real time, 0 for as fast as possible
+   * @param progress where the records read and the time reached are counted; null for nowhere
    */
   public static DataStream<RawRecord> create(
       StreamExecutionEnvironment env,
@@ -45,7 +47,8 @@ public final class ArchiveSource {
       ReferenceData reference,
       Instant from,
       Instant to,
-      double speed) {
+      double speed,
+      LocalHandle<ReplayProgress> progress) {
     long first = Math.floorDiv(from.toEpochMilli(), HOUR) * HOUR;
     long hours = Math.floorDiv(to.toEpochMilli() - first + HOUR - 1, HOUR);
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -68,7 +71,9 @@ public final class ArchiveSource {
               for (RawRecord record : batch.records) {
                 out.collect(record);
               }
-              ReplayProgress.reached(batch.slotEnd, batch.records.length);
+              if (progress != null) {
+                progress.get().reached(batch.slotEnd, batch.records.length);
+              }
             })
         .returns(RawRecord.class)
         .name("archive-records")

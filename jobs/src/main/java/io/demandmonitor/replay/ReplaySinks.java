@@ -9,6 +9,7 @@ import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
 import io.demandmonitor.sink.CallbackSink;
+import io.demandmonitor.sink.LocalHandle;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -26,11 +27,21 @@ public final class ReplaySinks implements PipelineSinks {
   private final PipelineSinks sinks;
   private final long resolution;
   private final long until;
+  private final LocalHandle<ReplayProgress> progress;
 
-  public ReplaySinks(PipelineSinks sinks, Duration resolution, Instant until) {
+  /**
+   * @param progress where the health stream's counts go; null for nowhere (a bounded run, which may
+   *     run on a cluster)
+   */
+  public ReplaySinks(
+      PipelineSinks sinks,
+      Duration resolution,
+      Instant until,
+      LocalHandle<ReplayProgress> progress) {
     this.sinks = sinks;
     this.resolution = resolution.toMillis();
     this.until = until.toEpochMilli();
+    this.progress = progress;
   }
 
   @Override
@@ -71,10 +82,13 @@ public final class ReplaySinks implements PipelineSinks {
   @Override
   public void health(DataStream<HealthEvent> health) {
     sinks.health(health);
-    health
-        .sinkTo(new CallbackSink<>(ReplayProgress::counted))
-        .name("replay-counts")
-        .setParallelism(1);
+    if (progress != null) {
+      LocalHandle<ReplayProgress> counts = progress;
+      health
+          .sinkTo(new CallbackSink<>(event -> counts.get().counted(event)))
+          .name("replay-counts")
+          .setParallelism(1);
+    }
   }
 
   @Override

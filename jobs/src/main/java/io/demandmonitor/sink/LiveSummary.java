@@ -9,12 +9,17 @@ import io.demandmonitor.schema.SurgeIncident;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The embedded run's console board: the county's rolling demand per service and horizon, and what
- * was set aside, kept in this JVM by {@link CallbackSink}s and rendered by the CLI.
+ * was set aside, kept in this JVM by {@link CallbackSink}s (which reach it through a {@link
+ * LocalHandle}) and rendered by the CLI.
  */
 public final class LiveSummary {
 
@@ -31,12 +36,6 @@ public final class LiveSummary {
 
   private volatile long complete = Long.MIN_VALUE; // watermark: event time demand is complete up to
 
-  private static final LiveSummary INSTANCE = new LiveSummary();
-
-  public static LiveSummary get() {
-    return INSTANCE;
-  }
-
   /**
    * A county total: the newest window of its service and horizon, final or provisional, as a store
    * that overwrites by window end shows it (a later value for the same window replaces the earlier
@@ -45,14 +44,14 @@ public final class LiveSummary {
    * to zero in windows that have not happened yet. A provisional window may end after now: it is
    * still open.
    */
-  public static void recordDemand(RollingValue value) {
-    if (!value.provisional && value.windowEnd > INSTANCE.happenedUpTo()) {
+  public void recordDemand(RollingValue value) {
+    if (!value.provisional && value.windowEnd > happenedUpTo()) {
       return;
     }
-    if (!INSTANCE.horizons.containsValue(value.horizon)) {
-      INSTANCE.horizons.put(java.time.Duration.parse(value.horizon), value.horizon);
+    if (!horizons.containsValue(value.horizon)) {
+      horizons.put(java.time.Duration.parse(value.horizon), value.horizon);
     }
-    INSTANCE.latest.merge(
+    latest.merge(
         value.service + "|" + value.horizon,
         value,
         (old, now) -> now.windowEnd >= old.windowEnd ? now : old);
@@ -62,68 +61,48 @@ public final class LiveSummary {
    * The county totals' watermark: demand is complete up to this event time. The end-of-input
    * watermark (the end of time) is skipped for the same reason as the windows after now.
    */
-  public static void recordWatermark(long watermark) {
-    if (watermark <= INSTANCE.happenedUpTo()) {
-      INSTANCE.complete = Math.max(INSTANCE.complete, watermark);
+  public void recordWatermark(long watermark) {
+    if (watermark <= happenedUpTo()) {
+      complete = Math.max(complete, watermark);
     }
   }
 
   private volatile long inputEnd = Long.MAX_VALUE;
 
   /** Alert changes not yet printed, oldest first. */
-  private final java.util.Queue<SurgeAlert> alerts =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<SurgeAlert> alerts = new ConcurrentLinkedQueue<>();
 
-  private final java.util.List<SurgeAlert> alertHistory =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Incident changes not yet printed, oldest first. */
+  private final Queue<SurgeIncident> incidents = new ConcurrentLinkedQueue<>();
 
-  public static void recordAlert(SurgeAlert alert) {
-    INSTANCE.alerts.add(alert);
-    INSTANCE.alertHistory.add(alert);
+  public void recordAlert(SurgeAlert alert) {
+    alerts.add(alert);
+  }
+
+  public void recordIncident(SurgeIncident incident) {
+    incidents.add(incident);
   }
 
   /** The alert changes received since the last call. */
-  public java.util.List<SurgeAlert> newAlerts() {
-    java.util.List<SurgeAlert> fresh = new java.util.ArrayList<>();
-    for (SurgeAlert a = alerts.poll(); a != null; a = alerts.poll()) {
-      fresh.add(a);
-    }
-    return fresh;
-  }
-
-  /** Every alert change of the run. */
-  public java.util.List<SurgeAlert> alerts() {
-    return java.util.List.copyOf(alertHistory);
-  }
-
-  /** Incident changes not yet printed, oldest first. */
-  private final java.util.Queue<SurgeIncident> incidents =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  private final java.util.List<SurgeIncident> incidentHistory =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  public static void recordIncident(SurgeIncident incident) {
-    INSTANCE.incidents.add(incident);
-    INSTANCE.incidentHistory.add(incident);
+  public List<SurgeAlert> newAlerts() {
+    return drain(alerts);
   }
 
   /** The incident changes received since the last call. */
-  public java.util.List<SurgeIncident> newIncidents() {
-    java.util.List<SurgeIncident> fresh = new java.util.ArrayList<>();
-    for (SurgeIncident i = incidents.poll(); i != null; i = incidents.poll()) {
-      fresh.add(i);
+  public List<SurgeIncident> newIncidents() {
+    return drain(incidents);
+  }
+
+  private static <T> List<T> drain(Queue<T> queue) {
+    List<T> fresh = new ArrayList<>();
+    for (T change = queue.poll(); change != null; change = queue.poll()) {
+      fresh.add(change);
     }
     return fresh;
   }
 
-  /** Every incident change of the run. */
-  public java.util.List<SurgeIncident> incidents() {
-    return java.util.List.copyOf(incidentHistory);
-  }
-
-  public static void recordHealth(HealthEvent event) {
-    INSTANCE.counted.merge(event.kind, event.count, Long::sum);
+  public void recordHealth(HealthEvent event) {
+    counted.merge(event.kind, event.count, Long::sum);
   }
 
   /**
@@ -136,18 +115,6 @@ public final class LiveSummary {
   /** The wall clock, or the end of a bounded input if earlier. */
   public long happenedUpTo() {
     return Math.min(System.currentTimeMillis(), inputEnd);
-  }
-
-  public synchronized void reset() {
-    inputEnd = Long.MAX_VALUE;
-    latest.clear();
-    horizons.clear();
-    counted.clear();
-    alerts.clear();
-    alertHistory.clear();
-    incidents.clear();
-    incidentHistory.clear();
-    complete = Long.MIN_VALUE;
   }
 
   /** How many events were accepted, or set aside as one kind of {@link HealthEvent}. */
@@ -186,7 +153,7 @@ public final class LiveSummary {
    * The board: a header with the event time demand is complete up to and the wall clock ({@code
    * now}, or none), then the newest value of every service and horizon.
    */
-  public synchronized String render(ReferenceData reference, ZoneId zone, Instant now) {
+  public String render(ReferenceData reference, ZoneId zone, Instant now) {
     StringBuilder out =
         new StringBuilder(
             complete == Long.MIN_VALUE

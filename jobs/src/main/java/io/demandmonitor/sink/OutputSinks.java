@@ -45,7 +45,7 @@ public final class OutputSinks implements PipelineSinks {
   private final IncidentLines incidentLines;
   private final InfluxSettings influx;
   private final Topics topics;
-  private final boolean console;
+  private final LocalHandle<LiveSummary> console;
   private final Path archive;
   private final Instant publishAlertsFrom;
 
@@ -68,7 +68,7 @@ public final class OutputSinks implements PipelineSinks {
     private final Path outDir;
     private InfluxSettings influx;
     private Topics topics;
-    private boolean console;
+    private LocalHandle<LiveSummary> console;
     private Path archive;
     private Instant publishAlertsFrom;
 
@@ -94,9 +94,9 @@ public final class OutputSinks implements PipelineSinks {
       return this;
     }
 
-    /** Whether to feed the embedded run's console board. */
-    public Builder console(boolean feedConsole) {
-      this.console = feedConsole;
+    /** The embedded run's console board to feed; null for none (on a cluster). */
+    public Builder console(LocalHandle<LiveSummary> board) {
+      this.console = board;
       return this;
     }
 
@@ -161,11 +161,14 @@ public final class OutputSinks implements PipelineSinks {
           .name("demand-files")
           .uid("demand-files");
     }
-    if (console) {
+    if (console != null) {
+      LocalHandle<LiveSummary> board = console;
       rolling
           .filter(v -> SeriesEvent.COUNTY.equals(v.area) && v.category.isEmpty())
           .name("county-totals")
-          .sinkTo(new CallbackSink<>(LiveSummary::recordDemand, LiveSummary::recordWatermark))
+          .sinkTo(
+              new CallbackSink<>(
+                  v -> board.get().recordDemand(v), w -> board.get().recordWatermark(w)))
           .name("console-demand")
           .setParallelism(1);
     }
@@ -225,9 +228,10 @@ public final class OutputSinks implements PipelineSinks {
           .uid("influx-health")
           .setParallelism(1);
     }
-    if (console) {
+    if (console != null) {
+      LocalHandle<LiveSummary> board = console;
       health
-          .sinkTo(new CallbackSink<>(LiveSummary::recordHealth))
+          .sinkTo(new CallbackSink<>(event -> board.get().recordHealth(event)))
           .name("console-health")
           .setParallelism(1);
     }
@@ -260,8 +264,9 @@ public final class OutputSinks implements PipelineSinks {
     if (topics != null) {
       news.sinkTo(topics.alerts()).name("alert-topic").uid("alert-topic");
     }
-    if (console) {
-      news.sinkTo(new CallbackSink<>(LiveSummary::recordAlert))
+    if (console != null) {
+      LocalHandle<LiveSummary> board = console;
+      news.sinkTo(new CallbackSink<>(alert -> board.get().recordAlert(alert)))
           .name("console-alerts")
           .setParallelism(1);
     }
@@ -294,8 +299,9 @@ public final class OutputSinks implements PipelineSinks {
     if (topics != null) {
       news.sinkTo(topics.incidents()).name("incident-topic").uid("incident-topic");
     }
-    if (console) {
-      news.sinkTo(new CallbackSink<>(LiveSummary::recordIncident))
+    if (console != null) {
+      LocalHandle<LiveSummary> board = console;
+      news.sinkTo(new CallbackSink<>(incident -> board.get().recordIncident(incident)))
           .name("console-incidents")
           .setParallelism(1);
     }

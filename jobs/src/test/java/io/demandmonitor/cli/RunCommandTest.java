@@ -34,23 +34,23 @@ class RunCommandTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void embeddedRunOnABoundedSimulationWritesLineProtocolAndSummarises() throws IOException {
+    CommandLine cli = cli();
     int exit =
-        cli()
-            .execute(
-                "run",
-                "--backfill",
-                "3h",
-                "--speed",
-                "0",
-                "--no-live",
-                "--web-ui-port",
-                "0",
-                "--summary-every",
-                "1s",
-                "--out",
-                dir.toString(),
-                "--config-dir",
-                TestConfig.CONFIG_DIR.toString());
+        cli.execute(
+            "run",
+            "--backfill",
+            "3h",
+            "--speed",
+            "0",
+            "--no-live",
+            "--web-ui-port",
+            "0",
+            "--summary-every",
+            "1s",
+            "--out",
+            dir.toString(),
+            "--config-dir",
+            TestConfig.CONFIG_DIR.toString());
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString())
@@ -66,31 +66,32 @@ class RunCommandTest {
       assertThat(lines)
           .anyMatch(l -> l.startsWith("demand,district=County,horizon=" + horizon + ","));
     }
-    assertThat(board()).isEqualTo(newestWritten(dir.resolve("demand")));
-    assertThat(LiveSummary.get().counted(io.demandmonitor.model.HealthEvent.ACCEPTED)).isPositive();
+    LiveSummary board = board(cli);
+    assertThat(values(board)).isEqualTo(newestWritten(dir.resolve("demand"), board));
+    assertThat(board.counted(io.demandmonitor.model.HealthEvent.ACCEPTED)).isPositive();
   }
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aLiveRunsBoardMovesWithTheWatermarkAndEndsOnTheNewestValuesWritten() throws IOException {
+    CommandLine cli = cli();
     int exit =
-        cli()
-            .execute(
-                "run",
-                "--backfill",
-                "2h",
-                "--duration",
-                "25s",
-                "--web-ui-port",
-                "0",
-                "--summary-every",
-                "1s",
-                "--checkpoint-every",
-                "2s",
-                "--out",
-                dir.toString(),
-                "--config-dir",
-                TestConfig.CONFIG_DIR.toString());
+        cli.execute(
+            "run",
+            "--backfill",
+            "2h",
+            "--duration",
+            "25s",
+            "--web-ui-port",
+            "0",
+            "--summary-every",
+            "1s",
+            "--checkpoint-every",
+            "2s",
+            "--out",
+            dir.toString(),
+            "--config-dir",
+            TestConfig.CONFIG_DIR.toString());
 
     assertThat(exit).as(err.toString()).isZero();
     List<String> headers =
@@ -117,8 +118,9 @@ class RunCommandTest {
     assertThat(behind)
         .as("minutes the board is behind the clock: " + headers.get(headers.size() - 1))
         .isLessThan(10);
-    Map<String, Long> board = board();
-    assertThat(board).isEqualTo(newestWritten(dir.resolve("demand")));
+    LiveSummary summary = board(cli);
+    Map<String, Long> board = values(summary);
+    assertThat(board).isEqualTo(newestWritten(dir.resolve("demand"), summary));
     for (String service :
         List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
       assertThat(
@@ -132,16 +134,22 @@ class RunCommandTest {
     }
   }
 
+  /** The console board of the run {@code cli} executed last. */
+  private static LiveSummary board(CommandLine cli) {
+    RunCommand run = cli.getSubcommands().get("run").getCommand();
+    return run.board;
+  }
+
   /** The console board's county values, service|horizon to count. */
-  private static Map<String, Long> board() {
-    Map<String, Long> board = new TreeMap<>();
+  private static Map<String, Long> values(LiveSummary board) {
+    Map<String, Long> values = new TreeMap<>();
     for (String service :
         List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
       for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
-        board.put(service + "|" + horizon, LiveSummary.get().latest(service, horizon));
+        values.put(service + "|" + horizon, board.latest(service, horizon));
       }
     }
-    return board;
+    return values;
   }
 
   /**
@@ -150,15 +158,14 @@ class RunCommandTest {
    * their counter). Final values of windows after now are the end of a bounded run falling to zero
    * in windows that have not happened: the console leaves them out.
    */
-  private static Map<String, Long> newestWritten(Path folder) throws IOException {
+  private static Map<String, Long> newestWritten(Path folder, LiveSummary board)
+      throws IOException {
     Pattern point =
         Pattern.compile(
             "demand,district=County,horizon=(\\w+),run=live,service=([a-z-]+) "
                 + "count=(\\d+)i,provisional=(true|false)\\S* (\\d+)");
     Map<String, long[]> newest = new TreeMap<>(); // service|horizon -> window end, count
-    long now =
-        LiveSummary.get()
-            .happenedUpTo(); // the board's own cut: the clock, or a bounded input's end
+    long now = board.happenedUpTo(); // the board's own cut: the clock, or a bounded input's end
     try (Stream<Path> files = Files.list(folder)) {
       List<Path> inOrder =
           files

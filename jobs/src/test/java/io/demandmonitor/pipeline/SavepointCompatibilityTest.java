@@ -139,7 +139,7 @@ class SavepointCompatibilityTest {
     StreamExecutionEnvironment env = TestConfig.flink(conf);
     env.enableCheckpointing(1000);
     DemandPipeline.build(
-        ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, speed),
+        ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, speed, null),
         TestConfig.pipeline(),
         new CollectingSinks());
     return env.executeAsync("savepoint-fixture");

@@ -78,7 +78,7 @@ class StateBackendBenchmark {
     StreamExecutionEnvironment env = TestConfig.flink(conf);
     env.enableCheckpointing(1000);
     DemandPipeline.build(
-        ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, 0),
+        ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, 0, null),
         TestConfig.pipeline(),
         new Discarding());
     long start = System.nanoTime();

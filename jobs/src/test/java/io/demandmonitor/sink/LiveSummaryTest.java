@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +24,7 @@ class LiveSummaryTest {
   private static final long MINUTE = 60_000;
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
-  @BeforeEach
-  void reset() {
-    LiveSummary.get().reset();
-  }
+  private final LiveSummary board = new LiveSummary();
 
   @Test
   void atEveryRefreshTheBoardShowsTheNewestValueOfEachWindowFinalOrProvisional() {
@@ -59,10 +55,10 @@ class LiveSummaryTest {
 
     Map<String, RollingValue> store = new HashMap<>(); // what a store shows for the newest window
     for (RollingValue v : written) {
-      LiveSummary.recordDemand(v);
+      board.recordDemand(v);
       store.merge(v.horizon, v, (old, fresh) -> fresh.windowEnd >= old.windowEnd ? fresh : old);
       for (String horizon : List.of("PT1H", "PT168H")) {
-        assertThat(LiveSummary.get().latest("care-referrals", horizon))
+        assertThat(board.latest("care-referrals", horizon))
             .as("%s after %s", horizon, v)
             .isEqualTo(store.containsKey(horizon) ? store.get(horizon).count : -1);
       }
@@ -72,27 +68,26 @@ class LiveSummaryTest {
   @Test
   void finalValuesOfWindowsAfterNowAreTheEndOfABoundedRunAndSkipped() {
     long past = (System.currentTimeMillis() / MINUTE - 5) * MINUTE;
-    LiveSummary.recordDemand(value("PT1H", past, 7, false));
-    LiveSummary.recordDemand(value("PT1H", past + 24 * 60 * MINUTE, 0, false));
-    assertThat(LiveSummary.get().latest("care-referrals", "PT1H")).isEqualTo(7);
+    board.recordDemand(value("PT1H", past, 7, false));
+    board.recordDemand(value("PT1H", past + 24 * 60 * MINUTE, 0, false));
+    assertThat(board.latest("care-referrals", "PT1H")).isEqualTo(7);
   }
 
   @Test
   void theHeaderShowsTheWatermarkNotTheNewestWindowAndTheWallClock() {
     ReferenceData reference = ReferenceData.load(ConfigFiles.directory(TestConfig.CONFIG_DIR));
     long watermark = Instant.parse("2026-11-29T14:50:00Z").toEpochMilli();
-    LiveSummary.recordDemand(
+    board.recordDemand(
         value("PT1H", Instant.parse("2026-11-30T14:50:00Z").toEpochMilli(), 4, true));
-    assertThat(LiveSummary.get().render(reference, LONDON, null))
+    assertThat(board.render(reference, LONDON, null))
         .startsWith("County demand, nothing complete yet\n");
 
-    LiveSummary.recordWatermark(watermark);
-    LiveSummary.recordWatermark(watermark - 60 * MINUTE); // from another input: never backwards
-    LiveSummary.recordWatermark(Long.MAX_VALUE); // the end of input
-    String board =
-        LiveSummary.get().render(reference, LONDON, Instant.parse("2026-11-30T17:05:12Z"));
+    board.recordWatermark(watermark);
+    board.recordWatermark(watermark - 60 * MINUTE); // from another input: never backwards
+    board.recordWatermark(Long.MAX_VALUE); // the end of input
+    String rendered = board.render(reference, LONDON, Instant.parse("2026-11-30T17:05:12Z"));
 
-    assertThat(board)
+    assertThat(rendered)
         .startsWith("County demand, complete up to Sun 29 Nov 14:50 (event time), at 17:05:12\n")
         .contains("  Adult care referrals             4\n");
   }
@@ -103,17 +98,17 @@ class LiveSummaryTest {
     ReferenceData reference = ReferenceData.load(ConfigFiles.directory(TestConfig.CONFIG_DIR));
     long past = (System.currentTimeMillis() / MINUTE - 5) * MINUTE;
     for (String horizon : new String[] {"PT168H", "PT15M", "PT2H", "PT24H"}) {
-      LiveSummary.recordDemand(value(horizon, past, 3, false));
+      board.recordDemand(value(horizon, past, 3, false));
     }
-    assertThat(LiveSummary.get().render(reference, LONDON, null))
+    assertThat(board.render(reference, LONDON, null))
         .contains("  service                     15 min   2 hours  24 hours    7 days\n")
         .contains("  Adult care referrals             3         3         3         3\n");
   }
 
   @Test
   void whileCatchingUpOneLineSaysHowFar() {
-    LiveSummary.recordWatermark(Instant.parse("2026-11-18T14:04:00Z").toEpochMilli());
-    assertThat(LiveSummary.get().catchingUp(LONDON))
+    board.recordWatermark(Instant.parse("2026-11-18T14:04:00Z").toEpochMilli());
+    assertThat(board.catchingUp(LONDON))
         .isEqualTo(
             "Catching up: demand complete up to Wed 18 Nov 14:04 (event time), 0 events counted\n");
   }
