@@ -14,9 +14,6 @@ final class Defaults {
   /** A silent Kafka partition stops holding back event time after this long. */
   static final String IDLENESS = "1m";
 
-  /** An event time further ahead of the clock than this is invalid. */
-  static final String FUTURE_MARGIN = "5m";
-
   static final String DEAD_LETTER_TOPIC = "demand-dead-letters";
 
   private Defaults() {}

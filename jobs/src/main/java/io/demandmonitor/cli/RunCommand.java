@@ -163,7 +163,7 @@ public final class RunCommand implements Runnable {
   @Option(
       names = "--dedup-horizon",
       converter = DurationConverter.class,
-      defaultValue = "24h",
+      defaultValue = PipelineSettings.DEFAULT_DEDUP_HORIZON,
       paramLabel = "DURATION",
       description =
           "How long (event time) an event id is remembered to drop its "
@@ -173,7 +173,7 @@ public final class RunCommand implements Runnable {
   @Option(
       names = "--future-margin",
       converter = DurationConverter.class,
-      defaultValue = Defaults.FUTURE_MARGIN,
+      defaultValue = PipelineSettings.DEFAULT_FUTURE_MARGIN,
       paramLabel = "DURATION",
       description =
           "An event time further ahead of the clock than this is invalid "

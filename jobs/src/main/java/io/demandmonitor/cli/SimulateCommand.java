@@ -7,6 +7,7 @@ import io.demandmonitor.ingest.InvalidRecordException;
 import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.model.Archive;
+import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.KafkaPublisher;
 import io.demandmonitor.simulate.SimulationConfig;
@@ -101,7 +102,8 @@ public final class SimulateCommand implements Runnable {
     reference.services().forEach(s -> counts.put(s.topic(), new Counts()));
     KafkaPublisher publisher = kafka.enabled() ? publisher(reference, console) : null;
     try (Archive.Writer archive = out == null ? null : new Archive.Writer(out)) {
-      Normaliser validation = new Normaliser(reference, Defaults.duration(Defaults.FUTURE_MARGIN));
+      Normaliser validation =
+          new Normaliser(reference, Defaults.duration(PipelineSettings.DEFAULT_FUTURE_MARGIN));
       generate(
           simulator,
           start,

@@ -6,6 +6,7 @@ import io.demandmonitor.demand.WindowSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * What the pipeline needs besides its source and sinks.
@@ -34,6 +35,15 @@ public record PipelineSettings(
     implements Serializable {
 
   /**
+   * The {@code futureMargin} of {@link #defaults}, written as the command line takes it: the
+   * default of {@code --future-margin}.
+   */
+  public static final String DEFAULT_FUTURE_MARGIN = "5m";
+
+  /** The {@code dedupHorizon} of {@link #defaults}: the default of {@code --dedup-horizon}. */
+  public static final String DEFAULT_DEDUP_HORIZON = "24h";
+
+  /**
    * The longest shipped horizon (7 days) plus a day: older events are in no window a dashboard
    * shows.
    */
@@ -46,7 +56,14 @@ public record PipelineSettings(
   public static PipelineSettings defaults(
       ReferenceData reference, WindowSettings windows, AlertRules alerts) {
     return new PipelineSettings(
-        reference, windows, alerts, Duration.ofMinutes(5), Duration.ofHours(24), null, null, null);
+        reference,
+        windows,
+        alerts,
+        TimeUtils.parseDuration(DEFAULT_FUTURE_MARGIN),
+        TimeUtils.parseDuration(DEFAULT_DEDUP_HORIZON),
+        null,
+        null,
+        null);
   }
 
   /**
