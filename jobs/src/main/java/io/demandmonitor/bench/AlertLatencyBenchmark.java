@@ -1,21 +1,17 @@
 package io.demandmonitor.bench;
 
 import io.demandmonitor.alerting.AlertRules;
-import io.demandmonitor.alerting.ExpectedDemand;
 import io.demandmonitor.config.District;
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Site;
-import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.ingest.Feed;
 import io.demandmonitor.ingest.RawRecord;
-import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.DemandPipeline;
+import io.demandmonitor.pipeline.DiscardingSinks;
 import io.demandmonitor.pipeline.PipelineSettings;
-import io.demandmonitor.pipeline.PipelineSinks;
 import io.demandmonitor.schema.AlertState;
 import io.demandmonitor.schema.CareReferral;
 import io.demandmonitor.schema.Channel;
-import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.HelplineCall;
 import io.demandmonitor.schema.SafeguardingContact;
 import io.demandmonitor.schema.SubjectType;
@@ -41,7 +37,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Event-to-alert latency through the whole pipeline on an embedded runtime: events arrive at a
@@ -93,27 +88,7 @@ public final class AlertLatencyBenchmark {
     DemandPipeline.build(
         raw,
         settings,
-        new PipelineSinks() {
-          @Override
-          public void demand(DataStream<RollingValue> rolling) {
-            rolling.sinkTo(new DiscardingSink<>());
-          }
-
-          @Override
-          public void expected(DataStream<ExpectedDemand> expected) {
-            expected.sinkTo(new DiscardingSink<>());
-          }
-
-          @Override
-          public void deadLetters(DataStream<DeadLetter> deadLetters) {
-            deadLetters.sinkTo(new DiscardingSink<>());
-          }
-
-          @Override
-          public void health(DataStream<HealthEvent> health) {
-            health.sinkTo(new DiscardingSink<>());
-          }
-
+        new DiscardingSinks() {
           @Override
           public void alerts(DataStream<SurgeAlert> alerts) {
             alerts.sinkTo(new CallbackSink<>(AlertLatencyBenchmark::received)).setParallelism(1);

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
-import io.demandmonitor.alerting.ExpectedDemand;
-import io.demandmonitor.demand.RollingValue;
-import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.replay.ArchiveSource;
-import io.demandmonitor.schema.DeadLetter;
-import io.demandmonitor.schema.SurgeAlert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +15,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +73,7 @@ class StateBackendBenchmark {
     DemandPipeline.build(
         ArchiveSource.create(env, archive, TestConfig.reference(), FROM, TO, 0, null),
         TestConfig.pipeline(),
-        new Discarding());
+        new DiscardingSinks()); // the backends are measured, not the sinks
     long start = System.nanoTime();
     JobClient job = env.executeAsync("state-backend-" + backend);
     long[] newest = {0, 0};
@@ -124,34 +117,6 @@ class StateBackendBenchmark {
       return new long[] {number, size};
     } catch (IOException | java.io.UncheckedIOException e) {
       return new long[] {0, 0};
-    }
-  }
-
-  /** Outputs dropped: the backends are measured, not the sinks. */
-  private static final class Discarding implements PipelineSinks {
-    @Override
-    public void demand(DataStream<RollingValue> rolling) {
-      rolling.sinkTo(new DiscardingSink<>());
-    }
-
-    @Override
-    public void expected(DataStream<ExpectedDemand> expected) {
-      expected.sinkTo(new DiscardingSink<>());
-    }
-
-    @Override
-    public void deadLetters(DataStream<DeadLetter> deadLetters) {
-      deadLetters.sinkTo(new DiscardingSink<>());
-    }
-
-    @Override
-    public void health(DataStream<HealthEvent> health) {
-      health.sinkTo(new DiscardingSink<>());
-    }
-
-    @Override
-    public void alerts(DataStream<SurgeAlert> alerts) {
-      alerts.sinkTo(new DiscardingSink<>());
     }
   }
 }
