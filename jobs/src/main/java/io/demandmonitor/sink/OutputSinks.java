@@ -14,7 +14,6 @@ import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -41,8 +40,8 @@ public final class OutputSinks implements PipelineSinks {
   private final ReferenceData reference;
   private final Path outDir;
   private final LineProtocol lineProtocol;
-  private final AlertLines alertLines;
-  private final IncidentLines incidentLines;
+  private final ChangeLines<SurgeAlert> alertLines;
+  private final ChangeLines<SurgeIncident> incidentLines;
   private final InfluxSettings influx;
   private final Topics topics;
   private final LocalHandle<LiveSummary> console;
@@ -133,8 +132,8 @@ public final class OutputSinks implements PipelineSinks {
     this.reference = b.reference;
     this.outDir = b.outDir;
     this.lineProtocol = new LineProtocol(b.reference, b.run);
-    this.alertLines = new AlertLines(b.reference, b.alertText, b.run);
-    this.incidentLines = new IncidentLines(b.reference, b.alertText, b.run);
+    this.alertLines = ChangeLines.alerts(b.reference, b.alertText, b.run);
+    this.incidentLines = ChangeLines.incidents(b.reference, b.alertText, b.run);
     this.influx = b.influx;
     this.topics = b.topics;
     this.console = b.console;
@@ -239,7 +238,7 @@ public final class OutputSinks implements PipelineSinks {
 
   @Override
   public void alerts(DataStream<SurgeAlert> alerts) {
-    AlertLines points = alertLines;
+    ChangeLines<SurgeAlert> points = alertLines;
     if (influx != null) {
       alerts
           .sinkTo(new InfluxSink<>(influx, "alerts", points))
@@ -247,7 +246,9 @@ public final class OutputSinks implements PipelineSinks {
           .uid("influx-alerts");
     } else {
       alerts
-          .map(a -> points.point(a).lineProtocol(TimeUnit.MILLISECONDS))
+          // Not points::line: javac deserializes two method references that differ only in
+          // their type arguments as the same one, and incidents would be cast to alerts.
+          .map(alert -> points.line(alert))
           .name("alert-line-protocol")
           .sinkTo(files("alerts", ".lp"))
           .name("alert-files")
@@ -274,7 +275,7 @@ public final class OutputSinks implements PipelineSinks {
 
   @Override
   public void incidents(DataStream<SurgeIncident> incidents) {
-    IncidentLines points = incidentLines;
+    ChangeLines<SurgeIncident> points = incidentLines;
     if (influx != null) {
       incidents
           .sinkTo(new InfluxSink<>(influx, "incidents", points))
@@ -282,7 +283,7 @@ public final class OutputSinks implements PipelineSinks {
           .uid("influx-incidents");
     } else {
       incidents
-          .map(i -> points.point(i).lineProtocol(TimeUnit.MILLISECONDS))
+          .map(incident -> points.line(incident))
           .name("incident-line-protocol")
           .sinkTo(files("incidents", ".lp"))
           .name("incident-files")
