@@ -15,7 +15,6 @@ import io.demandmonitor.evaluate.Scoring.ScoredEpisode;
 import io.demandmonitor.evaluate.Scoring.SurgeResult;
 import io.demandmonitor.evaluate.SimulatedArchives;
 import io.demandmonitor.evaluate.SurgePlan;
-import io.demandmonitor.model.Archive;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.replay.ArchiveSource;
@@ -34,7 +33,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,12 +113,6 @@ public final class EvaluateCommand implements Runnable {
   List<Long> seeds;
 
   @Option(
-      names = "--alerts",
-      paramLabel = "FILE",
-      description = "Alert rules to evaluate (default: alerts.yaml of the config folder).")
-  Path alerts;
-
-  @Option(
       names = "--evaluation",
       paramLabel = "FILE",
       description =
@@ -160,17 +152,7 @@ public final class EvaluateCommand implements Runnable {
       description = "Simulate perfect feeds: no late, duplicate or malformed records.")
   boolean clean;
 
-  @Mixin ConfigOptions configDir;
-
-  @Mixin FlinkOptions flink;
-
-  @Option(
-      names = "--progress-every",
-      converter = DurationConverter.class,
-      defaultValue = "10s",
-      paramLabel = "DURATION",
-      description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
-  Duration progressEvery;
+  @Mixin ReplayOptions replayOptions;
 
   /**
    * The configuration an evaluation reads; {@code evaluation} narrowed to --classes and --count.
@@ -203,7 +185,8 @@ public final class EvaluateCommand implements Runnable {
   public void run() {
     PrintWriter console = spec.commandLine().getOut();
     Config config = loadConfig();
-    TreeSet<LocalDate> days = archive == null ? null : archiveDays(config.reference());
+    TreeSet<LocalDate> days =
+        archive == null ? null : replayOptions.archiveDays(archive, config.reference());
     Period period = period(config, days);
     List<Long> runSeeds =
         seeds == null || seeds.isEmpty() ? List.of(config.simulation().seed()) : List.copyOf(seeds);
@@ -250,22 +233,15 @@ public final class EvaluateCommand implements Runnable {
   }
 
   private Config loadConfig() {
-    ConfigFiles files = configDir.files();
+    ConfigFiles files = replayOptions.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
-    AlertRules rules =
-        alerts == null
-            ? AlertRules.load(files, reference, windows)
-            : AlertRules.load(
-                directoryOf("--alerts", alerts),
-                alerts.getFileName().toString(),
-                reference,
-                windows);
+    AlertRules rules = replayOptions.rules(reference, windows);
     EvaluationConfig config =
         evaluation == null
             ? EvaluationConfig.load(files, EvaluationConfig.FILE, reference)
             : EvaluationConfig.load(
-                directoryOf("--evaluation", evaluation),
+                replayOptions.folderOf("--evaluation", evaluation),
                 evaluation.getFileName().toString(),
                 reference);
     if (classes != null) {
@@ -295,7 +271,7 @@ public final class EvaluateCommand implements Runnable {
         rules,
         config.only(classes, count),
         simulation,
-        alerts != null ? alerts.toString() : files.describe(AlertRules.FILE));
+        replayOptions.rulesName());
   }
 
   /** --from and --to, or the archive's days less the warm-up. */
@@ -309,11 +285,11 @@ public final class EvaluateCommand implements Runnable {
     Duration warmUp = config.evaluation().warmUp();
     Instant start =
         from != null
-            ? time("--from", from, zone)
+            ? replayOptions.time("--from", from, zone)
             : days.first().atStartOfDay(ZoneOffset.UTC).toInstant().plus(warmUp);
     Instant end =
         to != null
-            ? time("--to", to, zone)
+            ? replayOptions.time("--to", to, zone)
             : days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     if (!end.isAfter(start)) {
       throw new ParameterException(
@@ -487,7 +463,7 @@ public final class EvaluateCommand implements Runnable {
    */
   private Raised replay(
       Path archive, Config config, Period period, String name, PrintWriter console) {
-    StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
+    StreamExecutionEnvironment env = FlinkEnvironment.bounded(replayOptions.flink.parallelism);
     String run = name.replace(' ', '-') + "-" + System.nanoTime();
     ReplayProgress progress = new ReplayProgress();
     try (LocalHandle<ReplayProgress> progressHandle = LocalHandle.register(progress)) {
@@ -537,8 +513,8 @@ public final class EvaluateCommand implements Runnable {
             console.flush();
           }
         },
-        progressEvery.toMillis(),
-        progressEvery.toMillis(),
+        replayOptions.progressEvery.toMillis(),
+        replayOptions.progressEvery.toMillis(),
         TimeUnit.MILLISECONDS);
     try {
       env.execute("demand-monitor evaluate " + run);
@@ -546,46 +522,6 @@ public final class EvaluateCommand implements Runnable {
       throw new IllegalStateException("The replay of " + name + " failed: " + e.getMessage(), e);
     } finally {
       printer.shutdownNow();
-    }
-  }
-
-  private TreeSet<LocalDate> archiveDays(ReferenceData reference) {
-    List<String> topics = reference.services().stream().map(s -> s.topic()).toList();
-    TreeSet<LocalDate> archived = Archive.days(archive, topics);
-    if (archived.isEmpty()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--archive "
-              + archive
-              + ": no archived days (expected "
-              + archive
-              + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics "
-              + topics
-              + ")");
-    }
-    return archived;
-  }
-
-  private ConfigFiles directoryOf(String option, Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
-    }
-    return ConfigFiles.directory(file.toAbsolutePath().getParent());
-  }
-
-  private Instant time(String option, String value, ZoneId zone) {
-    try {
-      return value.length() == 10
-          ? LocalDate.parse(value).atStartOfDay(zone).toInstant()
-          : Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          option
-              + " '"
-              + value
-              + "' is neither a day (2025-09-01) "
-              + "nor an instant (2025-09-01T00:00:00Z)");
     }
   }
 

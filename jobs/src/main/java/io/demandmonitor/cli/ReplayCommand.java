@@ -4,12 +4,10 @@ import io.demandmonitor.alerting.AlertRules;
 import io.demandmonitor.alerting.AlertText;
 import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
-import io.demandmonitor.config.Service;
 import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.ingest.RawRecord;
-import io.demandmonitor.model.Archive;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
@@ -22,7 +20,6 @@ import io.demandmonitor.sink.InfluxSettings;
 import io.demandmonitor.sink.LocalHandle;
 import io.demandmonitor.sink.OutputSinks;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +27,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,13 +93,6 @@ public final class ReplayCommand implements Runnable {
   String runId;
 
   @Option(
-      names = "--alerts",
-      paramLabel = "FILE",
-      description =
-          "Alert rules for this run instead of alerts.yaml of the config folder (what-if).")
-  Path alerts;
-
-  @Option(
       names = "--speed",
       defaultValue = "max",
       paramLabel = "X",
@@ -142,17 +130,7 @@ public final class ReplayCommand implements Runnable {
           "Without InfluxDB: folder of the line-protocol and dead-letter files (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Mixin ConfigOptions configDir;
-
-  @Mixin FlinkOptions flink;
-
-  @Option(
-      names = "--progress-every",
-      converter = DurationConverter.class,
-      defaultValue = "5s",
-      paramLabel = "DURATION",
-      description = "How often progress is printed (default: ${DEFAULT-VALUE}).")
-  Duration progressEvery;
+  @Mixin ReplayOptions replayOptions;
 
   /** The configuration files a replay reads, with --alerts in place of the shipped rules. */
   private record Config(ReferenceData reference, WindowSettings windows, AlertRules rules) {}
@@ -177,7 +155,7 @@ public final class ReplayCommand implements Runnable {
     // Followed in this JVM: on a cluster the source and sinks run in the task managers.
     try (LocalHandle<ReplayProgress> progressHandle =
         FlinkEnvironment.embedded() ? LocalHandle.register(progress) : null) {
-      StreamExecutionEnvironment env = FlinkEnvironment.bounded(flink.parallelism);
+      StreamExecutionEnvironment env = FlinkEnvironment.bounded(replayOptions.flink.parallelism);
       DemandPipeline.build(
           source(env, config.reference(), run, range, pace, progressHandle),
           PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
@@ -207,19 +185,15 @@ public final class ReplayCommand implements Runnable {
         run,
         pace > 0 ? speed + " real time" : "as fast as possible",
         DurationConverter.format(range.grid()),
-        alerts != null ? ", alert rules from " + alerts : "");
+        replayOptions.alerts != null ? ", alert rules from " + replayOptions.alerts : "");
     console.flush();
   }
 
   private Config loadConfig() {
-    ConfigFiles files = configDir.files();
+    ConfigFiles files = replayOptions.files();
     ReferenceData reference = ReferenceData.load(files);
     WindowSettings windows = WindowSettings.load(files);
-    AlertRules rules =
-        alerts == null
-            ? AlertRules.load(files, reference, windows)
-            : AlertRules.load(whatIfFiles(), alerts.getFileName().toString(), reference, windows);
-    return new Config(reference, windows, rules);
+    return new Config(reference, windows, replayOptions.rules(reference, windows));
   }
 
   private void checkSource(double pace) {
@@ -238,26 +212,15 @@ public final class ReplayCommand implements Runnable {
    * length.
    */
   private Range range(ReferenceData reference, ZoneId zone) {
-    List<String> topics = reference.services().stream().map(Service::topic).toList();
-    TreeSet<LocalDate> days = kafka.enabled() ? null : Archive.days(archive, topics);
-    if (days != null && days.isEmpty()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--archive "
-              + archive
-              + ": no archived days (expected "
-              + archive
-              + "/<topic>/<yyyy-MM-dd>.avro or <yyyy-MM-dd>/ folders for topics "
-              + topics
-              + ")");
-    }
+    TreeSet<LocalDate> days =
+        kafka.enabled() ? null : replayOptions.archiveDays(archive, reference);
     Instant start =
         from != null
-            ? time("--from", from, zone)
+            ? replayOptions.time("--from", from, zone)
             : days.first().atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end =
         to != null
-            ? time("--to", to, zone)
+            ? replayOptions.time("--to", to, zone)
             : earliest(
                 days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                 Instant.now()
@@ -283,8 +246,8 @@ public final class ReplayCommand implements Runnable {
     ScheduledExecutorService printer = ConsoleTimer.create("replay-progress");
     printer.scheduleAtFixedRate(
         () -> printProgress(progress, began, zone),
-        progressEvery.toMillis(),
-        progressEvery.toMillis(),
+        replayOptions.progressEvery.toMillis(),
+        replayOptions.progressEvery.toMillis(),
         TimeUnit.MILLISECONDS);
     try {
       env.execute("demand-monitor replay " + run);
@@ -402,13 +365,6 @@ public final class ReplayCommand implements Runnable {
     console.flush();
   }
 
-  private ConfigFiles whatIfFiles() {
-    if (!Files.isRegularFile(alerts)) {
-      throw new ParameterException(spec.commandLine(), "--alerts " + alerts + ": no such file");
-    }
-    return ConfigFiles.directory(alerts.toAbsolutePath().getParent());
-  }
-
   private double pace() {
     if (speed.equals("max")) {
       return 0;
@@ -428,22 +384,6 @@ public final class ReplayCommand implements Runnable {
             + speed
             + "' must be 'max' or a positive "
             + "multiple of real time such as 60x");
-  }
-
-  private Instant time(String option, String value, ZoneId zone) {
-    try {
-      return value.length() == 10
-          ? LocalDate.parse(value).atStartOfDay(zone).toInstant()
-          : Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          option
-              + " '"
-              + value
-              + "' is neither a day (2026-03-02) "
-              + "nor an instant (2026-03-02T09:00:00Z)");
-    }
   }
 
   private static Instant earliest(Instant a, Instant b) {
