@@ -66,20 +66,24 @@ class EvaluateCommandTest {
             "warm-up: 28d",
             "warm-up: 28d");
     Files.writeString(config.resolve("evaluation.yaml"), EVALUATION);
-    output =
-        TestCli.ok(
-            "evaluate",
-            "--from",
-            "2025-10-06",
-            "--to",
-            "2025-10-16",
-            "--seed",
-            "1,2",
-            "--config-dir",
-            config.toString(),
-            "--json",
-            dir.resolve("report.json").toString());
+    output = TestCli.ok(tenDays("--seed", "1,2", "--json", dir.resolve("report.json").toString()));
     report = JSON.readTree(dir.resolve("report.json").toFile());
+  }
+
+  /** evaluate on the ten scored days with the test's configuration, and {@code options}. */
+  private static String[] tenDays(String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "evaluate",
+                "--from",
+                "2025-10-06",
+                "--to",
+                "2025-10-16",
+                "--config-dir",
+                config.toString()));
+    args.addAll(List.of(options));
+    return args.toArray(String[]::new);
   }
 
   @Test
@@ -168,21 +172,7 @@ class EvaluateCommandTest {
     // seed 1.
     Path json = dir.resolve("no-surges.json");
     TestCli.ok(
-        "evaluate",
-        "--from",
-        "2025-10-06",
-        "--to",
-        "2025-10-16",
-        "--seed",
-        "1",
-        "--count",
-        "0",
-        "--classes",
-        "huge",
-        "--config-dir",
-        config.toString(),
-        "--json",
-        json.toString());
+        tenDays("--seed", "1", "--count", "0", "--classes", "huge", "--json", json.toString()));
     JsonNode alone = JSON.readTree(json.toFile());
     assertThat(alone.get("detection").get(0).get("surges").asInt()).isZero();
     assertThat(alone.get("falseAlertsByRun").get(0))
@@ -257,18 +247,7 @@ class EvaluateCommandTest {
     CommandLine cli = DemandMonitorCli.commandLine();
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(err));
-    assertThat(
-            cli.execute(
-                "evaluate",
-                "--from",
-                "2025-10-06",
-                "--to",
-                "2025-10-16",
-                "--classes",
-                "tsunami",
-                "--config-dir",
-                config.toString()))
-        .isEqualTo(2);
+    assertThat(cli.execute(tenDays("--classes", "tsunami"))).isEqualTo(2);
     assertThat(err.toString()).contains("--classes: 'tsunami' is not a class of", "[huge, night]");
   }
 }

@@ -35,22 +35,7 @@ class RunCommandTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void embeddedRunOnABoundedSimulationWritesLineProtocolAndSummarises() throws IOException {
     CommandLine cli = cli();
-    int exit =
-        cli.execute(
-            "run",
-            "--backfill",
-            "3h",
-            "--speed",
-            "0",
-            "--no-live",
-            "--web-ui-port",
-            "0",
-            "--summary-every",
-            "1s",
-            "--out",
-            dir.toString(),
-            "--config-dir",
-            TestConfig.CONFIG_DIR.toString());
+    int exit = boundedRun(cli, "3h");
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString())
@@ -120,9 +105,12 @@ class RunCommandTest {
         .isLessThan(10);
     LiveSummary summary = board(cli);
     Map<String, Long> board = values(summary);
-    assertThat(board).isEqualTo(newestWritten(dir.resolve("demand"), summary));
+    assertThat(board).isNotEmpty().isEqualTo(newestWritten(dir.resolve("demand"), summary));
     for (String service :
         List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
+      if (!board.containsKey(service + "|PT168H")) {
+        continue; // no event in the back-fill: a quiet service at night
+      }
       assertThat(
               List.of(
                   board.get(service + "|PT15M"),
@@ -140,13 +128,16 @@ class RunCommandTest {
     return run.board;
   }
 
-  /** The console board's county values, service|horizon to count. */
+  /** The console board's county values, service|horizon to count, of the series it has seen. */
   private static Map<String, Long> values(LiveSummary board) {
     Map<String, Long> values = new TreeMap<>();
     for (String service :
         List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
       for (String horizon : List.of("PT15M", "PT1H", "PT24H", "PT168H")) {
-        values.put(service + "|" + horizon, board.latest(service, horizon));
+        long latest = board.latest(service, horizon);
+        if (latest >= 0) {
+          values.put(service + "|" + horizon, latest);
+        }
       }
     }
     return values;
@@ -199,23 +190,7 @@ class RunCommandTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void theDefaultScenarioRaisesAnAlertAndResolvesIt() throws IOException {
-    int exit =
-        cli()
-            .execute(
-                "run",
-                "--backfill",
-                "8h",
-                "--speed",
-                "0",
-                "--no-live",
-                "--web-ui-port",
-                "0",
-                "--summary-every",
-                "1s",
-                "--out",
-                dir.toString(),
-                "--config-dir",
-                TestConfig.CONFIG_DIR.toString());
+    int exit = boundedRun(cli(), "8h");
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString())
@@ -469,6 +444,27 @@ class RunCommandTest {
       assertThat(reader.hasNext()).isTrue();
     }
     assertThat(out.toString()).contains("helpline-calls", "records", "Archive:");
+  }
+
+  /**
+   * {@code run} on a simulated {@code backfill} as fast as it goes, files under the test's folder.
+   */
+  private int boundedRun(CommandLine cli, String backfill) {
+    return cli.execute(
+        "run",
+        "--backfill",
+        backfill,
+        "--speed",
+        "0",
+        "--no-live",
+        "--web-ui-port",
+        "0",
+        "--summary-every",
+        "1s",
+        "--out",
+        dir.toString(),
+        "--config-dir",
+        TestConfig.CONFIG_DIR.toString());
   }
 
   private CommandLine cli() {
