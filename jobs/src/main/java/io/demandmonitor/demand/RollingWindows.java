@@ -90,7 +90,11 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   /** Per series key: its parts (service, area, category) and steps, worked out once. */
   private transient Map<String, Series> series;
 
-  private record Series(SeriesKey key, long[] steps) {}
+  /**
+   * {@code encoded}: the first instance of the key string seen, given to every value of the series
+   * so that the alert evaluation keyed by it hashes it once, not a fresh string per value.
+   */
+  private record Series(String encoded, SeriesKey key, long[] steps) {}
 
   private transient ValueState<SeriesState> state;
 
@@ -226,7 +230,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
                 ? steps[h]
                 : Math.max(steps[h], coarseStep);
       }
-      known = new Series(key, keySteps);
+      known = new Series(currentKey, key, keySteps);
       series.put(currentKey, known);
     }
     return known;
@@ -348,12 +352,12 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
           fallEmpty = value[COUNT] == 0;
         }
         if (t <= lastHolding) {
-          out.collect(value(series.key(), h, t, value, false));
+          out.collect(value(series, h, t, value, false));
         }
         if (t == lastHolding && value[COUNT] == 1 && fallEmpty) {
           // Both windows were empty before this event, so nothing wrote the zero after it: without
           // it the series would hold this count downstream until its next point.
-          out.collect(value(series.key(), h, fall, new long[SUMS], false));
+          out.collect(value(series, h, fall, new long[SUMS], false));
         }
         slide(s, value, 0, t, t - step[h], h); // step back: the window ending one step earlier
       }
@@ -397,8 +401,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     long[] step = series.steps();
     for (int h = 0; h < sizes.length; h++) {
       if (applies(h, series.key())) {
-        stepHorizon(
-            s, series.key(), h, step[h], floorStep(from, step[h]), floorStep(upTo, step[h]), out);
+        stepHorizon(s, series, h, step[h], floorStep(from, step[h]), floorStep(upTo, step[h]), out);
       }
     }
     if (series.key().isDistrictTotal()) { // the minutes final now
@@ -422,7 +425,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
    */
   private void stepHorizon(
       SeriesState s,
-      SeriesKey key,
+      Series series,
       int h,
       long step,
       long t,
@@ -444,7 +447,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       // Down to the first empty window after data, then quiet until new data. Decided by the
       // windows alone, not by how far the input has been read: a replay gives the same points.
       if (s.running[at + COUNT] != 0 || before != 0) {
-        out.collect(value(key, h, t, s.running, at, false));
+        out.collect(value(series, h, t, s.running, at, false));
       }
     }
   }
@@ -497,7 +500,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         long open = floorStep(s.newestMinute, step[h]) + step[h];
         long[] value = Arrays.copyOfRange(s.running, SUMS * h, SUMS * h + SUMS);
         slide(s, value, 0, last, open, h);
-        out.collect(value(series.key(), h, open, value, true));
+        out.collect(value(series, h, open, value, true));
       }
     }
   }
@@ -516,12 +519,13 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   }
 
   private RollingValue value(
-      SeriesKey key, int h, long windowEnd, long[] sums, boolean provisional) {
-    return value(key, h, windowEnd, sums, 0, provisional);
+      Series series, int h, long windowEnd, long[] sums, boolean provisional) {
+    return value(series, h, windowEnd, sums, 0, provisional);
   }
 
   private RollingValue value(
-      SeriesKey key, int h, long windowEnd, long[] sums, int at, boolean provisional) {
+      Series series, int h, long windowEnd, long[] sums, int at, boolean provisional) {
+    SeriesKey key = series.key();
     return new RollingValue(
         key.service(),
         key.area(),
@@ -531,7 +535,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
         sums[at + COUNT],
         sums[at + A],
         sums[at + B],
-        provisional);
+        provisional,
+        series.encoded());
   }
 
   private static long floorStep(long t, long step) {
