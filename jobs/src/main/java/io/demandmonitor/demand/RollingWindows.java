@@ -46,7 +46,13 @@ import org.apache.flink.util.OutputTag;
  * cleared). When it fires, the series steps through every boundary the watermark has passed since,
  * in one go, and jumps over stretches where its windows are empty and stay empty. A replay's
  * watermark moves hours at a time, so a series costs a timer per watermark move while it has data,
- * and nothing while it is quiet. Its state is one value ({@link SeriesState}).
+ * and nothing while it is quiet.
+ *
+ * <p>State: per series one value {@code series} ({@link SeriesState}), cleared with the series, and
+ * the five entries of the release 0.2 layout, only read to move a restored series over; the
+ * operator's newest watermark ({@code watermark}, union list state). Timers: per series at most one
+ * event-time timer (deleted when it is moved or the series is cleared) and processing-time ticks
+ * for provisional values while events arrive.
  *
  * <p>A replay that writes demand on a coarser grid than the configured steps coarsens the steps of
  * every series no alert rule looks at ({@code coarseStep}), while the watched series keep their
