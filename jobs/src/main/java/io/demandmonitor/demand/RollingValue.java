@@ -29,6 +29,12 @@ public class RollingValue {
   public long b;
   public boolean provisional;
 
+  /**
+   * The series key as the windows were keyed by, one instance per series whose hash is computed
+   * once; not serialized (transient), so null after a copy.
+   */
+  private transient String seriesKey;
+
   public RollingValue() {}
 
   public RollingValue(
@@ -52,9 +58,24 @@ public class RollingValue {
     this.provisional = provisional;
   }
 
+  RollingValue(
+      String service,
+      String area,
+      String category,
+      String horizon,
+      long windowEnd,
+      long count,
+      long a,
+      long b,
+      boolean provisional,
+      String seriesKey) {
+    this(service, area, category, horizon, windowEnd, count, a, b, provisional);
+    this.seriesKey = seriesKey;
+  }
+
   /** The series it belongs to, the key of {@link SeriesEvent#key()}. */
   public String seriesKey() {
-    return SeriesKey.encode(service, area, category);
+    return seriesKey != null ? seriesKey : SeriesKey.encode(service, area, category);
   }
 
   /** Series, horizon and window: what a downstream store overwrites by. */

@@ -16,6 +16,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -29,21 +30,34 @@ import org.apache.flink.util.OutputTag;
 /**
  * Rolling demand of one series (service, area, category) over every horizon, by event time.
  *
- * <p>Per event the work is constant: one increment of the event's minute bucket. Each horizon keeps
- * a running sum for its last final window; when the watermark passes a step boundary the sum
- * advances by adding the minutes that entered the window and subtracting those that left, so the
- * cost per step is the step, never the horizon. A late event within the allowed lateness corrects
- * the running sums and re-emits every final window it falls in; a later one leaves through {@link
- * #LATE}, and so does one older than the maximum event age (before the first watermark too, as
- * after every restart, when the lateness rule cannot tell yet; see {@link #withMaxEventAge}).
- * Provisional values of the open window go out on a processing-time timer. After its last event a
- * series emits each horizon down to zero, then its state is cleared once the longest horizon and
- * the lateness have passed.
+ * <p>Per event the work is constant: one increment of the event's minute. Each horizon keeps a
+ * running sum for its last final window; when the watermark passes step boundaries the sum advances
+ * by adding the minutes that entered the window and subtracting those that left, so the cost per
+ * step is the minutes with events in it, never the horizon. A late event within the allowed
+ * lateness corrects the running sums and re-emits every final window it falls in; a later one
+ * leaves through {@link #LATE}, and so does one older than the maximum event age (before the first
+ * watermark too, as after every restart, when the lateness rule cannot tell yet; see {@link
+ * #withMaxEventAge}). Provisional values of the open window go out on a processing-time timer.
+ * After its last event a series emits each horizon down to zero, then its state is cleared once the
+ * longest horizon and the lateness have passed.
+ *
+ * <p>Work follows events and the watermark, not minutes: a series has one event-time timer, at the
+ * next step boundary where one of its windows has something to emit (or its state is to be
+ * cleared). When it fires, the series steps through every boundary the watermark has passed since,
+ * in one go, and jumps over stretches where its windows are empty and stay empty. A replay's
+ * watermark moves hours at a time, so a series costs a timer per watermark move while it has data,
+ * and nothing while it is quiet.
+ *
+ * <p>State: per series one value {@code series} ({@link SeriesState}), cleared with the series, and
+ * the five entries of the release 0.2 layout, only read to move a restored series over; the
+ * operator's newest watermark ({@code watermark}, union list state). Timers: per series at most one
+ * event-time timer (deleted when it is moved or the series is cleared) and processing-time ticks
+ * for provisional values while events arrive.
  *
  * <p>A replay that writes demand on a coarser grid than the configured steps coarsens the steps of
- * every series no alert rule looks at ({@code coarseStep}): their timers then fire once a coarse
- * step instead of every minute, while the watched series keep their steps, so alerts see every
- * value. A window's value does not depend on the step, only which window ends are emitted.
+ * every series no alert rule looks at ({@code coarseStep}), while the watched series keep their
+ * steps, so alerts see every value. A window's value does not depend on the step, only which window
+ * ends are emitted.
  */
 public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, RollingValue>
     implements CheckpointedFunction {
@@ -54,19 +68,12 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   public static final OutputTag<HealthEvent> ACCEPTED = new OutputTag<>("accepted") {};
 
   static final long MINUTE = 60_000L;
-  static final long HOUR = 60 * MINUTE;
   private static final long PROCESSING_CLOCK = Long.MIN_VALUE;
 
-  /**
-   * Sums kept per minute, per hour and per horizon, in this order in the state's long arrays (a
-   * minute's bucket, or one run of SUMS per horizon in the running sums): the count, and the
-   * service's two sums (ServiceSums).
-   */
-  private static final int COUNT = 0;
-
-  private static final int A = 1;
-  private static final int B = 2;
-  private static final int SUMS = 3;
+  private static final int COUNT = SeriesState.COUNT;
+  private static final int A = SeriesState.A;
+  private static final int B = SeriesState.B;
+  private static final int SUMS = SeriesState.SUMS;
 
   private final long[] sizes;
   private final long[] steps;
@@ -89,18 +96,25 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   /** Per series key: its parts (service, area, category) and steps, worked out once. */
   private transient Map<String, Series> series;
 
-  private record Series(SeriesKey key, long[] steps) {}
+  /**
+   * {@code encoded}: the first instance of the key string seen, given to every value of the series
+   * so that the alert evaluation keyed by it hashes it once, not a fresh string per value.
+   */
+  private record Series(String encoded, SeriesKey key, long[] steps) {}
 
-  private transient MapState<Long, long[]> buckets;
+  private transient ValueState<SeriesState> state;
 
   /**
-   * The same sums per clock hour, so a slide over whole hours costs one lookup per hour, not sixty.
+   * The layout of release 0.2, three values and two maps per series: read once per series restored
+   * from such a savepoint, moved into {@link #state} and cleared.
    */
-  private transient MapState<Long, long[]> hourBuckets;
+  private transient MapState<Long, long[]> oldMinuteBuckets;
 
-  private transient ValueState<long[]> running;
-  private transient ValueState<Long> finalizedUpTo;
-  private transient ValueState<Long> newestMinute;
+  private transient MapState<Long, long[]> oldHourBuckets;
+  private transient ValueState<long[]> oldRunning;
+  private transient ValueState<Long> oldFinalizedUpTo;
+  private transient ValueState<Long> oldNewestMinute;
+
   private transient SourceCounters lateCounter;
 
   /**
@@ -141,7 +155,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     provisionalEvery = settings.provisionalEvery().toMillis();
     this.coarseStep = coarseStep.toMillis();
     this.exact = exact;
-    // Buckets still needed: the longest window, one step of it to slide, and the lateness to
+    // Minutes still needed: the longest window, one step of it to slide, and the lateness to
     // correct.
     retention = maxSize + Math.max(maxStep, this.coarseStep) + lateness;
   }
@@ -159,28 +173,20 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
 
   @Override
   public void open(OpenContext openContext) {
-    hourBuckets =
+    state =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "hour-buckets",
-                    Types.LONG,
-                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    buckets =
+            .getState(new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
+    TypeInformation<long[]> longs = PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO;
+    oldHourBuckets =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "minute-buckets",
-                    Types.LONG,
-                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    running =
+            .getMapState(new MapStateDescriptor<>("hour-buckets", Types.LONG, longs));
+    oldMinuteBuckets =
         getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "running-sums", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    finalizedUpTo =
+            .getMapState(new MapStateDescriptor<>("minute-buckets", Types.LONG, longs));
+    oldRunning = getRuntimeContext().getState(new ValueStateDescriptor<>("running-sums", longs));
+    oldFinalizedUpTo =
         getRuntimeContext().getState(new ValueStateDescriptor<>("finalized-up-to", Types.LONG));
-    newestMinute =
+    oldNewestMinute =
         getRuntimeContext().getState(new ValueStateDescriptor<>("newest-minute", Types.LONG));
     lateCounter = new SourceCounters(getRuntimeContext().getMetricGroup(), "lateEvents");
     series = new HashMap<>();
@@ -210,6 +216,11 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     return watermarkSeen;
   }
 
+  /** The minute the watermark is in: minutes before it are final. */
+  private static long watermarkMinute(long watermark) {
+    return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorStep(watermark + 1, MINUTE);
+  }
+
   /**
    * A series' key parts and the step of every horizon: configured if an alert rule looks at it,
    * else at least the coarse step.
@@ -225,34 +236,43 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
                 ? steps[h]
                 : Math.max(steps[h], coarseStep);
       }
-      known = new Series(key, keySteps);
+      known = new Series(currentKey, key, keySteps);
       series.put(currentKey, known);
     }
     return known;
   }
 
-  /**
-   * The first boundary after {@code t} at which some horizon of the series ends a window; for a
-   * series no horizon applies to (categories without category horizons), the next minute, so its
-   * state is still cleared in time.
-   */
-  private long nextBoundary(long t, SeriesKey key, long[] step) {
-    long next = Math.floorDiv(t, MINUTE) * MINUTE + Math.max(MINUTE, coarseStep);
-    boolean any = false;
-    for (int h = 0; h < step.length; h++) {
-      if (applies(h, key)) {
-        long candidate = Math.floorDiv(t, step[h]) * step[h] + step[h];
-        next = any ? Math.min(next, candidate) : candidate;
-        any = true;
-      }
+  /** The series' state, moved over from the release 0.2 layout if that is what it has. */
+  private SeriesState read() throws Exception {
+    SeriesState s = state.value();
+    if (s != null) {
+      return s;
     }
-    return next;
+    Long finalized = oldFinalizedUpTo.value();
+    if (finalized == null) {
+      return null;
+    }
+    s = new SeriesState(sizes.length, finalized);
+    s.running = oldRunning.value();
+    for (Map.Entry<Long, long[]> minute : oldMinuteBuckets.entries()) {
+      long[] sums = minute.getValue();
+      s.add(minute.getKey(), sums[COUNT], sums[A], sums[B]);
+    }
+    s.newestMinute = oldNewestMinute.value();
+    // Its old timer still fires: that is when a quiet series moves over.
+    oldMinuteBuckets.clear();
+    oldHourBuckets.clear();
+    oldRunning.clear();
+    oldFinalizedUpTo.clear();
+    oldNewestMinute.clear();
+    state.update(s); // now, as a provisional tick that reads it does not write it back
+    return s;
   }
 
   @Override
   public void processElement(SeriesEvent event, Context ctx, Collector<RollingValue> out)
       throws Exception {
-    long minute = Math.floorDiv(event.eventTime, MINUTE) * MINUTE;
+    long minute = floorStep(event.eventTime, MINUTE);
     long watermark = watermark(ctx.timerService());
     if (minute + MINUTE - 1 + lateness <= watermark || tooOld(event.eventTime, ctx)) {
       if (SeriesKey.isDistrictTotal(event.area, event.category)) {
@@ -261,46 +281,41 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       ctx.output(LATE, event);
       return;
     }
-    count(buckets, minute, event);
-    count(hourBuckets, Math.floorDiv(minute, HOUR) * HOUR, event);
-    Long newest = newestMinute.value();
-    if (newest == null || minute > newest) {
-      newestMinute.update(minute);
+    long watermarkMinute = watermarkMinute(watermark);
+    Series series = series(ctx.getCurrentKey());
+    SeriesState s = read();
+    if (s != null && minute < watermarkMinute && s.finalizedUpTo < watermarkMinute) {
+      // Its timer has not fired for minutes it could: catch up first, so this event is judged
+      // against what is final now, as if the series had stepped every minute.
+      advance(s, series, watermarkMinute, ctx, out);
+      if (expired(s)) {
+        clear(s, ctx);
+        s = null;
+      }
     }
-
-    long watermarkMinute =
-        watermark == Long.MIN_VALUE
-            ? Long.MIN_VALUE
-            : Math.floorDiv(watermark + 1, MINUTE) * MINUTE; // minutes before it are final
-    Long finalized = finalizedUpTo.value();
-    Series s = series(ctx.getCurrentKey());
-    SeriesKey key = s.key();
-    long[] step = s.steps();
-    if (finalized == null) { // a new series: final up to the watermark, or from its first minute
-      finalized = Math.max(minute, watermarkMinute);
-      finalizedUpTo.update(finalized);
-      running.update(new long[SUMS * sizes.length]);
-      ctx.timerService().registerEventTimeTimer(nextBoundary(finalized, key, step) - 1);
-    } else if (minute < finalized && finalized > watermarkMinute) {
+    if (s == null) { // a new series: final up to the watermark, or from its first minute
+      s = new SeriesState(sizes.length, Math.max(minute, watermarkMinute));
+    } else if (minute < s.finalizedUpTo && s.finalizedUpTo > watermarkMinute) {
       // Nothing of this series is final yet (its first event ran ahead of others, say from a
       // faster partition): start it earlier instead of treating on-time events as corrections.
-      finalized = Math.max(minute, watermarkMinute);
-      finalizedUpTo.update(finalized);
-      ctx.timerService().registerEventTimeTimer(nextBoundary(finalized, key, step) - 1);
+      s.finalizedUpTo = Math.max(minute, watermarkMinute);
     }
-    if (minute >= finalized) {
+    s.add(minute, 1, event.a, event.b);
+    if (minute >= s.finalizedUpTo) {
       if (provisionalEvery > 0) {
         long now = ctx.timerService().currentProcessingTime();
         ctx.timerService()
             .registerProcessingTimeTimer((now / provisionalEvery + 1) * provisionalEvery);
       }
     } else {
-      correct(event, key, step, minute, finalized, out);
+      correct(s, event, series, minute, out);
       if (SeriesKey.isDistrictTotal(event.area, event.category)) {
         ctx.output(
             ACCEPTED, new HealthEvent(event.service, HealthEvent.ACCEPTED, "", event.eventTime, 1));
       }
     }
+    schedule(s, series, ctx.timerService());
+    state.update(s);
   }
 
   private boolean tooOld(long eventTime, Context ctx) {
@@ -312,205 +327,222 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
     return eventTime < clock - maxEventAge;
   }
 
-  private static void count(MapState<Long, long[]> sums, long key, SeriesEvent event)
-      throws Exception {
-    long[] bucket = sums.get(key);
-    if (bucket == null) {
-      bucket = new long[SUMS];
-    }
-    bucket[COUNT]++;
-    bucket[A] += event.a;
-    bucket[B] += event.b;
-    sums.put(key, bucket);
-  }
-
   /**
    * A late event in an already final minute: fix the running sums and re-emit every window it is
    * in, and the empty window after them where none was written before (the fall back to zero).
    */
   private void correct(
-      SeriesEvent event,
-      SeriesKey key,
-      long[] step,
-      long minute,
-      long finalized,
-      Collector<RollingValue> out)
-      throws Exception {
-    long[] run = running.value();
+      SeriesState s, SeriesEvent event, Series series, long minute, Collector<RollingValue> out) {
+    long[] step = series.steps();
     for (int h = 0; h < sizes.length; h++) {
-      if (!applies(h, key)) {
+      if (!applies(h, series.key())) {
         continue;
       }
-      long last = floorStep(finalized, step[h]); // end of the newest final window
+      long last = floorStep(s.finalizedUpTo, step[h]); // end of the newest final window
       if (minute < last && minute >= last - sizes[h]) {
-        run[SUMS * h + COUNT] += 1;
-        run[SUMS * h + A] += event.a;
-        run[SUMS * h + B] += event.b;
+        s.running[SUMS * h + COUNT] += 1;
+        s.running[SUMS * h + A] += event.a;
+        s.running[SUMS * h + B] += event.b;
       }
       long first = floorStep(minute, step[h]) + step[h]; // the first window holding the minute
       long lastHolding =
           Math.min(
               last, floorStep(minute + sizes[h], step[h])); // the last window end <= minute + size
-      // The window end after them; if not final yet, its timer writes it (the one before now holds
+      // The window end after them; if not final yet, stepping writes it (the one before now holds
       // events).
       long fall = lastHolding + step[h];
       boolean fallEmpty = false;
-      long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
+      long[] value = Arrays.copyOfRange(s.running, SUMS * h, SUMS * h + SUMS);
       for (long t = last; t >= first; t -= step[h]) {
         if (t == fall) {
           fallEmpty = value[COUNT] == 0;
         }
         if (t <= lastHolding) {
-          out.collect(value(key, h, t, value, false));
+          out.collect(value(series, h, t, value, false));
         }
         if (t == lastHolding && value[COUNT] == 1 && fallEmpty) {
           // Both windows were empty before this event, so nothing wrote the zero after it: without
           // it the series would hold this count downstream until its next point.
-          out.collect(value(key, h, fall, new long[SUMS], false));
+          out.collect(value(series, h, fall, new long[SUMS], false));
         }
-        slide(value, t - step[h], t, h, -1); // step back: the window ending one step earlier
+        slide(s, value, 0, t, t - step[h], h); // step back: the window ending one step earlier
       }
     }
-    running.update(run);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RollingValue> out)
       throws Exception {
+    SeriesState s = read();
+    if (s == null) {
+      return; // a provisional tick after the series was cleared
+    }
+    Series series = series(ctx.getCurrentKey());
     if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-      emitProvisional(ctx.getCurrentKey(), out);
+      emitProvisional(s, series, out);
       return;
     }
-    long boundary = timestamp + 1;
-    watermark(ctx.timerService());
-    Series s = series(ctx.getCurrentKey());
-    SeriesKey key = s.key();
-    long[] step = s.steps();
-    long newest = newestMinute.value();
-    long previous = finalizedUpTo.value();
-    long[] run = running.value();
-    for (int h = 0; h < sizes.length; h++) {
-      if (applies(h, key) && boundary % step[h] == 0) {
-        long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
-        long before = value[COUNT];
-        slide(value, boundary - step[h], boundary, h, +1);
-        System.arraycopy(value, 0, run, SUMS * h, SUMS);
-        // Down to the first empty window after data, then quiet until new data. Decided by the
-        // windows alone, not by how far the input has been read: a replay gives the same points.
-        if (value[COUNT] != 0 || before != 0) {
-          out.collect(value(key, h, boundary, value, false));
-        }
-      }
+    if (timestamp == s.timer) {
+      s.timer = SeriesState.NO_TIMER;
     }
-    running.update(run);
-    finalizedUpTo.update(boundary);
-    if (key.isDistrictTotal()) { // the minutes final since the last boundary
-      long m = previous;
-      while (m < boundary) {
-        long hourEnd = Math.floorDiv(m, HOUR) * HOUR + HOUR;
-        if (!hourBuckets.contains(hourEnd - HOUR)) { // nothing in this hour
-          m = hourEnd;
-          continue;
-        }
-        for (; m < Math.min(boundary, hourEnd); m += MINUTE) {
-          long[] closed = buckets.get(m);
-          if (closed != null) {
-            ctx.output(
-                ACCEPTED,
-                new HealthEvent(key.service(), HealthEvent.ACCEPTED, "", m, closed[COUNT]));
-          }
-        }
-      }
-    }
-    // Whole clock hours out of reach now go, with their minutes.
-    for (long hour = Math.floorDiv(previous - retention, HOUR) * HOUR;
-        hour + HOUR <= boundary - retention;
-        hour += HOUR) {
-      if (hourBuckets.contains(hour)) {
-        for (long m = hour; m < hour + HOUR; m += MINUTE) {
-          buckets.remove(m);
-        }
-        hourBuckets.remove(hour);
-      }
-    }
-    if (boundary <= newest + retention) {
-      ctx.timerService().registerEventTimeTimer(nextBoundary(boundary, key, step) - 1);
+    advance(s, series, watermarkMinute(watermark(ctx.timerService())), ctx, out);
+    if (expired(s)) {
+      clear(s, ctx);
     } else {
-      buckets.clear();
-      hourBuckets.clear();
-      running.clear();
-      finalizedUpTo.clear();
-      newestMinute.clear();
+      schedule(s, series, ctx.timerService());
+      state.update(s);
     }
   }
 
-  /** The still-open window of every horizon, counting what has arrived so far. */
-  private void emitProvisional(String currentKey, Collector<RollingValue> out) throws Exception {
-    Long newest = newestMinute.value();
-    Long finalized = finalizedUpTo.value();
-    if (newest == null) {
+  /**
+   * Finalizes the series' minutes before {@code upTo}: every horizon steps through the boundaries
+   * passed, emitting where its window or the one before holds events, and skipping the rest.
+   */
+  private void advance(
+      SeriesState s, Series series, long upTo, Context ctx, Collector<RollingValue> out) {
+    long from = s.finalizedUpTo;
+    if (upTo <= from) {
       return;
     }
-    Series s = series(currentKey);
-    SeriesKey key = s.key();
-    long[] step = s.steps();
-    long[] run = running.value();
+    long[] step = series.steps();
     for (int h = 0; h < sizes.length; h++) {
-      long last = floorStep(finalized, step[h]);
-      // Open for this horizon while an event is past its last final window end: with hourly
-      // steps that can be most of an hour after the minute-step horizons are all final.
-      if (applies(h, key) && newest >= last) {
-        long open = floorStep(newest, step[h]) + step[h];
-        long[] value = Arrays.copyOfRange(run, SUMS * h, SUMS * h + SUMS);
-        slide(value, last, open, h, +1);
-        out.collect(value(key, h, open, value, true));
+      if (applies(h, series.key())) {
+        stepHorizon(s, series, h, step[h], floorStep(from, step[h]), floorStep(upTo, step[h]), out);
+      }
+    }
+    if (series.key().isDistrictTotal()) { // the minutes final now
+      for (int i = s.indexFrom(from); i < s.size && s.minutes[i] < upTo; i++) {
+        ctx.output(
+            ACCEPTED,
+            new HealthEvent(
+                series.key().service(),
+                HealthEvent.ACCEPTED,
+                "",
+                s.minutes[i],
+                s.sums[SUMS * i + COUNT]));
+      }
+    }
+    s.finalizedUpTo = upTo;
+    s.dropBefore(upTo - retention); // out of reach of every window and correction
+  }
+
+  /**
+   * Slides horizon h's running sums from the window ending at {@code t} to the one at {@code end}.
+   */
+  private void stepHorizon(
+      SeriesState s,
+      Series series,
+      int h,
+      long step,
+      long t,
+      long end,
+      Collector<RollingValue> out) {
+    int at = SUMS * h;
+    while (t < end) {
+      if (s.running[at + COUNT] == 0) {
+        // Empty, and so is every window before the next minute with events: go to the last of them.
+        long next = s.firstFrom(t);
+        t = next == Long.MAX_VALUE ? end : Math.min(end, Math.max(t, floorStep(next, step)));
+        if (t == end) {
+          return;
+        }
+      }
+      long before = s.running[at + COUNT];
+      slide(s, s.running, at, t, t + step, h);
+      t += step;
+      // Down to the first empty window after data, then quiet until new data. Decided by the
+      // windows alone, not by how far the input has been read: a replay gives the same points.
+      if (s.running[at + COUNT] != 0 || before != 0) {
+        out.collect(value(series, h, t, s.running, at, false));
       }
     }
   }
 
   /**
-   * Moves a window sum of horizon h between window ends {@code from} and {@code to}: forward (+1)
-   * adds the minutes [from, to) and drops [from - size, to - size); backward (-1) the reverse.
+   * Asks for a timer at the first step boundary where a window of the series has something to emit,
+   * or, with nothing left to emit, where its state is to be cleared.
    */
-  private void slide(long[] value, long from, long to, int h, int direction) throws Exception {
-    addRange(value, from, to, direction);
-    addRange(value, from - sizes[h], to - sizes[h], -direction);
+  private void schedule(SeriesState s, Series series, TimerService timers) {
+    long next = s.newestMinute + retention + MINUTE; // the first boundary past the retention
+    long[] step = series.steps();
+    for (int h = 0; h < sizes.length; h++) {
+      if (applies(h, series.key())) {
+        long last = floorStep(s.finalizedUpTo, step[h]);
+        long entering = s.running[SUMS * h + COUNT] != 0 ? last : s.firstFrom(last);
+        if (entering != Long.MAX_VALUE) {
+          next = Math.min(next, floorStep(entering, step[h]) + step[h]);
+        }
+      }
+    }
+    if (next - 1 != s.timer) {
+      if (s.timer != SeriesState.NO_TIMER) {
+        timers.deleteEventTimeTimer(s.timer);
+      }
+      s.timer = next - 1;
+      timers.registerEventTimeTimer(s.timer);
+    }
   }
 
-  /** Adds the sums of the minutes [from, to), by whole clock hours where it can. */
-  private void addRange(long[] value, long from, long to, int sign) throws Exception {
-    long m = from;
-    while (m < to) {
-      if (Math.floorMod(m, HOUR) == 0 && m + HOUR <= to) {
-        add(value, hourBuckets.get(m), sign);
-        m += HOUR;
-      } else {
-        add(value, buckets.get(m), sign);
-        m += MINUTE;
+  /** Whether every window of the series is empty for good: past the retention after its newest. */
+  private boolean expired(SeriesState s) {
+    return s.finalizedUpTo > s.newestMinute + retention;
+  }
+
+  private void clear(SeriesState s, Context ctx) {
+    if (s.timer != SeriesState.NO_TIMER) {
+      ctx.timerService().deleteEventTimeTimer(s.timer);
+    }
+    state.clear();
+  }
+
+  /** The still-open window of every horizon, counting what has arrived so far. */
+  private void emitProvisional(SeriesState s, Series series, Collector<RollingValue> out) {
+    long[] step = series.steps();
+    for (int h = 0; h < sizes.length; h++) {
+      long last = floorStep(s.finalizedUpTo, step[h]);
+      // Open for this horizon while an event is past its last final window end: with hourly
+      // steps that can be most of an hour after the minute-step horizons are all final.
+      if (applies(h, series.key()) && s.newestMinute >= last) {
+        long open = floorStep(s.newestMinute, step[h]) + step[h];
+        long[] value = Arrays.copyOfRange(s.running, SUMS * h, SUMS * h + SUMS);
+        slide(s, value, 0, last, open, h);
+        out.collect(value(series, h, open, value, true));
       }
     }
   }
 
-  private static void add(long[] value, long[] bucket, int sign) {
-    if (bucket != null) {
-      value[COUNT] += sign * bucket[COUNT];
-      value[A] += sign * bucket[A];
-      value[B] += sign * bucket[B];
-    }
+  /**
+   * Moves the window sums of horizon h at {@code offset} in {@code value} from the window ending at
+   * {@code from} to the one ending at {@code to}, forward or backward: adds the minutes that enter
+   * and takes away those that leave.
+   */
+  private void slide(SeriesState s, long[] value, int offset, long from, long to, int h) {
+    int sign = to > from ? 1 : -1;
+    long low = Math.min(from, to);
+    long high = Math.max(from, to);
+    s.addRange(value, offset, low, high, sign);
+    s.addRange(value, offset, low - sizes[h], high - sizes[h], -sign);
   }
 
   private RollingValue value(
-      SeriesKey key, int h, long windowEnd, long[] sums, boolean provisional) {
+      Series series, int h, long windowEnd, long[] sums, boolean provisional) {
+    return value(series, h, windowEnd, sums, 0, provisional);
+  }
+
+  private RollingValue value(
+      Series series, int h, long windowEnd, long[] sums, int at, boolean provisional) {
+    SeriesKey key = series.key();
     return new RollingValue(
         key.service(),
         key.area(),
         key.category(),
         labels[h],
         windowEnd,
-        sums[COUNT],
-        sums[A],
-        sums[B],
-        provisional);
+        sums[at + COUNT],
+        sums[at + A],
+        sums[at + B],
+        provisional,
+        series.encoded());
   }
 
   private static long floorStep(long t, long step) {
