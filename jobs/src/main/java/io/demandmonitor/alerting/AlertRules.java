@@ -114,10 +114,12 @@ public record AlertRules(
 
   /**
    * Surge detection against a seasonal baseline, for every district and the county: the expected
-   * count for the same hour of the week, in term time or school holidays, over the previous {@code
-   * weeks} weeks (at least {@code minWeeks} of history, hours in alert left out); {@code levels}
-   * are how many standard deviations above expected reach levels 2, 3, 4; fewer than {@code
-   * minCount} events never alarm.
+   * count of a window of {@code horizon} (whole hours), from the same hours of the week, in term
+   * time or school holidays, over the previous {@code weeks} weeks (at least {@code minWeeks} of
+   * history, hours in alert left out); {@code levels} are how many standard deviations above
+   * expected reach levels 2, 3, 4; fewer than {@code minCount} events in the window never alarm. An
+   * hourly rule also sums the last 2, 4, ... hours up to {@code lookBack} (default 2 hours) and
+   * takes the largest deviation.
    */
   public record Baseline(
       String id,
@@ -127,11 +129,21 @@ public record AlertRules(
       long minCount,
       int weeks,
       int minWeeks,
+      Duration lookBack,
       Policy policy)
       implements Serializable {
 
+    public static final Duration DEFAULT_LOOK_BACK = Duration.ofHours(2);
+
     public double[] levelArray() {
       return levels.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** How many hours an hourly rule sums at most (1 for a rule on a longer horizon). */
+    public int lookBackHours() {
+      return horizon.equals(Duration.ofHours(1))
+          ? (int) (lookBack == null ? DEFAULT_LOOK_BACK : lookBack).toHours()
+          : 1;
     }
   }
 
@@ -241,10 +253,18 @@ public record AlertRules(
       checkId(problems, key, b.id(), ids);
       checkService(problems, key, b.service(), reference);
       problems.require(
-          b.horizon() != null && b.horizon().equals(Duration.ofHours(1)),
+          b.horizon() != null && b.horizon().toMinutes() % 60 == 0,
           key + ".horizon",
           b.horizon(),
-          "must be 1h: the baseline is kept per hour of the week");
+          "must be whole hours: the baseline is kept per hour of the week");
+      problems.require(
+          b.lookBack() == null
+              || b.lookBack().toMinutes() % 60 == 0
+                  && b.lookBack().toHours() >= 1
+                  && b.lookBack().toHours() <= 24,
+          key + ".look-back",
+          b.lookBack(),
+          "must be whole hours, 1h to 24h");
       checkHorizon(problems, key, b.horizon(), windows);
       checkLevels(problems, key + ".levels", b.levels(), false);
       problems.require(

@@ -324,6 +324,7 @@ class AlertEvaluatorTest {
                     5,
                     2,
                     1,
+                    null,
                     null),
                 new AlertRules.Baseline(
                     "long",
@@ -333,6 +334,7 @@ class AlertEvaluatorTest {
                     5,
                     3,
                     2,
+                    null,
                     null)),
             List.of());
     try (var harness = harness(twoBaselines)) {
@@ -363,6 +365,7 @@ class AlertEvaluatorTest {
                 5,
                 8,
                 1,
+                null,
                 null)),
         List.of());
   }
