@@ -58,6 +58,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   /** Every baseline rule's other sums, by rule id. */
   private transient MapState<String, BaselineSums> sums;
 
+  /** The CUSUM of every baseline rule that has one, by rule id. */
+  private transient MapState<String, CusumSums> cusums;
+
   /** Release 0.2's history, "rule-id/slot" to a long[]: read once per series, then cleared. */
   private transient MapState<String, long[]> legacyHistory;
 
@@ -135,6 +138,11 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             .getMapState(
                 new MapStateDescriptor<>(
                     "baseline-sums", Types.STRING, TypeInformation.of(BaselineSums.class)));
+    cusums =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "baseline-cusums", Types.STRING, TypeInformation.of(CusumSums.class)));
     legacyHistory =
         getRuntimeContext()
             .getMapState(
@@ -346,12 +354,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     if (expected == null) {
       return; // still learning what is normal
     }
+    double z = rule.cusum() != null ? cusum(index, rule, v, expected) : expected.z(v.count);
     // A sustained surge shows sooner over several hours than over one: the level is the largest
     // deviation of the last hour and of the last 2, 4, ... hours, up to the rule's look-back.
-    double z = expected.z(v.count);
     long sum = v.count;
-    long[] recent = baselineLookBacks[index] > 1 ? recentHours() : null;
-    for (int span = 2; span <= baselineLookBacks[index]; span++) {
+    long[] recent = baselineLookBacks[index] > 1 && rule.cusum() == null ? recentHours() : null;
+    for (int span = 2; recent != null && span <= baselineLookBacks[index]; span++) {
       long end = v.windowEnd - (span - 1) * HOUR;
       int minute = recentIndex(end);
       if (recent[minute] != end) {
@@ -394,6 +402,27 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     if (episode.level > 1) {
       baseline.alerted(kept, v.windowEnd);
     }
+  }
+
+  /**
+   * The CUSUM of a rule for the rolling hour ending at {@code v.windowEnd}: the sum of the hour
+   * before (the same minute of the hour, 0 if its final value is not known) plus this hour's
+   * log-likelihood ratio, kept on final values only.
+   */
+  private double cusum(
+      int index, AlertRules.Baseline rule, RollingValue v, SeasonalBaseline.Expectation expected)
+      throws Exception {
+    CusumSums kept = cusums.get(rule.id());
+    kept = kept == null ? new CusumSums() : kept;
+    double shift = rule.cusum().shift();
+    double step =
+        (v.count * Math.log(shift) - expected.mean() * (shift - 1)) / expected.dispersion();
+    double sum = kept.next(v.windowEnd, step, baselineLevels[index][2]);
+    if (!v.provisional) {
+      kept.put(v.windowEnd, sum);
+      cusums.put(rule.id(), kept);
+    }
+    return sum;
   }
 
   /**
@@ -469,6 +498,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     episodes.clear();
     hours.clear();
     sums.clear();
+    cusums.clear();
     legacyHistory.clear();
     historyRead.remove(ctx.getCurrentKey());
     newestFinal.clear();

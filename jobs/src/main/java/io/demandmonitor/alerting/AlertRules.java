@@ -119,7 +119,8 @@ public record AlertRules(
    * history, hours in alert left out); {@code levels} are how many standard deviations above
    * expected reach levels 2, 3, 4; fewer than {@code minCount} events in the window never alarm. An
    * hourly rule also sums the last 2, 4, ... hours up to {@code lookBack} (default 2 hours) and
-   * takes the largest deviation.
+   * takes the largest deviation. With {@code cusum}, an hourly rule accumulates evidence instead
+   * ({@link Cusum}) and {@code levels} are its decision intervals.
    */
   public record Baseline(
       String id,
@@ -130,6 +131,7 @@ public record AlertRules(
       int weeks,
       int minWeeks,
       Duration lookBack,
+      Cusum cusum,
       Policy policy)
       implements Serializable {
 
@@ -146,6 +148,15 @@ public record AlertRules(
           : 1;
     }
   }
+
+  /**
+   * A Poisson CUSUM on the hourly count against the baseline's expectation m, tuned to a rise to
+   * {@code shift} times m: each final hour adds the log-likelihood ratio x ln(shift) - m (shift -
+   * 1), divided by the learnt dispersion, to a sum that never falls below 0 and is capped at the
+   * level-4 interval (so it falls back within hours once a surge ends). One sum per minute of the
+   * hour, since the rolling hour ends every minute.
+   */
+  public record Cusum(double shift) implements Serializable {}
 
   /**
    * A feed that sends nothing for {@code silentAfter} raises FEED_SILENT at {@code level}, but only
@@ -265,6 +276,11 @@ public record AlertRules(
           key + ".look-back",
           b.lookBack(),
           "must be whole hours, 1h to 24h");
+      problems.require(
+          b.cusum() == null || b.cusum().shift() > 1 && b.horizon().equals(Duration.ofHours(1)),
+          key + ".cusum.shift",
+          b.cusum() == null ? null : b.cusum().shift(),
+          "must be above 1, on a 1h rule");
       checkHorizon(problems, key, b.horizon(), windows);
       checkLevels(problems, key + ".levels", b.levels(), false);
       problems.require(

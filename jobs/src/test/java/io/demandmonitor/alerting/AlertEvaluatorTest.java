@@ -325,6 +325,7 @@ class AlertEvaluatorTest {
                     2,
                     1,
                     null,
+                    null,
                     null),
                 new AlertRules.Baseline(
                     "long",
@@ -334,6 +335,7 @@ class AlertEvaluatorTest {
                     5,
                     3,
                     2,
+                    null,
                     null,
                     null)),
             List.of());
@@ -365,6 +367,7 @@ class AlertEvaluatorTest {
                 5,
                 8,
                 1,
+                null,
                 null,
                 null)),
         List.of());
