@@ -25,33 +25,49 @@ import org.apache.flink.util.OutputTag;
  * Evaluates the alert rules on one series' rolling values (keyed by {@link
  * RollingValue#seriesKey()}: service and area), final and provisional, and emits each episode's
  * changes. Threshold rules compare a measure with fixed thresholds; baseline rules compare the
- * hour's count with the seasonal baseline, whose history this operator also keeps (hours in alert
- * left out). State: one {@link Episode} per rule and one baseline history per baseline rule, both
- * keyed by the rule's id (so reordering alerts.yaml keeps every episode with its rule), and a
- * cleanup timer that clears everything once the series has been silent for longer than the baseline
- * remembers. The expectation of each final value a baseline rule assesses goes to the {@link
- * #EXPECTED} side output.
+ * count of their horizon (an hour, or longer) with the seasonal baseline, whose history of clock
+ * hours this operator also keeps from the final hourly values (hours in alert left out). State: one
+ * {@link Episode} per rule and one baseline history per baseline rule ({@link HourHistory} per hour
+ * of the week, {@link BaselineSums}), both keyed by the rule's id (so reordering alerts.yaml keeps
+ * every episode with its rule), the last hours' final hourly counts, and a cleanup timer that
+ * clears everything once the series has been silent for longer than the baseline remembers. History
+ * kept by release 0.2 (a {@code long[]} per slot) is migrated when its series is next seen. The
+ * expectation of each final value a baseline rule assesses goes to the {@link #EXPECTED} side
+ * output.
  */
 public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
 
   public static final String THRESHOLD = "THRESHOLD";
   public static final String SEASONAL_BASELINE = "SEASONAL_BASELINE";
   private static final long HOUR = SeasonalBaseline.HOUR;
+  private static final String ONE_HOUR = WindowSettings.label(java.time.Duration.ofHours(1));
   public static final OutputTag<ExpectedDemand> EXPECTED = new OutputTag<>("expected-demand") {};
 
   private final ReferenceData reference;
   private final AlertRules rules;
   private final long retention;
 
+  /** The most hours an hourly baseline rule sums: how many hours of final counts are kept. */
+  private final int lookBack;
+
   private transient MapState<String, Episode> episodes;
 
-  /** Every baseline rule's history, by rule id and slot: "rule-id/slot". */
-  private transient MapState<String, long[]> history;
+  /** Every baseline rule's hours of the week, by rule id and slot: "rule-id/slot". */
+  private transient MapState<String, HourHistory> hours;
+
+  /** Every baseline rule's other sums, by rule id. */
+  private transient MapState<String, BaselineSums> sums;
+
+  /** The CUSUM of every baseline rule that has one, by rule id. */
+  private transient MapState<String, CusumSums> cusums;
+
+  /** Release 0.2's history, "rule-id/slot" to a long[]: read once per series, then cleared. */
+  private transient MapState<String, long[]> legacyHistory;
 
   private transient ValueState<Long> newestFinal;
   private transient ValueState<Long> cleanupAt;
 
-  /** The final 1 h counts of the last hour, by minute of the hour: window end, then count. */
+  /** The final 1 h counts of the hours before the current one that look-backs sum. */
   private transient ValueState<long[]> recentHours;
 
   /** One per baseline rule, and the keyed history they read and write. */
@@ -63,7 +79,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
    * The baseline history read so far, per series and baseline rule: every value reads the same few
    * slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the state.
    */
-  private transient java.util.Map<String, List<java.util.Map<Integer, long[]>>> historyRead;
+  private transient java.util.Map<String, Read[]> historyRead;
+
+  private static final class Read {
+    final java.util.Map<Integer, HourHistory> hours = new java.util.HashMap<>();
+    BaselineSums sums;
+  }
 
   private transient String currentKey;
 
@@ -74,6 +95,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private transient AlertRules.Policy[] thresholdPolicies;
   private transient String[] baselineHorizons;
   private transient double[][] baselineLevels;
+  private transient int[] baselineLookBacks;
   private transient AlertRules.Policy[] baselinePolicies;
   private static final double[] NOT_APPLICABLE = new double[0];
 
@@ -83,6 +105,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     this.retention =
         Math.max(1, rules.baselines().stream().mapToInt(AlertRules.Baseline::weeks).max().orElse(0))
             * SeasonalBaseline.WEEK;
+    this.lookBack =
+        rules.baselines().stream().mapToInt(AlertRules.Baseline::lookBackHours).max().orElse(1);
   }
 
   /** The services' horizons some rule looks at, so the other values need not be sent here. */
@@ -90,6 +114,8 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     WatchedHorizons watched = new WatchedHorizons();
     rules.thresholds().forEach(t -> watched.add(t.service(), t.horizon()));
     rules.baselines().forEach(b -> watched.add(b.service(), b.horizon()));
+    // every baseline learns from the final hourly counts
+    rules.baselines().forEach(b -> watched.add(b.service(), java.time.Duration.ofHours(1)));
     return watched;
   }
 
@@ -102,7 +128,22 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             .getMapState(
                 new MapStateDescriptor<>(
                     "episodes-by-rule", Types.STRING, TypeInformation.of(Episode.class)));
-    history =
+    hours =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "baseline-hours", Types.STRING, TypeInformation.of(HourHistory.class)));
+    sums =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "baseline-sums", Types.STRING, TypeInformation.of(BaselineSums.class)));
+    cusums =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "baseline-cusums", Types.STRING, TypeInformation.of(CusumSums.class)));
+    legacyHistory =
         getRuntimeContext()
             .getMapState(
                 new MapStateDescriptor<>(
@@ -134,54 +175,97 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             .toArray(String[]::new);
     baselineLevels =
         rules.baselines().stream().map(AlertRules.Baseline::levelArray).toArray(double[][]::new);
+    baselineLookBacks =
+        rules.baselines().stream().mapToInt(AlertRules.Baseline::lookBackHours).toArray();
     baselinePolicies =
         rules.baselines().stream()
             .map(b -> rules.policy(b.policy()))
             .toArray(AlertRules.Policy[]::new);
     baselines =
         rules.baselines().stream()
-            .map(b -> new SeasonalBaseline(reference, rules.zone(), b.weeks(), b.minWeeks()))
+            .map(
+                b ->
+                    new SeasonalBaseline(
+                        reference, rules.zone(), b.weeks(), b.minWeeks(), b.horizon()))
             .toArray(SeasonalBaseline[]::new);
     historyRead = new java.util.HashMap<>();
     kept = new SeasonalBaseline.History[baselines.length];
     for (int i = 0; i < kept.length; i++) {
-      kept[i] = historyOf(i, rules.baselines().get(i).id() + "/");
+      kept[i] = historyOf(i, rules.baselines().get(i).id());
     }
   }
 
-  /** One baseline rule's history: its slots in keyed state under the rule's id. */
-  private SeasonalBaseline.History historyOf(int rule, String prefix) {
+  /** One baseline rule's history: its hours and sums in keyed state under the rule's id. */
+  private SeasonalBaseline.History historyOf(int rule, String id) {
+    String prefix = id + "/";
     return new SeasonalBaseline.History() {
       @Override
-      public long[] get(int slot) throws Exception {
-        java.util.Map<Integer, long[]> read = read(rule);
-        long[] weeks = read.get(slot);
-        if (weeks == null && !read.containsKey(slot)) {
-          weeks = history.get(prefix + slot);
-          read.put(slot, weeks);
+      public HourHistory hour(int slot) throws Exception {
+        Read read = read(rule);
+        HourHistory hour = read.hours.get(slot);
+        if (hour == null && !read.hours.containsKey(slot)) {
+          hour = hours.get(prefix + slot);
+          read.hours.put(slot, hour);
         }
-        return weeks;
+        return hour;
       }
 
       @Override
-      public void put(int slot, long[] weeks) throws Exception {
-        history.put(prefix + slot, weeks);
-        read(rule).put(slot, weeks);
+      public void put(int slot, HourHistory hour) throws Exception {
+        hours.put(prefix + slot, hour);
+        read(rule).hours.put(slot, hour);
+      }
+
+      @Override
+      public BaselineSums sums() throws Exception {
+        Read read = read(rule);
+        if (read.sums == null) {
+          BaselineSums kept = sums.get(id);
+          read.sums = kept == null ? new BaselineSums() : kept;
+        }
+        return read.sums;
+      }
+
+      @Override
+      public void put(BaselineSums learnt) throws Exception {
+        sums.put(id, learnt);
+        read(rule).sums = learnt;
       }
     };
   }
 
   /** What the current series' history of one baseline rule has shown so far. */
-  private java.util.Map<Integer, long[]> read(int rule) {
-    List<java.util.Map<Integer, long[]>> byRule = historyRead.get(currentKey);
+  private Read read(int rule) throws Exception {
+    Read[] byRule = historyRead.get(currentKey);
     if (byRule == null) {
-      byRule = new java.util.ArrayList<>();
-      for (int i = 0; i < kept.length; i++) {
-        byRule.add(new java.util.HashMap<>());
-      }
+      byRule = new Read[kept.length];
+      java.util.Arrays.setAll(byRule, i -> new Read());
       historyRead.put(currentKey, byRule);
+      migrateLegacyHistory();
     }
-    return byRule.get(rule);
+    return byRule[rule];
+  }
+
+  /** The current series' history as release 0.2 kept it, if any, into today's state. */
+  private void migrateLegacyHistory() throws Exception {
+    if (legacyHistory.isEmpty()) {
+      return;
+    }
+    java.util.Map<String, java.util.Map<Integer, long[]>> byRule = new java.util.HashMap<>();
+    for (var entry : legacyHistory.entries()) {
+      String key = entry.getKey();
+      int slash = key.lastIndexOf('/');
+      byRule
+          .computeIfAbsent(key.substring(0, slash), rule -> new java.util.HashMap<>())
+          .put(Integer.parseInt(key.substring(slash + 1)), entry.getValue());
+    }
+    legacyHistory.clear();
+    for (int i = 0; i < kept.length; i++) {
+      java.util.Map<Integer, long[]> old = byRule.get(rules.baselines().get(i).id());
+      if (old != null) {
+        baselines[i].migrate(old, kept[i]);
+      }
+    }
   }
 
   @Override
@@ -219,11 +303,25 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
           out);
     }
     List<AlertRules.Baseline> baselines = rules.baselines();
+    boolean hourlyFinal = !v.provisional && ONE_HOUR.equals(v.horizon);
     for (int i = 0; i < baselines.size(); i++) {
       AlertRules.Baseline rule = baselines.get(i);
-      if (rule.service().equals(v.service) && baselineHorizons[i].equals(v.horizon)) {
+      if (!rule.service().equals(v.service)) {
+        continue;
+      }
+      if (hourlyFinal) {
+        this.baselines[i].learn(kept[i], v.windowEnd, v.count);
+      }
+      if (baselineHorizons[i].equals(v.horizon)) {
         assessBaseline(i, rule, v, ctx, out);
       }
+    }
+    if (hourlyFinal && lookBack > 1) {
+      long[] recent = recentHours();
+      int minute = recentIndex(v.windowEnd);
+      recent[minute] = v.windowEnd;
+      recent[recent.length / 2 + minute] = v.count;
+      recentHours.update(recent);
     }
     if (!v.provisional) {
       Long newest = newestFinal.value();
@@ -250,33 +348,35 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       throws Exception {
     SeasonalBaseline baseline = baselines[index];
     SeasonalBaseline.History kept = this.kept[index];
-    if (!v.provisional) {
-      baseline.learn(kept, v.windowEnd, v.count);
-    }
+    long horizon = rule.horizon().toMillis();
     SeasonalBaseline.Expectation expected =
-        baseline.expected(kept, v.windowEnd - HOUR, v.windowEnd);
+        baseline.expected(kept, v.windowEnd - horizon, v.windowEnd);
     if (expected == null) {
       return; // still learning what is normal
     }
-    // A sustained surge shows sooner over two hours than over one: the level is the larger of both.
-    double z = expected.z(v.count);
-    long[] hours = recentHours.value();
-    if (hours == null) {
-      hours = new long[120];
-    }
-    int minute = (int) Math.floorMod(v.windowEnd / 60_000, 60);
-    if (hours[minute] == v.windowEnd - HOUR) {
-      SeasonalBaseline.Expectation twoHours =
-          baseline.expected(kept, v.windowEnd - 2 * HOUR, v.windowEnd);
-      if (twoHours != null) {
-        z = Math.max(z, twoHours.z(v.count + hours[60 + minute]));
+    double z = rule.cusum() != null ? cusum(index, rule, v, expected) : expected.z(v.count);
+    // A sustained surge shows sooner over several hours than over one: the level is the largest
+    // deviation of the last hour and of the last 2, 4, ... hours, up to the rule's look-back.
+    long sum = v.count;
+    long[] recent = baselineLookBacks[index] > 1 && rule.cusum() == null ? recentHours() : null;
+    for (int span = 2; recent != null && span <= baselineLookBacks[index]; span++) {
+      long end = v.windowEnd - (span - 1) * HOUR;
+      int minute = recentIndex(end);
+      if (recent[minute] != end) {
+        break; // that hour's final count is not known
+      }
+      sum += recent[recent.length / 2 + minute];
+      if (Integer.bitCount(span) == 1) {
+        SeasonalBaseline.Expectation longer =
+            baseline.expected(kept, v.windowEnd - span * HOUR, v.windowEnd);
+        if (longer != null) {
+          z = Math.max(z, longer.z(sum));
+        }
       }
     }
     double[] levels = baselineLevels[index];
     if (!v.provisional) {
-      hours[minute] = v.windowEnd;
-      hours[60 + minute] = v.count;
-      recentHours.update(hours);
+      baseline.assessed(kept, v.windowEnd, v.count, expected);
       ctx.output(
           EXPECTED,
           new ExpectedDemand(
@@ -302,6 +402,41 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     if (episode.level > 1) {
       baseline.alerted(kept, v.windowEnd);
     }
+  }
+
+  /**
+   * The CUSUM of a rule for the rolling hour ending at {@code v.windowEnd}: the sum of the hour
+   * before (the same minute of the hour, 0 if its final value is not known) plus this hour's
+   * log-likelihood ratio, kept on final values only.
+   */
+  private double cusum(
+      int index, AlertRules.Baseline rule, RollingValue v, SeasonalBaseline.Expectation expected)
+      throws Exception {
+    CusumSums kept = cusums.get(rule.id());
+    kept = kept == null ? new CusumSums() : kept;
+    double shift = rule.cusum().shift();
+    double step =
+        (v.count * Math.log(shift) - expected.mean() * (shift - 1)) / expected.dispersion();
+    double sum = kept.next(v.windowEnd, step, baselineLevels[index][2]);
+    if (!v.provisional) {
+      kept.put(v.windowEnd, sum);
+      cusums.put(rule.id(), kept);
+    }
+    return sum;
+  }
+
+  /**
+   * The final hourly counts of the hours before the current one that a look-back sums, by minute:
+   * window ends, then counts (afresh if kept for another look-back).
+   */
+  private long[] recentHours() throws Exception {
+    long[] recent = recentHours.value();
+    int length = 2 * 60 * (lookBack - 1);
+    return recent != null && recent.length == length ? recent : new long[length];
+  }
+
+  private int recentIndex(long windowEnd) {
+    return (int) Math.floorMod(windowEnd / 60_000, 60 * (lookBack - 1));
   }
 
   /** Runs one rule's episode on a value and emits its change, if any. */
@@ -361,7 +496,10 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       throws Exception {
     // Silent for longer than the baseline remembers: nothing worth keeping.
     episodes.clear();
-    history.clear();
+    hours.clear();
+    sums.clear();
+    cusums.clear();
+    legacyHistory.clear();
     historyRead.remove(ctx.getCurrentKey());
     newestFinal.clear();
     cleanupAt.clear();

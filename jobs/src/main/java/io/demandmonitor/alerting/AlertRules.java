@@ -114,10 +114,13 @@ public record AlertRules(
 
   /**
    * Surge detection against a seasonal baseline, for every district and the county: the expected
-   * count for the same hour of the week, in term time or school holidays, over the previous {@code
-   * weeks} weeks (at least {@code minWeeks} of history, hours in alert left out); {@code levels}
-   * are how many standard deviations above expected reach levels 2, 3, 4; fewer than {@code
-   * minCount} events never alarm.
+   * count of a window of {@code horizon} (whole hours), from the same hours of the week, in term
+   * time or school holidays, over the previous {@code weeks} weeks (at least {@code minWeeks} of
+   * history, hours in alert left out); {@code levels} are how many standard deviations above
+   * expected reach levels 2, 3, 4; fewer than {@code minCount} events in the window never alarm. An
+   * hourly rule also sums the last 2, 4, ... hours up to {@code lookBack} (default 2 hours) and
+   * takes the largest deviation. With {@code cusum}, an hourly rule accumulates evidence instead
+   * ({@link Cusum}) and {@code levels} are its decision intervals.
    */
   public record Baseline(
       String id,
@@ -127,13 +130,33 @@ public record AlertRules(
       long minCount,
       int weeks,
       int minWeeks,
+      Duration lookBack,
+      Cusum cusum,
       Policy policy)
       implements Serializable {
+
+    public static final Duration DEFAULT_LOOK_BACK = Duration.ofHours(2);
 
     public double[] levelArray() {
       return levels.stream().mapToDouble(Double::doubleValue).toArray();
     }
+
+    /** How many hours an hourly rule sums at most (1 for a rule on a longer horizon). */
+    public int lookBackHours() {
+      return horizon.equals(Duration.ofHours(1))
+          ? (int) (lookBack == null ? DEFAULT_LOOK_BACK : lookBack).toHours()
+          : 1;
+    }
   }
+
+  /**
+   * A Poisson CUSUM on the hourly count against the baseline's expectation m, tuned to a rise to
+   * {@code shift} times m: each final hour adds the log-likelihood ratio x ln(shift) - m (shift -
+   * 1), divided by the learnt dispersion, to a sum that never falls below 0 and is capped at the
+   * level-4 interval (so it falls back within hours once a surge ends). One sum per minute of the
+   * hour, since the rolling hour ends every minute.
+   */
+  public record Cusum(double shift) implements Serializable {}
 
   /**
    * A feed that sends nothing for {@code silentAfter} raises FEED_SILENT at {@code level}, but only
@@ -241,10 +264,23 @@ public record AlertRules(
       checkId(problems, key, b.id(), ids);
       checkService(problems, key, b.service(), reference);
       problems.require(
-          b.horizon() != null && b.horizon().equals(Duration.ofHours(1)),
+          b.horizon() != null && b.horizon().toMinutes() % 60 == 0,
           key + ".horizon",
           b.horizon(),
-          "must be 1h: the baseline is kept per hour of the week");
+          "must be whole hours: the baseline is kept per hour of the week");
+      problems.require(
+          b.lookBack() == null
+              || b.lookBack().toMinutes() % 60 == 0
+                  && b.lookBack().toHours() >= 1
+                  && b.lookBack().toHours() <= 24,
+          key + ".look-back",
+          b.lookBack(),
+          "must be whole hours, 1h to 24h");
+      problems.require(
+          b.cusum() == null || b.cusum().shift() > 1 && b.horizon().equals(Duration.ofHours(1)),
+          key + ".cusum.shift",
+          b.cusum() == null ? null : b.cusum().shift(),
+          "must be above 1, on a 1h rule");
       checkHorizon(problems, key, b.horizon(), windows);
       checkLevels(problems, key + ".levels", b.levels(), false);
       problems.require(

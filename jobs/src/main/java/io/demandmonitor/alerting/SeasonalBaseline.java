@@ -2,6 +2,7 @@ package io.demandmonitor.alerting;
 
 import io.demandmonitor.config.ReferenceData;
 import java.io.Serializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -15,7 +16,9 @@ import java.time.ZonedDateTime;
  * expected over the hours recorded, which covers both over-dispersed demand and the uncertainty of
  * a mean of few weeks. A holiday hour with too little holiday history borrows the term-time hour,
  * scaled by the ratio of holiday to term-time demand this series has shown in any holiday hours so
- * far.
+ * far. The history is of clock hours whatever the rule's horizon; a rule on a longer horizon (24
+ * hours, say) expects the sum of the hours its window covers, and learns its dispersion from its
+ * own window's predictions, since demand varies more from day to day than hour to hour explains.
  */
 public final class SeasonalBaseline implements Serializable {
 
@@ -24,38 +27,23 @@ public final class SeasonalBaseline implements Serializable {
   private static final int HOLIDAY = 168;
   private static final double MAX_DISPERSION = 5;
 
-  /**
-   * Where the holiday ratio's sums are kept in the history: holiday counts, and term means (x1000)
-   * of the same hours.
-   */
-  private static final int HOLIDAY_RATIO = -1;
-
   /** Term-time events behind a holiday ratio before it is trusted. */
   private static final double RATIO_EVIDENCE = 30;
-
-  /**
-   * Where the dispersion's sums are kept: squared prediction errors over expected (x1000), and how
-   * many.
-   */
-  private static final int DISPERSION = -2;
 
   /** Predictions behind a learnt dispersion before it is trusted. */
   private static final long DISPERSION_EVIDENCE = 100;
 
-  /** Where the end of the newest clock hour learnt is kept. */
-  private static final int LEARNT_TO = -3;
-
-  /**
-   * Where the start of the newest clock hour in alert is kept: an hour in alert is not normal
-   * demand.
-   */
-  private static final int ALERTED_HOUR = -4;
-
-  /** Where the history lives: Flink keyed state in the job, a map in tests. */
+  /** Where the history lives: Flink keyed state in the job, maps in tests. */
   public interface History {
-    long[] get(int slot) throws Exception;
+    /** The hour of the week's counts, or null if none kept. */
+    HourHistory hour(int slot) throws Exception;
 
-    void put(int slot, long[] weeks) throws Exception;
+    void put(int slot, HourHistory hour) throws Exception;
+
+    /** What else the rule has learnt about the series (new and empty if nothing yet). */
+    BaselineSums sums() throws Exception;
+
+    void put(BaselineSums sums) throws Exception;
   }
 
   /** The expected count of a window, and the factor its variance exceeds a Poisson's by. */
@@ -77,17 +65,23 @@ public final class SeasonalBaseline implements Serializable {
   private final ZoneId zone;
   private final int weeks;
   private final int minWeeks;
+  private final long horizon;
 
   /**
    * Slots by hour start: every value asks for the same few hours, and the calendar is not cheap.
    */
   private transient java.util.HashMap<Long, Integer> slots;
 
-  public SeasonalBaseline(ReferenceData reference, ZoneId zone, int weeks, int minWeeks) {
+  /**
+   * @param horizon the length of the windows the rule assesses (a whole number of hours)
+   */
+  public SeasonalBaseline(
+      ReferenceData reference, ZoneId zone, int weeks, int minWeeks, Duration horizon) {
     this.reference = reference;
     this.zone = zone;
     this.weeks = weeks;
     this.minWeeks = minWeeks;
+    this.horizon = horizon.toMillis();
   }
 
   /** Hour of the week (Monday 00:00 local is 0), plus 168 in school holidays. */
@@ -113,8 +107,9 @@ public final class SeasonalBaseline implements Serializable {
    */
   public void learn(History history, long windowEnd, long count) throws Exception {
     long ended = Math.floorDiv(windowEnd, HOUR) * HOUR; // every clock hour before this has ended
-    long[] learnt = history.get(LEARNT_TO);
-    long from = learnt == null ? ended : Math.max(learnt[0], ended - weeks * WEEK);
+    BaselineSums sums = history.sums();
+    long learnt = sums.learntTo;
+    long from = learnt == BaselineSums.NONE ? ended : Math.max(learnt, ended - weeks * WEEK);
     for (long end = from + HOUR; end <= ended; end += HOUR) {
       learnHour(history, end - HOUR, end == windowEnd ? count : 0);
     }
@@ -122,26 +117,28 @@ public final class SeasonalBaseline implements Serializable {
         && windowEnd <= from) { // the series' first value on the hour, or a correction
       learnHour(history, windowEnd - HOUR, count);
     }
-    if (learnt == null || ended > learnt[0]) {
-      history.put(LEARNT_TO, new long[] {ended});
+    if (learnt == BaselineSums.NONE || ended > learnt) {
+      sums = history.sums();
+      sums.learntTo = ended;
+      history.put(sums);
     }
   }
 
   /**
-   * Notes that the rule is in alert in the rolling hour ending at {@code windowEnd}: that clock
-   * hour is not learnt.
+   * Notes that the rule is in alert in the window ending at {@code windowEnd}: the clock hour it
+   * ends in is not learnt.
    */
   public void alerted(History history, long windowEnd) throws Exception {
     long hourStart = Math.floorDiv(windowEnd - 1, HOUR) * HOUR;
-    long[] alerted = history.get(ALERTED_HOUR);
-    if (alerted == null || alerted[0] != hourStart) {
-      history.put(ALERTED_HOUR, new long[] {hourStart});
+    BaselineSums sums = history.sums();
+    if (sums.alertedHour != hourStart) {
+      sums.alertedHour = hourStart;
+      history.put(sums);
     }
   }
 
   private void learnHour(History history, long hourStart, long count) throws Exception {
-    long[] alerted = history.get(ALERTED_HOUR);
-    if (alerted == null || alerted[0] != hourStart) {
+    if (history.sums().alertedHour != hourStart) {
       record(history, hourStart, count);
     }
   }
@@ -153,33 +150,45 @@ public final class SeasonalBaseline implements Serializable {
   public void record(History history, long hourStart, long count) throws Exception {
     int slot = slot(hourStart);
     long week = Math.floorDiv(hourStart, WEEK);
-    double[] predicted = hourStats(history, hourStart);
-    if (predicted != null
-        && predicted[0] >= 1) { // how far off the baseline was, before it learns this hour
-      long[] sums = history.get(DISPERSION);
-      sums = sums == null ? new long[2] : sums;
-      sums[0] += Math.round(1000 * (count - predicted[0]) * (count - predicted[0]) / predicted[0]);
-      sums[1]++;
-      history.put(DISPERSION, sums);
+    if (horizon == HOUR) { // how far off the baseline was, before it learns this hour
+      double[] predicted = hourStats(history, hourStart);
+      if (predicted != null) {
+        predicted(history, count, predicted[0]);
+      }
     }
-    long[] kept = history.get(slot);
-    if (kept == null) {
-      kept = new long[2 * weeks];
-      java.util.Arrays.fill(kept, 0, weeks, Long.MIN_VALUE);
-    }
-    int index = (int) Math.floorMod(week, weeks);
-    kept[index] = week;
-    kept[weeks + index] = count;
+    HourHistory kept = history.hour(slot);
+    kept = kept == null ? new HourHistory() : kept;
+    kept.put(week, count, weeks);
     history.put(slot, kept);
     if (slot >= HOLIDAY) { // learn how holidays differ from term time
-      double[] term = stats(history.get(slot - HOLIDAY), week);
+      HourHistory termHour = history.hour(slot - HOLIDAY);
+      double[] term = termHour == null ? null : termHour.stats(week, weeks, minWeeks);
       if (term != null) {
-        long[] sums = history.get(HOLIDAY_RATIO);
-        sums = sums == null ? new long[2] : sums;
-        sums[0] += count;
-        sums[1] += Math.round(term[0] * 1000);
-        history.put(HOLIDAY_RATIO, sums);
+        BaselineSums sums = history.sums();
+        sums.holidayCounts += count;
+        sums.termMeans += term[0];
+        history.put(sums);
       }
+    }
+  }
+
+  /**
+   * For a rule on a longer horizon than an hour: learns how far off its expectation of a final
+   * value was (values ending on the hour only, so every window counts alike).
+   */
+  public void assessed(History history, long windowEnd, long count, Expectation expected)
+      throws Exception {
+    if (horizon > HOUR && Math.floorMod(windowEnd, HOUR) == 0) {
+      predicted(history, count, expected.mean());
+    }
+  }
+
+  private static void predicted(History history, long count, double expected) throws Exception {
+    if (expected >= 1) {
+      BaselineSums sums = history.sums();
+      sums.squaredErrors += (count - expected) * (count - expected) / expected;
+      sums.predictions++;
+      history.put(sums);
     }
   }
 
@@ -198,10 +207,10 @@ public final class SeasonalBaseline implements Serializable {
       mean += weight * stats[0];
       variance += weight * stats[1];
     }
-    long[] learnt = history.get(DISPERSION);
+    BaselineSums sums = history.sums();
     double dispersion =
-        learnt != null && learnt[1] >= DISPERSION_EVIDENCE
-            ? learnt[0] / 1000.0 / learnt[1]
+        sums.predictions >= DISPERSION_EVIDENCE
+            ? sums.squaredErrors / sums.predictions
             : mean > 0 ? variance / mean : 1;
     return new Expectation(mean, Math.min(MAX_DISPERSION, Math.max(1, dispersion)));
   }
@@ -213,41 +222,56 @@ public final class SeasonalBaseline implements Serializable {
   private double[] hourStats(History history, long hourStart) throws Exception {
     int slot = slot(hourStart);
     long week = Math.floorDiv(hourStart, WEEK);
-    double[] stats = stats(history.get(slot), week);
+    HourHistory own = history.hour(slot);
+    double[] stats = own == null ? null : own.stats(week, weeks, minWeeks);
     if (stats != null) {
       return stats;
     }
     boolean holiday = slot >= HOLIDAY;
-    stats = stats(history.get(holiday ? slot - HOLIDAY : slot + HOLIDAY), week);
+    HourHistory other = history.hour(holiday ? slot - HOLIDAY : slot + HOLIDAY);
+    stats = other == null ? null : other.stats(week, weeks, minWeeks);
     if (stats == null) {
       return null;
     }
-    long[] sums = history.get(HOLIDAY_RATIO);
-    double ratio = sums == null || sums[1] < RATIO_EVIDENCE * 1000 ? 1 : sums[0] * 1000.0 / sums[1];
+    BaselineSums sums = history.sums();
+    double ratio = sums.termMeans < RATIO_EVIDENCE ? 1 : sums.holidayCounts / sums.termMeans;
     double scale = holiday ? ratio : 1 / Math.max(ratio, 0.01);
     return new double[] {stats[0] * scale, stats[1] * scale};
   }
 
-  private double[] stats(long[] kept, long week) {
-    if (kept == null) {
-      return null;
-    }
-    int n = 0;
-    double sum = 0;
-    double squares = 0;
-    for (int i = 0; i < weeks; i++) {
-      if (kept[i] >= week - weeks && kept[i] < week) {
-        n++;
-        sum += kept[weeks + i];
-        squares += (double) kept[weeks + i] * kept[weeks + i];
+  /**
+   * Reads one rule's history as release 0.2 kept it (a {@code long[]} per slot: the week numbers,
+   * then the counts; slot -1 the holiday ratio's sums, the term means x1000; -2 the dispersion's
+   * sums, x1000, and how many; -3 the end of the newest hour learnt; -4 the newest hour in alert)
+   * into {@code history}.
+   */
+  public void migrate(java.util.Map<Integer, long[]> old, History history) throws Exception {
+    BaselineSums sums = history.sums();
+    for (var entry : old.entrySet()) {
+      long[] a = entry.getValue();
+      switch (entry.getKey()) {
+        case -1 -> {
+          sums.holidayCounts = a[0];
+          sums.termMeans = a[1] / 1000.0;
+        }
+        case -2 -> {
+          sums.squaredErrors = a[0] / 1000.0;
+          sums.predictions = a[1];
+        }
+        case -3 -> sums.learntTo = a[0];
+        case -4 -> sums.alertedHour = a[0];
+        default -> {
+          HourHistory hour = new HourHistory();
+          int kept = a.length / 2;
+          for (int i = 0; i < kept; i++) {
+            if (a[i] != Long.MIN_VALUE) {
+              hour.put(a[i], a[kept + i], weeks);
+            }
+          }
+          history.put(entry.getKey(), hour);
+        }
       }
     }
-    if (n < minWeeks) {
-      return null;
-    }
-    double mean = sum / n;
-    double sampleVariance = n > 1 ? (squares - n * mean * mean) / (n - 1) : mean;
-    double variance = Math.max(mean, sampleVariance) * (1 + 1.0 / n);
-    return new double[] {mean, variance};
+    history.put(sums);
   }
 }

@@ -324,6 +324,8 @@ class AlertEvaluatorTest {
                     5,
                     2,
                     1,
+                    null,
+                    null,
                     null),
                 new AlertRules.Baseline(
                     "long",
@@ -333,6 +335,8 @@ class AlertEvaluatorTest {
                     5,
                     3,
                     2,
+                    null,
+                    null,
                     null)),
             List.of());
     try (var harness = harness(twoBaselines)) {
@@ -363,6 +367,8 @@ class AlertEvaluatorTest {
                 5,
                 8,
                 1,
+                null,
+                null,
                 null)),
         List.of());
   }

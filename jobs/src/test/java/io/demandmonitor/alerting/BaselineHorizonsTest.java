@@ -1,0 +1,193 @@
+package io.demandmonitor.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.demandmonitor.TestConfig;
+import io.demandmonitor.alerting.AlertRules.Policy;
+import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.schema.SurgeAlert;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Baseline rules beyond the last hour, through the keyed operator with Flink's test harness: a rule
+ * on the 24-hour horizon, the look-back of an hourly rule, and history kept by release 0.2.
+ */
+class BaselineHorizonsTest {
+
+  private static final long T0 = 1_772_442_000_000L; // Mon 2 Mar 2026 09:00 UTC
+  private static final long MIN = 60_000;
+  private static final long HOUR = 60 * MIN;
+  private static final long WEEK = Duration.ofDays(7).toMillis();
+  private static final String ONE_HOUR = "PT1H";
+  private static final String ONE_DAY = "PT24H";
+  private static final String SERIES = value(ONE_HOUR, T0, 0).seriesKey();
+
+  @Test
+  void aDailyRuleExpectsTheSumOfTheHoursItsWindowCoversLearntFromHourlyValuesOnly()
+      throws Exception {
+    try (var harness = harness(rule("daily", Duration.ofHours(24), null))) {
+      for (long h = 1; h <= 25; h++) {
+        harness.processElement(value(ONE_HOUR, T0 + h * HOUR, 2), T0 + h * HOUR);
+      }
+      // a daily value on the hour is not an hour's count: it must not be learnt as one
+      harness.processElement(value(ONE_DAY, T0 + 25 * HOUR, 48), T0 + 25 * HOUR);
+      harness.processElement(value(ONE_HOUR, T0 + WEEK + HOUR, 2), T0 + WEEK + HOUR);
+      harness.processElement(value(ONE_DAY, T0 + WEEK + 25 * HOUR, 48), T0 + WEEK + 25 * HOUR);
+
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED))
+          .as("the daily window a week on, expected from 24 hours of 2")
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getValue().horizon).isEqualTo(ONE_DAY);
+                assertThat(e.getValue().expected).isEqualTo(48.0);
+              });
+      assertThat(harness.extractOutputValues()).isEmpty();
+    }
+  }
+
+  @Test
+  void aLookBackOfFourHoursRaisesOnARiseTooSmallForOneOrTwoHours() throws Exception {
+    assertThat(raisedAfterFourHoursOf20Against10(Duration.ofHours(4)))
+        .containsExactly("RAISED 2 at hour 4");
+    assertThat(raisedAfterFourHoursOf20Against10(null)).as("the default, two hours").isEmpty();
+  }
+
+  /** A week of history of 10 an hour, then four hours of 20: z 1.8, 2.6 and 3.7 over 1, 2, 4. */
+  private static List<String> raisedAfterFourHoursOf20Against10(Duration lookBack)
+      throws Exception {
+    try (var harness = harness(rule("hourly", Duration.ofHours(1), lookBack))) {
+      for (long h = 1; h <= 4; h++) {
+        harness.processElement(value(ONE_HOUR, T0 + h * HOUR, 10), T0 + h * HOUR);
+      }
+      for (long h = 1; h <= 4; h++) {
+        harness.processElement(value(ONE_HOUR, T0 + WEEK + h * HOUR, 20), T0 + WEEK + h * HOUR);
+      }
+      return harness.extractOutputValues().stream()
+          .map(
+              a ->
+                  a.getState()
+                      + " "
+                      + a.getLevel()
+                      + " at hour "
+                      + (a.getChangedAt().toEpochMilli() - T0 - WEEK) / HOUR)
+          .toList();
+    }
+  }
+
+  @Test
+  void aCusumAccumulatesHoursTooSmallAloneAndItsStateIsClearedWithTheSeries() throws Exception {
+    AlertRules rules =
+        rule("hourly-cusum", Duration.ofHours(1), null, new AlertRules.Cusum(2.0)); // 3, 5, 7
+    try (var harness = harness(rules)) {
+      for (long h = 1; h <= 2; h++) {
+        harness.processElement(value(ONE_HOUR, T0 + h * HOUR, 10), T0 + h * HOUR);
+      }
+      // a week on, 20 an hour: each hour adds (20 ln 2 - 10) / 2 = 1.93 (one week: dispersion 2)
+      harness.processElement(value(ONE_HOUR, T0 + WEEK + HOUR, 20), T0 + WEEK + HOUR);
+      assertThat(harness.extractOutputValues()).as("one hour: 1.93").isEmpty();
+      harness.processElement(value(ONE_HOUR, T0 + WEEK + 2 * HOUR, 20), T0 + WEEK + 2 * HOUR);
+      assertThat(harness.extractOutputValues())
+          .extracting(a -> a.getState() + " " + a.getLevel() + " at " + a.getChangedAt())
+          .as("two hours: 3.86")
+          .containsExactly("RAISED 2 at " + java.time.Instant.ofEpochMilli(T0 + WEEK + 2 * HOUR));
+
+      harness.processWatermark(T0 + WEEK + 2 * HOUR + 8 * WEEK + HOUR);
+      assertThat(harness.numKeyedStateEntries()).as("history, sums, CUSUM, episodes").isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void historyKeptByRelease02IsMigratedWhenItsSeriesIsNextSeenAndTheOldStateCleared()
+      throws Exception {
+    try (var harness = harness(rule("safeguarding-1h-baseline", Duration.ofHours(1), null))) {
+      int slot =
+          new SeasonalBaseline(
+                  TestConfig.reference(), ZoneId.of("Europe/London"), 8, 1, Duration.ofHours(1))
+              .slot(T0);
+      long week = Math.floorDiv(T0, WEEK);
+      long[] weeks = new long[16]; // release 0.2: the 8 week numbers, then the 8 counts
+      java.util.Arrays.fill(weeks, 0, 8, Long.MIN_VALUE);
+      weeks[(int) Math.floorMod(week, 8)] = week;
+      weeks[8 + (int) Math.floorMod(week, 8)] = 7;
+      MapState<String, long[]> legacy = legacyState(harness, SERIES);
+      legacy.put("safeguarding-1h-baseline/" + slot, weeks);
+      legacy.put("safeguarding-1h-baseline/-3", new long[] {T0 + HOUR}); // learnt to 10:00
+      legacy.put("other-rule/" + slot, weeks);
+
+      harness.processElement(value(ONE_HOUR, T0 + WEEK + HOUR, 7), T0 + WEEK + HOUR);
+
+      assertThat(harness.getSideOutput(AlertEvaluator.EXPECTED))
+          .as("expected from the migrated week")
+          .singleElement()
+          .satisfies(e -> assertThat(e.getValue().expected).isEqualTo(7.0));
+      assertThat(legacyState(harness, SERIES).isEmpty())
+          .as("release 0.2's state, once read")
+          .isTrue();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MapState<String, long[]> legacyState(
+      KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness, String key)
+      throws Exception {
+    KeyedStateBackend<String> backend =
+        ((AbstractStreamOperator<SurgeAlert>) harness.getOperator()).getKeyedStateBackend();
+    backend.setCurrentKey(key);
+    return backend.getPartitionedState(
+        VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE,
+        new MapStateDescriptor<>(
+            "baseline-history-by-rule",
+            Types.STRING,
+            PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+  }
+
+  private static AlertRules rule(String id, Duration horizon, Duration lookBack) {
+    return rule(id, horizon, lookBack, null);
+  }
+
+  private static AlertRules rule(
+      String id, Duration horizon, Duration lookBack, AlertRules.Cusum cusum) {
+    return new AlertRules(
+        "Europe/London",
+        new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
+        List.of(),
+        List.of(
+            new AlertRules.Baseline(
+                id,
+                "safeguarding-contacts",
+                horizon,
+                List.of(3.0, 5.0, 7.0),
+                1,
+                8,
+                1,
+                lookBack,
+                cusum,
+                null)),
+        List.of());
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(
+      AlertRules rules) throws Exception {
+    return AlertEvaluatorTest.harness(rules);
+  }
+
+  private static RollingValue value(String horizon, long windowEnd, long count) {
+    return new RollingValue(
+        "safeguarding-contacts", "STEVENAGE", "", horizon, windowEnd, count, 0, 0, false);
+  }
+}
