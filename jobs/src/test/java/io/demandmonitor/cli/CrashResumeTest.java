@@ -34,7 +34,8 @@ class CrashResumeTest {
   private static final List<String> MEASUREMENTS =
       List.of("demand", "demand_by_category", "service_measures");
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  Path dir;
 
   private Path config = TestConfig.CONFIG_DIR;
 
@@ -199,7 +200,7 @@ class CrashResumeTest {
   }
 
   private void waitFor(Condition condition, Process process, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
     while (!condition.holds()) {
       assertThat(process.isAlive()).as("the run stopped before " + what).isTrue();
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
