@@ -24,6 +24,7 @@ import io.demandmonitor.sink.CallbackSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +68,7 @@ public final class AlertLatencyBenchmark {
     CROSSED.clear();
     LATENCIES.clear();
     List<String> districts = reference.districts().stream().map(District::code).toList();
-    int probes = maxLevel4(settings.alerts(), districts);
+    int probes = maxLevel4(reference, settings.alerts(), districts);
     long events = (WARM_UP_MILLIS + probes * PROBE_EVERY_MILLIS + 5_000) * eventsPerSecond / 1000;
 
     Configuration conf = new Configuration();
@@ -111,29 +112,38 @@ public final class AlertLatencyBenchmark {
   }
 
   /** How many probe events the series with the highest level-4 count threshold needs. */
-  private static int maxLevel4(AlertRules rules, List<String> districts) {
+  private static int maxLevel4(ReferenceData reference, AlertRules rules, List<String> districts) {
     return SERVICES.stream()
-        .flatMap(s -> districts.stream().map(d -> threshold(rules, s, d)))
+        .flatMap(s -> districts.stream().map(d -> countThresholds(reference, rules, s, d)))
         .mapToInt(levels -> (int) Math.ceil(levels[2]))
         .max()
         .orElseThrow();
   }
 
-  /** The district's 1-hour count thresholds of the service. */
-  private static double[] threshold(AlertRules rules, String service, String district) {
+  /**
+   * The district's 1-hour demand thresholds of the service as counts: a rule on rates per 100,000
+   * residents scaled by the district's population.
+   */
+  static double[] countThresholds(
+      ReferenceData reference, AlertRules rules, String service, String district) {
+    double perRate = reference.district(district).population() / 100_000.0;
     return rules.thresholds().stream()
         .filter(
             t ->
                 t.service().equals(service)
-                    && t.measure().equals("count")
-                    && t.horizon().toHours() == 1)
-        .map(t -> t.levelsFor(district))
-        .filter(java.util.Objects::nonNull)
+                    && t.horizon().toHours() == 1
+                    && t.levelsFor(district) != null
+                    && (t.measure().equals("count") || t.measure().equals("rate_per_100k")))
+        .map(
+            t ->
+                t.measure().equals("count")
+                    ? t.levelsFor(district)
+                    : Arrays.stream(t.levelsFor(district)).map(rate -> rate * perRate).toArray())
         .findFirst()
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    "no 1h count threshold for " + service + " in " + district));
+                    "no 1h count or rate_per_100k threshold for " + service + " in " + district));
   }
 
   /** Background testing events, and the probe events that climb each series through its levels. */
@@ -166,7 +176,7 @@ public final class AlertLatencyBenchmark {
         long seriesDue = due / PROBE_EVERY_MILLIS + 1;
         String service = SERVICES.get(s / districts.size());
         String district = districts.get(s % districts.size());
-        double[] levels = threshold(rules, service, district);
+        double[] levels = countThresholds(reference, rules, service, district);
         if (sent[s] < seriesDue && sent[s] < Math.ceil(levels[2])) {
           sent[s]++;
           for (int level = 2; level <= 4; level++) {
