@@ -21,10 +21,12 @@ import io.demandmonitor.schema.TestType;
 import io.demandmonitor.schema.TestingEvent;
 import io.demandmonitor.schema.Urgency;
 import io.demandmonitor.sink.CallbackSink;
+import io.demandmonitor.sink.LocalHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +48,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * series climbs through its level 2, 3 and 4 thresholds. The latency of an alert is from the moment
  * the event that crossed the threshold was emitted to the moment the alert reached the sink. Same
  * JVM: the generator and the sink share a clock and a map.
+ *
+ * <p>The thresholds' minimum duration is set to zero ({@link #withoutMinimumDuration}): it is a
+ * deliberate wait in event time (a level must hold 10 minutes before it is raised), so with it
+ * every alert comes that long after its crossing by design, and a probe that climbs every 2.5 s
+ * never holds a level that long. The benchmark measures what the pipeline adds.
  */
 public final class AlertLatencyBenchmark {
 
@@ -54,19 +61,49 @@ public final class AlertLatencyBenchmark {
   private static final List<String> SERVICES =
       List.of("safeguarding-contacts", "care-referrals", "helpline-calls");
 
-  /** When each threshold-crossing event was emitted, by service|district|level. */
-  static final Map<String, Long> CROSSED = new ConcurrentHashMap<>();
+  /**
+   * One run's measurements, shared by the generator and the sink (same JVM, reached through a
+   * {@link LocalHandle}).
+   */
+  private static final class Measurements {
+    /** When each threshold-crossing event was emitted, by service|district|level. */
+    final Map<String, Long> crossed = new ConcurrentHashMap<>();
 
-  /** Latencies of alerts raised or escalated on district series, milliseconds. */
-  static final List<Long> LATENCIES = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Latencies of alerts raised or escalated on district series, milliseconds. */
+    final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+
+    void received(SurgeAlert alert) {
+      long now = System.currentTimeMillis();
+      Long crossedAt =
+          crossed.get(alert.getService() + "|" + alert.getDistrict() + "|" + alert.getLevel());
+      boolean up =
+          alert.getState() == AlertState.RAISED || alert.getState() == AlertState.ESCALATED;
+      if (crossedAt != null && up && alert.getDetector().equals("THRESHOLD")) {
+        latencies.add(now - crossedAt);
+      }
+    }
+  }
 
   private AlertLatencyBenchmark() {}
 
   /** The latencies measured, sorted. */
   public static List<Long> run(
       ReferenceData reference, PipelineSettings settings, int eventsPerSecond) throws Exception {
-    CROSSED.clear();
-    LATENCIES.clear();
+    Measurements measurements = new Measurements();
+    try (LocalHandle<Measurements> handle = LocalHandle.register(measurements)) {
+      execute(reference, settings, eventsPerSecond, handle);
+    }
+    List<Long> sorted = new ArrayList<>(measurements.latencies);
+    sorted.sort(null);
+    return sorted;
+  }
+
+  private static void execute(
+      ReferenceData reference,
+      PipelineSettings settings,
+      int eventsPerSecond,
+      LocalHandle<Measurements> handle)
+      throws Exception {
     List<String> districts = reference.districts().stream().map(District::code).toList();
     int probes = maxLevel4(reference, settings.alerts(), districts);
     long events = (WARM_UP_MILLIS + probes * PROBE_EVERY_MILLIS + 5_000) * eventsPerSecond / 1000;
@@ -78,7 +115,7 @@ public final class AlertLatencyBenchmark {
     DataStream<RawRecord> raw =
         env.fromSource(
                 new DataGeneratorSource<>(
-                    new Probes(reference, settings.alerts(), districts, eventsPerSecond),
+                    new Probes(reference, settings.alerts(), districts, handle),
                     events,
                     RateLimiterStrategy.perSecond(eventsPerSecond),
                     TypeInformation.of(RawRecord.class)),
@@ -92,23 +129,44 @@ public final class AlertLatencyBenchmark {
         new DiscardingSinks() {
           @Override
           public void alerts(DataStream<SurgeAlert> alerts) {
-            alerts.sinkTo(new CallbackSink<>(AlertLatencyBenchmark::received)).setParallelism(1);
+            alerts
+                .sinkTo(new CallbackSink<>(alert -> handle.get().received(alert)))
+                .setParallelism(1);
           }
         });
     env.execute("alert-latency");
-    List<Long> sorted = new ArrayList<>(LATENCIES);
-    sorted.sort(null);
-    return sorted;
   }
 
-  private static void received(SurgeAlert alert) {
-    long now = System.currentTimeMillis();
-    Long crossed =
-        CROSSED.get(alert.getService() + "|" + alert.getDistrict() + "|" + alert.getLevel());
-    boolean up = alert.getState() == AlertState.RAISED || alert.getState() == AlertState.ESCALATED;
-    if (crossed != null && up && alert.getDetector().equals("THRESHOLD")) {
-      LATENCIES.add(now - crossed);
-    }
+  /** The rules with every threshold's minimum duration zero, all else as configured. */
+  public static AlertRules withoutMinimumDuration(AlertRules rules) {
+    List<AlertRules.Threshold> thresholds =
+        rules.thresholds().stream()
+            .map(
+                t ->
+                    new AlertRules.Threshold(
+                        t.id(),
+                        t.service(),
+                        t.horizon(),
+                        t.measure(),
+                        t.levels(),
+                        t.county(),
+                        t.districts(),
+                        t.minCount(),
+                        noHold(t.policy())))
+            .toList();
+    return new AlertRules(
+        rules.timeZone(),
+        noHold(rules.defaults()),
+        thresholds,
+        rules.baselines(),
+        rules.feeds(),
+        rules.incidents());
+  }
+
+  private static AlertRules.Policy noHold(AlertRules.Policy policy) {
+    return policy == null
+        ? new AlertRules.Policy(Duration.ZERO, null, null)
+        : new AlertRules.Policy(Duration.ZERO, policy.clearBelow(), policy.coolDown());
   }
 
   /** How many probe events the series with the highest level-4 count threshold needs. */
@@ -151,16 +209,20 @@ public final class AlertLatencyBenchmark {
     private final ReferenceData reference;
     private final AlertRules rules;
     private final List<String> districts;
-    private final int eventsPerSecond;
+    private final LocalHandle<Measurements> measurements;
     private final Site site;
     private transient long started;
     private transient int[] sent;
 
-    Probes(ReferenceData reference, AlertRules rules, List<String> districts, int eventsPerSecond) {
+    Probes(
+        ReferenceData reference,
+        AlertRules rules,
+        List<String> districts,
+        LocalHandle<Measurements> measurements) {
       this.reference = reference;
       this.rules = rules;
       this.districts = districts;
-      this.eventsPerSecond = eventsPerSecond;
+      this.measurements = measurements;
       this.site = reference.sites().get(0);
     }
 
@@ -181,7 +243,7 @@ public final class AlertLatencyBenchmark {
           sent[s]++;
           for (int level = 2; level <= 4; level++) {
             if (sent[s] == (int) Math.ceil(levels[level - 2])) {
-              CROSSED.put(service + "|" + district + "|" + level, now);
+              measurements.get().crossed.put(service + "|" + district + "|" + level, now);
             }
           }
           return record(service, probe(service, "p" + index, district, now), index, now);

@@ -7,15 +7,16 @@ import io.demandmonitor.ingest.InvalidRecordException;
 import io.demandmonitor.ingest.Normaliser;
 import io.demandmonitor.ingest.RawRecord;
 import io.demandmonitor.model.Archive;
+import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.simulate.DemandSimulator;
 import io.demandmonitor.simulate.SimulationConfig;
 import io.demandmonitor.simulate.Surge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Two simulated archives of the same range and seed, as {@code simulate --out} writes them: one
@@ -40,7 +41,8 @@ public final class SimulatedArchives {
       Path withoutSurges) {
     DemandSimulator surged = new DemandSimulator(reference, config, surges);
     DemandSimulator clean = new DemandSimulator(reference, config, List.of());
-    Normaliser validation = new Normaliser(reference, Duration.ofMinutes(5));
+    Normaliser validation =
+        new Normaliser(reference, TimeUtils.parseDuration(PipelineSettings.DEFAULT_FUTURE_MARGIN));
     long slotMillis = clean.slotMillis();
     long[] written = new long[2];
     try (Archive.Writer a = new Archive.Writer(withSurges);
