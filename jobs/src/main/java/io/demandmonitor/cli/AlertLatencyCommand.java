@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
           + "their level 2, 3 and 4 thresholds one event at a time. The thresholds' minimum duration is set to "
           + "zero: it is a deliberate wait in event time, and the benchmark measures what the pipeline adds. "
           + "Prints p50, p99 and max, as recorded in "
-          + "docs/benchmarks.md. Takes about 70 s."
+          + "docs/benchmarks.md. Takes about 2 minutes."
     })
 public final class AlertLatencyCommand implements Runnable {
 
