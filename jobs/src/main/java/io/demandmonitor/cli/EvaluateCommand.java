@@ -466,7 +466,8 @@ public final class EvaluateCommand implements Runnable {
     StreamExecutionEnvironment env = FlinkEnvironment.bounded(replayOptions.flink.parallelism);
     String run = name.replace(' ', '-') + "-" + System.nanoTime();
     ReplayProgress progress = new ReplayProgress();
-    try (LocalHandle<ReplayProgress> progressHandle = LocalHandle.register(progress)) {
+    try (LocalHandle<ReplayProgress> progressHandle = LocalHandle.register(progress);
+        EvaluationSinks sinks = new EvaluationSinks()) {
       DemandPipeline.build(
           ArchiveSource.create(
               env,
@@ -479,11 +480,11 @@ public final class EvaluateCommand implements Runnable {
           PipelineSettings.defaults(config.reference(), config.windows(), config.rules())
               .withMaxEventAge(PipelineSettings.DEFAULT_MAX_EVENT_AGE)
               .forReplay(Duration.ofDays(1), period.warmStart()),
-          new EvaluationSinks(run));
+          sinks);
       long t0 = System.nanoTime();
       execute(env, run, name, progress, config.rules().zone(), console);
-      List<ScoredEpisode> episodes = Scoring.episodes(EvaluationSinks.take(run));
-      List<Incident> incidents = Scoring.incidents(EvaluationSinks.takeIncidents(run));
+      List<ScoredEpisode> episodes = Scoring.episodes(sinks.alertChanges());
+      List<Incident> incidents = Scoring.incidents(sinks.incidentChanges());
       console.printf(
           "  %s: replayed %,d records in %.0f s, %d alert episodes, %d incidents%n",
           name, progress.events(), seconds(t0), episodes.size(), incidents.size());

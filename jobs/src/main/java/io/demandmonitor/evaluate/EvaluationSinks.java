@@ -10,42 +10,42 @@ import io.demandmonitor.schema.DeadLetter;
 import io.demandmonitor.schema.SurgeAlert;
 import io.demandmonitor.schema.SurgeIncident;
 import io.demandmonitor.sink.CallbackSink;
+import io.demandmonitor.sink.LocalHandle;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * An evaluation's pipeline outputs: the alert and incident changes, kept in this JVM by run (the
- * pipeline runs on an embedded runtime). Demand, expectations, dead letters and health are not
- * needed and go nowhere.
+ * An evaluation's pipeline outputs: the alert and incident changes, kept in this JVM (the pipeline
+ * runs on an embedded runtime; its sinks reach this object through a {@link LocalHandle}). Demand,
+ * expectations, dead letters and health are not needed and go nowhere. Close it when the run is
+ * over.
  */
-public final class EvaluationSinks implements PipelineSinks {
+public final class EvaluationSinks implements PipelineSinks, AutoCloseable {
 
-  private static final Map<String, ConcurrentLinkedQueue<AlertChange>> ALERTS =
-      new ConcurrentHashMap<>();
-  private static final Map<String, ConcurrentLinkedQueue<IncidentChange>> INCIDENTS =
-      new ConcurrentHashMap<>();
-
-  private final String run;
-
-  public EvaluationSinks(String run) {
-    this.run = run;
-    ALERTS.put(run, new ConcurrentLinkedQueue<>());
-    INCIDENTS.put(run, new ConcurrentLinkedQueue<>());
+  /** What the run published. */
+  private static final class Collected {
+    final Queue<AlertChange> alerts = new ConcurrentLinkedQueue<>();
+    final Queue<IncidentChange> incidents = new ConcurrentLinkedQueue<>();
   }
 
-  /** The incident changes the run published; forgets them. */
-  public static List<IncidentChange> takeIncidents(String run) {
-    ConcurrentLinkedQueue<IncidentChange> incidents = INCIDENTS.remove(run);
-    return incidents == null ? List.of() : List.copyOf(incidents);
+  private final Collected collected = new Collected();
+  private final LocalHandle<Collected> handle = LocalHandle.register(collected);
+
+  /** The alert changes the run published. */
+  public List<AlertChange> alertChanges() {
+    return List.copyOf(collected.alerts);
   }
 
-  /** The alert changes the run published; forgets them. */
-  public static List<AlertChange> take(String run) {
-    ConcurrentLinkedQueue<AlertChange> alerts = ALERTS.remove(run);
-    return alerts == null ? List.of() : List.copyOf(alerts);
+  /** The incident changes the run published. */
+  public List<IncidentChange> incidentChanges() {
+    return List.copyOf(collected.incidents);
+  }
+
+  @Override
+  public void close() {
+    handle.close();
   }
 
   @Override
@@ -62,25 +62,17 @@ public final class EvaluationSinks implements PipelineSinks {
 
   @Override
   public void alerts(DataStream<SurgeAlert> alerts) {
-    String key = run;
-    alerts.sinkTo(new CallbackSink<>(alert -> add(key, alert))).name("evaluation-alerts");
+    LocalHandle<Collected> to = handle;
+    alerts
+        .sinkTo(new CallbackSink<>(alert -> to.get().alerts.add(AlertChange.of(alert))))
+        .name("evaluation-alerts");
   }
 
   @Override
   public void incidents(DataStream<SurgeIncident> incidents) {
-    String key = run;
+    LocalHandle<Collected> to = handle;
     incidents
-        .sinkTo(new CallbackSink<>(incident -> add(key, incident)))
+        .sinkTo(new CallbackSink<>(incident -> to.get().incidents.add(IncidentChange.of(incident))))
         .name("evaluation-incidents");
-  }
-
-  private static void add(String run, SurgeIncident incident) {
-    INCIDENTS
-        .computeIfAbsent(run, r -> new ConcurrentLinkedQueue<>())
-        .add(IncidentChange.of(incident));
-  }
-
-  private static void add(String run, SurgeAlert alert) {
-    ALERTS.computeIfAbsent(run, r -> new ConcurrentLinkedQueue<>()).add(AlertChange.of(alert));
   }
 }
