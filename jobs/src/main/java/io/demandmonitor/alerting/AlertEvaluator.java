@@ -186,7 +186,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             .map(
                 b ->
                     new SeasonalBaseline(
-                        reference, rules.zone(), b.weeks(), b.minWeeks(), b.horizon()))
+                        reference,
+                        rules.zone(),
+                        b.weeks(),
+                        b.minWeeks(),
+                        b.horizon(),
+                        b.exactDeviation()))
             .toArray(SeasonalBaseline[]::new);
     historyRead = new java.util.HashMap<>();
     kept = new SeasonalBaseline.History[baselines.length];

@@ -120,7 +120,8 @@ public record AlertRules(
    * expected reach levels 2, 3, 4; fewer than {@code minCount} events in the window never alarm. An
    * hourly rule also sums the last 2, 4, ... hours up to {@code lookBack} (default 2 hours) and
    * takes the largest deviation. With {@code cusum}, an hourly rule accumulates evidence instead
-   * ({@link Cusum}) and {@code levels} are its decision intervals.
+   * ({@link Cusum}) and {@code levels} are its decision intervals. {@code deviation} is {@code
+   * anscombe} (the default) or {@code exact}: how standard deviations above expected are reckoned.
    */
   public record Baseline(
       String id,
@@ -132,10 +133,17 @@ public record AlertRules(
       int minWeeks,
       Duration lookBack,
       Cusum cusum,
+      String deviation,
       Policy policy)
       implements Serializable {
 
     public static final Duration DEFAULT_LOOK_BACK = Duration.ofHours(2);
+    public static final List<String> DEVIATIONS = List.of("anscombe", "exact");
+
+    /** Deviations from the exact Poisson or negative-binomial tail ({@link CountTail}). */
+    public boolean exactDeviation() {
+      return "exact".equals(deviation);
+    }
 
     public double[] levelArray() {
       return levels.stream().mapToDouble(Double::doubleValue).toArray();
@@ -281,6 +289,11 @@ public record AlertRules(
           key + ".cusum.shift",
           b.cusum() == null ? null : b.cusum().shift(),
           "must be above 1, on a 1h rule");
+      problems.require(
+          b.deviation() == null || Baseline.DEVIATIONS.contains(b.deviation()),
+          key + ".deviation",
+          b.deviation(),
+          "must be one of " + Baseline.DEVIATIONS);
       checkHorizon(problems, key, b.horizon(), windows);
       checkLevels(problems, key + ".levels", b.levels(), false);
       problems.require(

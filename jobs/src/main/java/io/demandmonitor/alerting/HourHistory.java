@@ -34,8 +34,8 @@ public class HourHistory {
   }
 
   /**
-   * Mean and variance (with the uncertainty of the mean) of the weeks before {@code week}, at most
-   * {@code size} back; null with fewer than {@code minWeeks}.
+   * Mean, variance (with the uncertainty of the mean) and number of the weeks before {@code week},
+   * at most {@code size} back; null with fewer than {@code minWeeks}.
    */
   double[] stats(long week, int size, int minWeeks) {
     int n = 0;
@@ -53,6 +53,6 @@ public class HourHistory {
     }
     double mean = sum / n;
     double sampleVariance = n > 1 ? (squares - n * mean * mean) / (n - 1) : mean;
-    return new double[] {mean, Math.max(mean, sampleVariance) * (1 + 1.0 / n)};
+    return new double[] {mean, Math.max(mean, sampleVariance) * (1 + 1.0 / n), n};
   }
 }

@@ -46,16 +46,30 @@ public final class SeasonalBaseline implements Serializable {
     void put(BaselineSums sums) throws Exception;
   }
 
-  /** The expected count of a window, and the factor its variance exceeds a Poisson's by. */
-  public record Expectation(double mean, double dispersion) {
+  /**
+   * The expected count of a window, and the factor its variance exceeds a Poisson's by; with {@code
+   * exact}, deviations are the exact tail's ({@link CountTail}) for a mean of {@code mean + prior},
+   * else Anscombe's.
+   */
+  public record Expectation(double mean, double dispersion, boolean exact, double prior) {
+
+    public Expectation(double mean, double dispersion) {
+      this(mean, dispersion, false, 0);
+    }
 
     /** Standard deviations above expected (negative below). */
     public double z(long observed) {
+      if (exact) {
+        return CountTail.z(observed, mean + prior, dispersion);
+      }
       return 2 * (Math.sqrt(observed + 0.375) - Math.sqrt(mean + 0.375)) / Math.sqrt(dispersion);
     }
 
     /** The count that is {@code z} standard deviations above expected. */
     public double countAt(double z) {
+      if (exact) {
+        return CountTail.countAt(z, mean + prior, dispersion);
+      }
       double root = z * Math.sqrt(dispersion) / 2 + Math.sqrt(mean + 0.375);
       return root * root - 0.375;
     }
@@ -66,6 +80,7 @@ public final class SeasonalBaseline implements Serializable {
   private final int weeks;
   private final int minWeeks;
   private final long horizon;
+  private final boolean exact;
 
   /**
    * Slots by hour start: every value asks for the same few hours, and the calendar is not cheap.
@@ -77,11 +92,25 @@ public final class SeasonalBaseline implements Serializable {
    */
   public SeasonalBaseline(
       ReferenceData reference, ZoneId zone, int weeks, int minWeeks, Duration horizon) {
+    this(reference, zone, weeks, minWeeks, horizon, false);
+  }
+
+  /**
+   * @param exact deviations from the exact Poisson or negative-binomial tail, not Anscombe's
+   */
+  public SeasonalBaseline(
+      ReferenceData reference,
+      ZoneId zone,
+      int weeks,
+      int minWeeks,
+      Duration horizon,
+      boolean exact) {
     this.reference = reference;
     this.zone = zone;
     this.weeks = weeks;
     this.minWeeks = minWeeks;
     this.horizon = horizon.toMillis();
+    this.exact = exact;
   }
 
   /** Hour of the week (Monday 00:00 local is 0), plus 168 in school holidays. */
@@ -198,6 +227,7 @@ public final class SeasonalBaseline implements Serializable {
   public Expectation expected(History history, long from, long to) throws Exception {
     double mean = 0;
     double variance = 0;
+    double prior = 0;
     for (long hour = Math.floorDiv(from, HOUR) * HOUR; hour < to; hour += HOUR) {
       double weight = (double) (Math.min(to, hour + HOUR) - Math.max(from, hour)) / HOUR;
       double[] stats = hourStats(history, hour);
@@ -206,13 +236,18 @@ public final class SeasonalBaseline implements Serializable {
       }
       mean += weight * stats[0];
       variance += weight * stats[1];
+      prior += weight / stats[2];
     }
     BaselineSums sums = history.sums();
     double dispersion =
         sums.predictions >= DISPERSION_EVIDENCE
             ? sums.squaredErrors / sums.predictions
             : mean > 0 ? variance / mean : 1;
-    return new Expectation(mean, Math.min(MAX_DISPERSION, Math.max(1, dispersion)));
+    // An exact tail at a mean learnt from a few weeks of mostly empty hours takes that mean at its
+    // word: 3 events where 8 weeks saw none is z 8. As if one more event had been seen in the weeks
+    // kept, the mean of such an hour is never taken for nothing.
+    return new Expectation(
+        mean, Math.min(MAX_DISPERSION, Math.max(1, dispersion)), exact, exact ? prior : 0);
   }
 
   /**
@@ -236,7 +271,7 @@ public final class SeasonalBaseline implements Serializable {
     BaselineSums sums = history.sums();
     double ratio = sums.termMeans < RATIO_EVIDENCE ? 1 : sums.holidayCounts / sums.termMeans;
     double scale = holiday ? ratio : 1 / Math.max(ratio, 0.01);
-    return new double[] {stats[0] * scale, stats[1] * scale};
+    return new double[] {stats[0] * scale, stats[1] * scale, stats[2]};
   }
 
   /**

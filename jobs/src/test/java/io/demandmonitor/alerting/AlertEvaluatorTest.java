@@ -326,6 +326,7 @@ class AlertEvaluatorTest {
                     1,
                     null,
                     null,
+                    null,
                     null),
                 new AlertRules.Baseline(
                     "long",
@@ -335,6 +336,7 @@ class AlertEvaluatorTest {
                     5,
                     3,
                     2,
+                    null,
                     null,
                     null,
                     null)),
@@ -367,6 +369,7 @@ class AlertEvaluatorTest {
                 5,
                 8,
                 1,
+                null,
                 null,
                 null,
                 null)),

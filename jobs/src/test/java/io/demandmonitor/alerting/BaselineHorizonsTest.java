@@ -88,6 +88,29 @@ class BaselineHorizonsTest {
   }
 
   @Test
+  void exactTailsRaiseOnFewerEventsAtSmallMeansThanAnscombesDeviation() throws Exception {
+    // Three weeks in which the hour was empty: mean 0, and for the exact tail one event more over
+    // the three weeks, a Poisson of mean 1/3. It puts 3 at z 2.59 and 4 at 3.35; Anscombe's
+    // deviation 4 at 2.96 and 5 at 3.41.
+    assertThat(raisedOnAnHourOf(3, "exact")).isEmpty();
+    assertThat(raisedOnAnHourOf(4, "exact")).containsExactly("RAISED 2");
+    assertThat(raisedOnAnHourOf(4, "anscombe")).isEmpty();
+    assertThat(raisedOnAnHourOf(5, null)).as("anscombe, the default").containsExactly("RAISED 2");
+  }
+
+  private static List<String> raisedOnAnHourOf(long count, String deviation) throws Exception {
+    AlertRules rules = rule("hourly", Duration.ofHours(1), Duration.ofHours(1), null, deviation);
+    try (var harness = harness(rules)) {
+      harness.processElement(value(ONE_HOUR, T0, 1), T0); // learning starts at 09:00
+      long end = T0 + 3 * WEEK + HOUR; // 09:00 to 10:00 empty in weeks 0 to 2, learnt as zero
+      harness.processElement(value(ONE_HOUR, end, count), end);
+      return harness.extractOutputValues().stream()
+          .map(a -> a.getState() + " " + a.getLevel())
+          .toList();
+    }
+  }
+
+  @Test
   void aCusumAccumulatesHoursTooSmallAloneAndItsStateIsClearedWithTheSeries() throws Exception {
     AlertRules rules =
         rule("hourly-cusum", Duration.ofHours(1), null, new AlertRules.Cusum(2.0)); // 3, 5, 7
@@ -162,6 +185,11 @@ class BaselineHorizonsTest {
 
   private static AlertRules rule(
       String id, Duration horizon, Duration lookBack, AlertRules.Cusum cusum) {
+    return rule(id, horizon, lookBack, cusum, null);
+  }
+
+  private static AlertRules rule(
+      String id, Duration horizon, Duration lookBack, AlertRules.Cusum cusum, String deviation) {
     return new AlertRules(
         "Europe/London",
         new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
@@ -177,6 +205,7 @@ class BaselineHorizonsTest {
                 1,
                 lookBack,
                 cusum,
+                deviation,
                 null)),
         List.of());
   }
