@@ -4,7 +4,9 @@ import io.demandmonitor.demand.WindowSettings.Horizon;
 import io.demandmonitor.ingest.SourceCounters;
 import io.demandmonitor.model.HealthEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,8 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   public static final OutputTag<HealthEvent> ACCEPTED = new OutputTag<>("accepted") {};
 
   static final long MINUTE = 60_000L;
+  private static final Comparator<RollingValue> BY_WINDOW_END =
+      Comparator.comparingLong(v -> v.windowEnd);
   private static final long PROCESSING_CLOCK = Long.MIN_VALUE;
 
   private static final int COUNT = SeriesState.COUNT;
@@ -125,6 +129,9 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
   private transient ListState<Long> checkpointedWatermark;
 
   private transient long watermarkSeen;
+
+  /** The finals of one {@link #advance}, put in window-end order before they go out. */
+  private transient List<RollingValue> finals;
 
   public RollingWindows(WindowSettings settings) {
     this(settings, Duration.ofMinutes(1), new WatchedHorizons());
@@ -405,11 +412,21 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       return;
     }
     long[] step = series.steps();
+    if (finals == null) {
+      finals = new ArrayList<>();
+    }
     for (int h = 0; h < sizes.length; h++) {
       if (applies(h, series.key())) {
-        stepHorizon(s, series, h, step[h], floorStep(from, step[h]), floorStep(upTo, step[h]), out);
+        stepHorizon(
+            s, series, h, step[h], floorStep(from, step[h]), floorStep(upTo, step[h]), finals);
       }
     }
+    // In window-end order across horizons, as if the watermark had passed one boundary at a time:
+    // what an alert rule has learnt from the 1 h values when it assesses a 24 h one must not depend
+    // on how far the watermark moved at once (a replay's results varied from run to run).
+    finals.sort(BY_WINDOW_END); // stable: at one end, horizons in configured order
+    finals.forEach(out::collect);
+    finals.clear();
     if (series.key().isDistrictTotal()) { // the minutes final now
       for (int i = s.indexFrom(from); i < s.size && s.minutes[i] < upTo; i++) {
         ctx.output(
@@ -430,13 +447,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
    * Slides horizon h's running sums from the window ending at {@code t} to the one at {@code end}.
    */
   private void stepHorizon(
-      SeriesState s,
-      Series series,
-      int h,
-      long step,
-      long t,
-      long end,
-      Collector<RollingValue> out) {
+      SeriesState s, Series series, int h, long step, long t, long end, List<RollingValue> out) {
     int at = SUMS * h;
     while (t < end) {
       if (s.running[at + COUNT] == 0) {
@@ -453,7 +464,7 @@ public class RollingWindows extends KeyedProcessFunction<String, SeriesEvent, Ro
       // Down to the first empty window after data, then quiet until new data. Decided by the
       // windows alone, not by how far the input has been read: a replay gives the same points.
       if (s.running[at + COUNT] != 0 || before != 0) {
-        out.collect(value(series, h, t, s.running, at, false));
+        out.add(value(series, h, t, s.running, at, false));
       }
     }
   }
