@@ -123,46 +123,25 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
     /**
      * Hours' stats by hour start, in a ring of hour numbers: those of one value's windows (at most
-     * 25 hours) and the next, with their slots. An hour's stats read its slot, the same hour of the
-     * other kind of week and the holiday ratio's sums: they are dropped when one of those changes.
+     * 25 hours) and the next. Cleared whenever the history changes.
      */
     final long[] statsHours = new long[64];
 
-    final int[] statsSlots = new int[64];
     final double[][] stats = new double[64][];
 
-    /** The holiday ratio's sums the stats kept were worked out with. */
-    double holidayCounts;
-
-    double termMeans;
-
     Read() {
+      changed();
+    }
+
+    void changed() {
       java.util.Arrays.fill(statsHours, NONE);
-    }
-
-    void changed(int slot) {
-      for (int i = 0; i < statsHours.length; i++) {
-        if (statsSlots[i] % HOURS_OF_WEEK == slot % HOURS_OF_WEEK) {
-          statsHours[i] = NONE;
-        }
-      }
-    }
-
-    void changed(BaselineSums sums) {
-      if (sums.holidayCounts != holidayCounts || sums.termMeans != termMeans) {
-        java.util.Arrays.fill(statsHours, NONE);
-        holidayCounts = sums.holidayCounts;
-        termMeans = sums.termMeans;
-      }
     }
   }
 
   private static final long NONE = Long.MIN_VALUE;
 
   /** Baseline slots: the hours of the week, in term time and in school holidays. */
-  private static final int HOURS_OF_WEEK = 168;
-
-  private static final int SLOTS = 2 * HOURS_OF_WEEK;
+  private static final int SLOTS = 2 * 168;
 
   private static final HourHistory ABSENT = new HourHistory();
 
@@ -292,7 +271,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         hours.put(keys[slot], hour);
         Read read = read(rule);
         read.hours[slot] = hour;
-        read.changed(slot);
+        read.changed();
       }
 
       @Override
@@ -301,7 +280,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         if (read.sums == null) {
           BaselineSums kept = sums.get(id);
           read.sums = kept == null ? new BaselineSums() : kept;
-          read.changed(read.sums);
         }
         return read.sums;
       }
@@ -311,7 +289,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         sums.put(id, learnt);
         Read read = read(rule);
         read.sums = learnt;
-        read.changed(learnt);
+        read.changed();
       }
 
       @Override
@@ -326,7 +304,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         Read read = read(rule);
         int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
         read.statsHours[at] = hourStart;
-        read.statsSlots[at] = baselines[rule].slot(hourStart);
         read.stats[at] = stats;
       }
     };
