@@ -17,6 +17,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -35,7 +38,8 @@ import org.apache.flink.util.OutputTag;
  * expectation of each final value a baseline rule assesses goes to the {@link #EXPECTED} side
  * output.
  */
-public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert> {
+public final class AlertEvaluator extends KeyedProcessFunction<String, RollingValue, SurgeAlert>
+    implements CheckpointedFunction {
 
   public static final String THRESHOLD = "THRESHOLD";
   public static final String SEASONAL_BASELINE = "SEASONAL_BASELINE";
@@ -76,28 +80,80 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   private transient SeasonalBaseline.History[] kept;
 
   /**
-   * The baseline history read so far, per series and baseline rule: every value reads the same few
-   * slots, and a map lookup is cheaper than keyed state's. Written through, dropped with the state.
+   * What has been read of each series' keyed state, so that a value reads none of it again (written
+   * through, dropped with the state), and what the rules come to for the series, worked out once.
+   * Dropped at every checkpoint too: the state objects it holds are the ones an asynchronous
+   * snapshot writes, and after it a read returns copies that are safe to change.
    */
-  private transient java.util.Map<String, Read[]> historyRead;
+  private transient java.util.Map<String, Seen> seen;
 
-  private static final class Read {
-    final java.util.Map<Integer, HourHistory> hours = new java.util.HashMap<>();
-    BaselineSums sums;
+  /** The current value's series. */
+  private transient Seen current;
+
+  private static final class Seen {
+    /** The threshold rules of the series' service that have levels for its area. */
+    int[] thresholds;
+
+    /** The baseline rules of its service. */
+    int[] baselines;
+
+    /** By threshold rule: its levels for the area. */
+    double[][] levels;
+
+    long population;
+
+    /** By rule, thresholds then baselines: the episode once read, and its alert ids' prefix. */
+    Episode[] episodes;
+
+    String[] idPrefixes;
+
+    /** By baseline rule: its history as read so far. */
+    Read[] reads;
+
+    long newestFinal;
+    long cleanupAt;
+    long[] recent;
   }
 
-  private transient String currentKey;
+  private static final class Read {
+    /** By slot (hours of the week, in term time and in holidays): {@link #ABSENT} if none kept. */
+    final HourHistory[] hours = new HourHistory[SLOTS];
+
+    BaselineSums sums;
+
+    /**
+     * Hours' stats by hour start, in a ring of hour numbers: those of one value's windows (at most
+     * 25 hours) and the next. Cleared whenever the history changes.
+     */
+    final long[] statsHours = new long[64];
+
+    final double[][] stats = new double[64][];
+
+    Read() {
+      changed();
+    }
+
+    void changed() {
+      java.util.Arrays.fill(statsHours, NONE);
+    }
+  }
+
+  private static final long NONE = Long.MIN_VALUE;
+
+  /** Baseline slots: the hours of the week, in term time and in school holidays. */
+  private static final int SLOTS = 2 * 168;
+
+  private static final HourHistory ABSENT = new HourHistory();
 
   /** What the rules say, resolved once rather than per value: horizon labels, levels, policies. */
   private transient String[] thresholdHorizons;
 
-  private transient java.util.Map<String, double[]>[] thresholdLevels;
-  private transient AlertRules.Policy[] thresholdPolicies;
+  private transient Measure[] thresholdMeasures;
+  private transient Episode.Timing[] thresholdTimings;
   private transient String[] baselineHorizons;
   private transient double[][] baselineLevels;
   private transient int[] baselineLookBacks;
-  private transient AlertRules.Policy[] baselinePolicies;
-  private static final double[] NOT_APPLICABLE = new double[0];
+  private transient Episode.Timing[] baselineTimings;
 
   public AlertEvaluator(ReferenceData reference, AlertRules rules) {
     this.reference = reference;
@@ -161,14 +217,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     List<AlertRules.Threshold> thresholdRules = rules.thresholds();
     thresholdHorizons =
         thresholdRules.stream().map(t -> WindowSettings.label(t.horizon())).toArray(String[]::new);
-    thresholdPolicies =
+    thresholdMeasures =
+        thresholdRules.stream().map(t -> Measure.named(t.measure())).toArray(Measure[]::new);
+    thresholdTimings =
         thresholdRules.stream()
-            .map(t -> rules.policy(t.policy()))
-            .toArray(AlertRules.Policy[]::new);
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, double[]>[] byArea = new java.util.Map[thresholdRules.size()];
-    thresholdLevels = byArea;
-    java.util.Arrays.setAll(thresholdLevels, i -> new java.util.HashMap<>());
+            .map(t -> Episode.Timing.of(rules.policy(t.policy())))
+            .toArray(Episode.Timing[]::new);
     baselineHorizons =
         rules.baselines().stream()
             .map(b -> WindowSettings.label(b.horizon()))
@@ -177,10 +231,10 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         rules.baselines().stream().map(AlertRules.Baseline::levelArray).toArray(double[][]::new);
     baselineLookBacks =
         rules.baselines().stream().mapToInt(AlertRules.Baseline::lookBackHours).toArray();
-    baselinePolicies =
+    baselineTimings =
         rules.baselines().stream()
-            .map(b -> rules.policy(b.policy()))
-            .toArray(AlertRules.Policy[]::new);
+            .map(b -> Episode.Timing.of(rules.policy(b.policy())))
+            .toArray(Episode.Timing[]::new);
     baselines =
         rules.baselines().stream()
             .map(
@@ -193,7 +247,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
                         b.horizon(),
                         b.exactDeviation()))
             .toArray(SeasonalBaseline[]::new);
-    historyRead = new java.util.HashMap<>();
+    seen = new java.util.HashMap<>();
     kept = new SeasonalBaseline.History[baselines.length];
     for (int i = 0; i < kept.length; i++) {
       kept[i] = historyOf(i, rules.baselines().get(i).id());
@@ -202,23 +256,27 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
   /** One baseline rule's history: its hours and sums in keyed state under the rule's id. */
   private SeasonalBaseline.History historyOf(int rule, String id) {
-    String prefix = id + "/";
+    // "rule-id/slot", built once: a state key's hash is then computed once too
+    String[] keys = new String[SLOTS];
+    java.util.Arrays.setAll(keys, slot -> id + "/" + slot);
     return new SeasonalBaseline.History() {
       @Override
       public HourHistory hour(int slot) throws Exception {
         Read read = read(rule);
-        HourHistory hour = read.hours.get(slot);
-        if (hour == null && !read.hours.containsKey(slot)) {
-          hour = hours.get(prefix + slot);
-          read.hours.put(slot, hour);
+        HourHistory hour = read.hours[slot];
+        if (hour == null) {
+          hour = hours.get(keys[slot]);
+          read.hours[slot] = hour == null ? ABSENT : hour;
         }
-        return hour;
+        return hour == ABSENT ? null : hour;
       }
 
       @Override
       public void put(int slot, HourHistory hour) throws Exception {
-        hours.put(prefix + slot, hour);
-        read(rule).hours.put(slot, hour);
+        hours.put(keys[slot], hour);
+        Read read = read(rule);
+        read.hours[slot] = hour;
+        read.changed();
       }
 
       @Override
@@ -234,21 +292,70 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       @Override
       public void put(BaselineSums learnt) throws Exception {
         sums.put(id, learnt);
-        read(rule).sums = learnt;
+        Read read = read(rule);
+        read.sums = learnt;
+        read.changed();
+      }
+
+      @Override
+      public double[] stats(long hourStart) {
+        Read read = read(rule);
+        int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
+        return read.statsHours[at] == hourStart ? read.stats[at] : null;
+      }
+
+      @Override
+      public void stats(long hourStart, double[] stats) {
+        Read read = read(rule);
+        int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
+        read.statsHours[at] = hourStart;
+        read.stats[at] = stats;
       }
     };
   }
 
   /** What the current series' history of one baseline rule has shown so far. */
-  private Read read(int rule) throws Exception {
-    Read[] byRule = historyRead.get(currentKey);
-    if (byRule == null) {
-      byRule = new Read[kept.length];
-      java.util.Arrays.setAll(byRule, i -> new Read());
-      historyRead.put(currentKey, byRule);
-      migrateLegacyHistory();
+  private Read read(int rule) {
+    return current.reads[rule];
+  }
+
+  /** The current series as seen so far: on its first value since start or cleanup, read afresh. */
+  private Seen seen(String key, RollingValue v) throws Exception {
+    Seen known = seen.get(key);
+    if (known != null) {
+      return known;
     }
-    return byRule[rule];
+    Seen series = new Seen();
+    List<AlertRules.Threshold> thresholds = rules.thresholds();
+    series.levels = new double[thresholds.size()][];
+    for (int i = 0; i < thresholds.size(); i++) {
+      if (thresholds.get(i).service().equals(v.service)) {
+        series.levels[i] = thresholds.get(i).levelsFor(v.area);
+      }
+    }
+    series.thresholds =
+        java.util.stream.IntStream.range(0, thresholds.size())
+            .filter(i -> series.levels[i] != null)
+            .toArray();
+    series.baselines =
+        java.util.stream.IntStream.range(0, kept.length)
+            .filter(i -> rules.baselines().get(i).service().equals(v.service))
+            .toArray();
+    series.population = reference.population(v.area);
+    int ruleCount = thresholds.size() + kept.length;
+    series.episodes = new Episode[ruleCount];
+    series.idPrefixes = new String[ruleCount];
+    series.reads = new Read[kept.length];
+    java.util.Arrays.setAll(series.reads, i -> new Read());
+    Long newest = newestFinal.value();
+    series.newestFinal = newest == null ? NONE : newest;
+    Long pending = cleanupAt.value();
+    series.cleanupAt = pending == null ? NONE : pending;
+    series.recent = recentHours();
+    seen.put(key, series);
+    current = series;
+    migrateLegacyHistory();
+    return series;
   }
 
   /** The current series' history as release 0.2 kept it, if any, into today's state. */
@@ -276,74 +383,58 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   @Override
   public void processElement(RollingValue v, Context ctx, Collector<SurgeAlert> out)
       throws Exception {
-    currentKey = ctx.getCurrentKey();
-    List<AlertRules.Threshold> thresholds = rules.thresholds();
-    for (int i = 0; i < thresholds.size(); i++) {
-      AlertRules.Threshold rule = thresholds.get(i);
-      if (!rule.service().equals(v.service) || !thresholdHorizons[i].equals(v.horizon)) {
+    Seen series = seen(ctx.getCurrentKey(), v);
+    current = series;
+    for (int i : series.thresholds) {
+      if (!thresholdHorizons[i].equals(v.horizon)) {
         continue;
       }
-      double[] levels =
-          thresholdLevels[i].computeIfAbsent(
-              v.area,
-              area -> {
-                double[] forArea = rule.levelsFor(area);
-                return forArea == null ? NOT_APPLICABLE : forArea;
-              });
-      if (levels == NOT_APPLICABLE) {
-        continue;
-      }
-      double value = Measure.named(rule.measure()).of(v, reference.population(v.area));
+      AlertRules.Threshold rule = rules.thresholds().get(i);
+      double value = thresholdMeasures[i].of(v, series.population);
       boolean eligible = !Double.isNaN(value) && v.count >= rule.minimumCount();
       assess(
+          i,
           rule.id(),
           THRESHOLD,
           rule.measure(),
           v,
           eligible ? value : 0,
-          levels,
+          series.levels[i],
           eligible,
-          thresholdPolicies[i],
+          thresholdTimings[i],
           null,
           out);
     }
-    List<AlertRules.Baseline> baselines = rules.baselines();
     boolean hourlyFinal = !v.provisional && ONE_HOUR.equals(v.horizon);
-    for (int i = 0; i < baselines.size(); i++) {
-      AlertRules.Baseline rule = baselines.get(i);
-      if (!rule.service().equals(v.service)) {
-        continue;
-      }
+    for (int i : series.baselines) {
       if (hourlyFinal) {
-        this.baselines[i].learn(kept[i], v.windowEnd, v.count);
+        baselines[i].learn(kept[i], v.windowEnd, v.count);
       }
       if (baselineHorizons[i].equals(v.horizon)) {
-        assessBaseline(i, rule, v, ctx, out);
+        assessBaseline(i, rules.baselines().get(i), v, ctx, out);
       }
     }
     if (hourlyFinal && lookBack > 1) {
-      long[] recent = recentHours();
+      long[] recent = series.recent;
       int minute = recentIndex(v.windowEnd);
       recent[minute] = v.windowEnd;
       recent[recent.length / 2 + minute] = v.count;
       recentHours.update(recent);
     }
-    if (!v.provisional) {
-      Long newest = newestFinal.value();
-      if (newest == null || v.windowEnd > newest) {
-        newestFinal.update(v.windowEnd);
-        long due =
-            Math.floorDiv(v.windowEnd, HOUR) * HOUR
-                + HOUR
-                + retention; // moved once an hour, one timer
-        Long pending = cleanupAt.value();
-        if (pending == null || pending != due) {
-          if (pending != null) {
-            ctx.timerService().deleteEventTimeTimer(pending);
-          }
-          ctx.timerService().registerEventTimeTimer(due);
-          cleanupAt.update(due);
+    if (!v.provisional && (series.newestFinal == NONE || v.windowEnd > series.newestFinal)) {
+      series.newestFinal = v.windowEnd;
+      newestFinal.update(v.windowEnd);
+      long due =
+          Math.floorDiv(v.windowEnd, HOUR) * HOUR
+              + HOUR
+              + retention; // moved once an hour, one timer
+      if (series.cleanupAt != due) {
+        if (series.cleanupAt != NONE) {
+          ctx.timerService().deleteEventTimeTimer(series.cleanupAt);
         }
+        ctx.timerService().registerEventTimeTimer(due);
+        series.cleanupAt = due;
+        cleanupAt.update(due);
       }
     }
   }
@@ -363,7 +454,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     // A sustained surge shows sooner over several hours than over one: the level is the largest
     // deviation of the last hour and of the last 2, 4, ... hours, up to the rule's look-back.
     long sum = v.count;
-    long[] recent = baselineLookBacks[index] > 1 && rule.cusum() == null ? recentHours() : null;
+    long[] recent = baselineLookBacks[index] > 1 && rule.cusum() == null ? current.recent : null;
     for (int span = 2; recent != null && span <= baselineLookBacks[index]; span++) {
       long end = v.windowEnd - (span - 1) * HOUR;
       int minute = recentIndex(end);
@@ -394,6 +485,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
     Episode episode =
         assess(
+            rules.thresholds().size() + index,
             rule.id(),
             SEASONAL_BASELINE,
             "count",
@@ -401,7 +493,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             z,
             levels,
             v.count >= rule.minCount(),
-            baselinePolicies[index],
+            baselineTimings[index],
             expected,
             out);
     if (episode.level > 1) {
@@ -444,8 +536,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     return (int) Math.floorMod(windowEnd / 60_000, 60 * (lookBack - 1));
   }
 
-  /** Runs one rule's episode on a value and emits its change, if any. */
+  /**
+   * Runs one rule's episode on a value and emits its change, if any. {@code rule} indexes
+   * thresholds, then baselines.
+   */
   private Episode assess(
+      int rule,
       String ruleId,
       String detector,
       String measure,
@@ -453,23 +549,20 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       double value,
       double[] levels,
       boolean eligible,
-      AlertRules.Policy policy,
+      Episode.Timing timing,
       SeasonalBaseline.Expectation expected,
       Collector<SurgeAlert> out)
       throws Exception {
-    Episode episode = episodes.get(ruleId);
+    Episode episode = current.episodes[rule];
     if (episode == null) {
-      episode = new Episode();
+      episode = episodes.get(ruleId);
+      current.episodes[rule] = episode = episode == null ? new Episode() : episode;
+      // two rules never share an id
+      current.idPrefixes[rule] = v.service + "/" + v.area + "/" + ruleId;
     }
     Episode.Change change =
         episode.assess(
-            v.windowEnd,
-            value,
-            levels,
-            eligible,
-            v.provisional,
-            Episode.Timing.of(policy),
-            v.service + "/" + v.area + "/" + ruleId); // two rules never share an id
+            v.windowEnd, value, levels, eligible, v.provisional, timing, current.idPrefixes[rule]);
     episodes.put(ruleId, episode);
     if (change != null) {
       int shown =
@@ -497,6 +590,16 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   }
 
   @Override
+  public void snapshotState(FunctionSnapshotContext context) {
+    seen.clear();
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) {
+    // keyed state only, opened in open()
+  }
+
+  @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SurgeAlert> out)
       throws Exception {
     // Silent for longer than the baseline remembers: nothing worth keeping.
@@ -505,7 +608,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     sums.clear();
     cusums.clear();
     legacyHistory.clear();
-    historyRead.remove(ctx.getCurrentKey());
+    seen.remove(ctx.getCurrentKey());
     newestFinal.clear();
     cleanupAt.clear();
     recentHours.clear();

@@ -44,7 +44,21 @@ public final class SeasonalBaseline implements Serializable {
     BaselineSums sums() throws Exception;
 
     void put(BaselineSums sums) throws Exception;
+
+    /**
+     * An hour's mean and variance as last worked out, if the history keeps them until it next
+     * changes (every value asks again for the same few hours); null if not kept. {@link #NO_STATS}
+     * for an hour with too little history.
+     */
+    default double[] stats(long hourStart) {
+      return null;
+    }
+
+    default void stats(long hourStart, double[] stats) {}
   }
+
+  /** The stats of an hour with too little history, as a {@link History} keeps them. */
+  public static final double[] NO_STATS = new double[0];
 
   /**
    * The expected count of a window, and the factor its variance exceeds a Poisson's by; with {@code
@@ -83,9 +97,14 @@ public final class SeasonalBaseline implements Serializable {
   private final boolean exact;
 
   /**
-   * Slots by hour start: every value asks for the same few hours, and the calendar is not cheap.
+   * Slots by hour start, direct-mapped by hour number: every value asks for the same few hours, and
+   * the calendar is not cheap.
    */
-  private transient java.util.HashMap<Long, Integer> slots;
+  private transient long[] slotHours;
+
+  private transient int[] slots;
+
+  private static final int SLOTS_KEPT = 1 << 14; // hours, almost two years
 
   /**
    * @param horizon the length of the windows the rule assesses (a whole number of hours)
@@ -115,10 +134,17 @@ public final class SeasonalBaseline implements Serializable {
 
   /** Hour of the week (Monday 00:00 local is 0), plus 168 in school holidays. */
   public int slot(long hourStart) {
-    if (slots == null || slots.size() > 10_000) {
-      slots = new java.util.HashMap<>();
+    if (slots == null) {
+      slotHours = new long[SLOTS_KEPT];
+      java.util.Arrays.fill(slotHours, Long.MIN_VALUE);
+      slots = new int[SLOTS_KEPT];
     }
-    return slots.computeIfAbsent(hourStart, this::slotOf);
+    int at = (int) Math.floorMod(Math.floorDiv(hourStart, HOUR), SLOTS_KEPT);
+    if (slotHours[at] != hourStart) {
+      slots[at] = slotOf(hourStart);
+      slotHours[at] = hourStart;
+    }
+    return slots[at];
   }
 
   private int slotOf(long hourStart) {
@@ -255,6 +281,15 @@ public final class SeasonalBaseline implements Serializable {
    * slot, else the same hour of the week in the other kind of week (term or holiday).
    */
   private double[] hourStats(History history, long hourStart) throws Exception {
+    double[] kept = history.stats(hourStart);
+    if (kept == null) {
+      kept = hourStatsOf(history, hourStart);
+      history.stats(hourStart, kept == null ? NO_STATS : kept);
+    }
+    return kept == NO_STATS ? null : kept;
+  }
+
+  private double[] hourStatsOf(History history, long hourStart) throws Exception {
     int slot = slot(hourStart);
     long week = Math.floorDiv(hourStart, WEEK);
     HourHistory own = history.hour(slot);
