@@ -173,26 +173,30 @@ class CrashResumeTest {
 
   private Process start(String name, String broker, String group, Path out, InfluxSettings influx)
       throws IOException {
-    return new ProcessBuilder(
-            javaCommand(
-                "run",
-                "--kafka",
-                broker,
-                "--group-id",
-                group,
-                "--checkpoint-every",
-                "1s",
-                "--web-ui-port",
-                "0",
-                "--out",
-                out.toString(),
-                "--influx-url",
-                influx.url(),
-                "--influx-database",
-                influx.database()))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
+    Path log = dir.resolve(name + ".log");
+    Process process =
+        new ProcessBuilder(
+                javaCommand(
+                    "run",
+                    "--kafka",
+                    broker,
+                    "--group-id",
+                    group,
+                    "--checkpoint-every",
+                    "1s",
+                    "--web-ui-port",
+                    "0",
+                    "--out",
+                    out.toString(),
+                    "--influx-url",
+                    influx.url(),
+                    "--influx-database",
+                    influx.database()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    logs.put(process, log);
+    return process;
   }
 
   interface Condition {
@@ -202,10 +206,26 @@ class CrashResumeTest {
   private void waitFor(Condition condition, Process process, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
     while (!condition.holds()) {
-      assertThat(process.isAlive()).as("the run stopped before " + what).isTrue();
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        org.junit.jupiter.api.Assertions.fail(
+            (process.isAlive() ? "gave up waiting for " : "the run stopped before ")
+                + what
+                + "; its log ends:\n"
+                + logTail(process));
+      }
       Thread.sleep(500);
     }
+  }
+
+  private final Map<Process, Path> logs = new java.util.HashMap<>();
+
+  /** The last lines of a run's log, without Flink's metric-name warnings, for a failure message. */
+  private String logTail(Process process) throws IOException {
+    List<String> lines =
+        Files.readAllLines(logs.get(process)).stream()
+            .filter(line -> !line.contains("Name collision"))
+            .toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
   private static boolean hasCommittedOffsets(KafkaBroker kafka, String group) throws Exception {
