@@ -452,7 +452,11 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
     double z = rule.cusum() != null ? cusum(index, rule, v, expected) : expected.z(v.count);
     // A sustained surge shows sooner over several hours than over one: the level is the largest
-    // deviation of the last hour and of the last 2, 4, ... hours, up to the rule's look-back.
+    // deviation of the last hour and of the last 2, 4, ... hours, up to the rule's look-back, of
+    // those that hold min-count events (a surge at night brings 2 or 3 an hour: a min-count of the
+    // last hour alone held back one whose two hours already stood out).
+    boolean eligible = v.count >= rule.minCount();
+    z = eligible ? z : Double.NEGATIVE_INFINITY;
     long sum = v.count;
     long[] recent = baselineLookBacks[index] > 1 && rule.cusum() == null ? current.recent : null;
     for (int span = 2; recent != null && span <= baselineLookBacks[index]; span++) {
@@ -465,8 +469,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       if (Integer.bitCount(span) == 1) {
         SeasonalBaseline.Expectation longer =
             baseline.expected(kept, v.windowEnd - span * HOUR, v.windowEnd);
-        if (longer != null) {
+        if (longer != null && sum >= rule.minCount()) {
           z = Math.max(z, longer.z(sum));
+          eligible = true;
         }
       }
     }
@@ -492,7 +497,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             v,
             z,
             levels,
-            v.count >= rule.minCount(),
+            eligible,
             baselineTimings[index],
             expected,
             out);

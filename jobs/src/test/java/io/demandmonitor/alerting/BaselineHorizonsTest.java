@@ -88,6 +88,24 @@ class BaselineHorizonsTest {
   }
 
   @Test
+  void minCountIsOfTheHoursSummedSoTwoHoursOfThreeAtNightRaiseWhereOneHourCouldNot()
+      throws Exception {
+    // A week of empty hours, then a surge of 3 an hour: no hour reaches min-count 5, but two
+    // hours together hold 6 where none are expected (Anscombe z 3.8).
+    AlertRules rules = rule("hourly", Duration.ofHours(1), null, null, null, 5);
+    try (var harness = harness(rules)) {
+      harness.processElement(value(ONE_HOUR, T0, 1), T0); // learning starts at 09:00
+      for (long h = 1; h <= 2; h++) {
+        long end = T0 + WEEK + h * HOUR;
+        harness.processElement(value(ONE_HOUR, end, 3), end);
+      }
+      assertThat(harness.extractOutputValues())
+          .extracting(a -> a.getState() + " " + a.getLevel() + " observed " + a.getObserved())
+          .containsExactly("RAISED 2 observed 3.0");
+    }
+  }
+
+  @Test
   void exactTailsRaiseOnFewerEventsAtSmallMeansThanAnscombesDeviation() throws Exception {
     // Three weeks in which the hour was empty: mean 0, and for the exact tail one event more over
     // the three weeks, a Poisson of mean 1/3. It puts 3 at z 2.59 and 4 at 3.35; Anscombe's
@@ -190,6 +208,16 @@ class BaselineHorizonsTest {
 
   private static AlertRules rule(
       String id, Duration horizon, Duration lookBack, AlertRules.Cusum cusum, String deviation) {
+    return rule(id, horizon, lookBack, cusum, deviation, 1);
+  }
+
+  private static AlertRules rule(
+      String id,
+      Duration horizon,
+      Duration lookBack,
+      AlertRules.Cusum cusum,
+      String deviation,
+      long minCount) {
     return new AlertRules(
         "Europe/London",
         new Policy(Duration.ZERO, 0.75, Duration.ofMinutes(30)),
@@ -200,7 +228,7 @@ class BaselineHorizonsTest {
                 "safeguarding-contacts",
                 horizon,
                 List.of(3.0, 5.0, 7.0),
-                1,
+                minCount,
                 8,
                 1,
                 lookBack,
