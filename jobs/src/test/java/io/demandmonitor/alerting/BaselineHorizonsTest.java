@@ -67,6 +67,14 @@ class BaselineHorizonsTest {
     assertThat(alertFromAfter(400, 100)).isCloseTo(countAt(3, 240, 1), within(1e-6));
   }
 
+  @Test
+  void aDailyRulesFewFarOffPredictionsBelowExpectedDoNotWidenItsDispersion() throws Exception {
+    // a day of 100 where 240 are expected (a feed down for hours: no alert, a deficit) is five
+    // predictions 82 times a Poisson variance off; counted in full they would take the
+    // dispersion of 105 predictions to 3.9 for weeks, winsorized at 2.5 standard deviations 1
+    assertThat(alertFromAfter(100, 5)).isCloseTo(countAt(3, 240, 1), within(1e-6));
+  }
+
   /**
    * The count a daily rule (levels 3, 5, 7) needs for level 2 once two weeks of 10 an hour, 100
    * daily values of 240 and then {@code hours} daily values of {@code count} have gone by, back at
