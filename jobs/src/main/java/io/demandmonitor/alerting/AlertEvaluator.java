@@ -477,7 +477,6 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
     double[] levels = baselineLevels[index];
     if (!v.provisional) {
-      baseline.assessed(kept, v.windowEnd, v.count, expected);
       ctx.output(
           EXPECTED,
           new ExpectedDemand(
@@ -503,6 +502,10 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             out);
     if (episode.level > 1) {
       baseline.alerted(kept, v.windowEnd);
+    } else if (!v.provisional) {
+      // how far off the expectation was, unless the rule is in alert: as an hourly rule does not
+      // learn its hours in alert, a surge it has seen does not widen what it takes for normal noise
+      baseline.assessed(kept, v.windowEnd, v.count, expected);
     }
   }
 

@@ -33,6 +33,14 @@ public final class SeasonalBaseline implements Serializable {
   /** Predictions behind a learnt dispersion before it is trusted. */
   private static final long DISPERSION_EVIDENCE = 100;
 
+  /**
+   * A longer rule's prediction counts towards its dispersion as at most this many of its standard
+   * deviations off (winsorized, Huber 1964): a rise of days that the rule does not (yet) alert on,
+   * a county-wide surge in its first hours or a district's surge in the county total, is one
+   * prediction after another far off, and would otherwise widen the dispersion for weeks.
+   */
+  static final double DISPERSION_WINSOR = 2.5;
+
   /** Where the history lives: Flink keyed state in the job, maps in tests. */
   public interface History {
     /** The hour of the week's counts, or null if none kept. */
@@ -208,7 +216,7 @@ public final class SeasonalBaseline implements Serializable {
     if (horizon == HOUR) { // how far off the baseline was, before it learns this hour
       double[] predicted = hourStats(history, hourStart);
       if (predicted != null) {
-        predicted(history, count, predicted[0]);
+        predicted(history, count, predicted[0], Double.POSITIVE_INFINITY);
       }
     }
     HourHistory kept = history.hour(slot);
@@ -234,17 +242,39 @@ public final class SeasonalBaseline implements Serializable {
   public void assessed(History history, long windowEnd, long count, Expectation expected)
       throws Exception {
     if (horizon > HOUR && Math.floorMod(windowEnd, HOUR) == 0) {
-      predicted(history, count, expected.mean());
+      predicted(history, count, expected.mean(), DISPERSION_WINSOR);
     }
   }
 
-  private static void predicted(History history, long count, double expected) throws Exception {
+  /**
+   * Adds one prediction's squared error over expected to the dispersion's sums; with a finite
+   * {@code winsor}, once the dispersion is learnt, at most {@code winsor^2} times it (divided by
+   * {@link #consistency}, what winsorizing takes from normal errors' mean square).
+   */
+  private static void predicted(History history, long count, double expected, double winsor)
+      throws Exception {
     if (expected >= 1) {
       BaselineSums sums = history.sums();
-      sums.squaredErrors += (count - expected) * (count - expected) / expected;
+      double error = (count - expected) * (count - expected) / expected;
+      if (Double.isFinite(winsor) && sums.predictions >= DISPERSION_EVIDENCE) {
+        double learnt =
+            Math.min(MAX_DISPERSION, Math.max(1, sums.squaredErrors / sums.predictions));
+        error = Math.min(error, winsor * winsor * learnt) / consistency(winsor);
+      }
+      sums.squaredErrors += error;
       sums.predictions++;
       history.put(sums);
     }
+  }
+
+  /** E[min(Z^2, c^2)] for a standard normal Z: 1 - 2c phi(c) - 2 (1 - c^2) (1 - Phi(c)). */
+  static double consistency(double c) {
+    if (!Double.isFinite(c)) {
+      return 1;
+    }
+    double density = Math.exp(-c * c / 2) / Math.sqrt(2 * Math.PI);
+    double tail = 0.5 * org.apache.commons.math3.special.Erf.erfc(c / Math.sqrt(2));
+    return 1 - 2 * c * density - 2 * (1 - c * c) * tail;
   }
 
   /**

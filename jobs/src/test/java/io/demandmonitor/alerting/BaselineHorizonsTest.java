@@ -1,6 +1,7 @@
 package io.demandmonitor.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.alerting.AlertRules.Policy;
@@ -56,6 +57,52 @@ class BaselineHorizonsTest {
               });
       assertThat(harness.extractOutputValues()).isEmpty();
     }
+  }
+
+  @Test
+  void aDailyRuleLearnsNoDispersionFromItsPredictionsInAlert() throws Exception {
+    // 100 daily values on the hour at 240 where 240 are expected (dispersion 1), then 100 of a
+    // surge to 400 (z 9, in alert): each would add 107 to the squared errors and, learnt, the
+    // dispersion would be 5 (the most), the count needed for level 2 356 instead of 289
+    assertThat(alertFromAfter(400, 100)).isCloseTo(countAt(3, 240, 1), within(1e-6));
+  }
+
+  @Test
+  void aDailyRulesFewFarOffPredictionsBelowExpectedDoNotWidenItsDispersion() throws Exception {
+    // a day of 100 where 240 are expected (a feed down for hours: no alert, a deficit) is five
+    // predictions 82 times a Poisson variance off; counted in full they would take the
+    // dispersion of 105 predictions to 3.9 for weeks, winsorized at 2.5 standard deviations 1
+    assertThat(alertFromAfter(100, 5)).isCloseTo(countAt(3, 240, 1), within(1e-6));
+  }
+
+  /**
+   * The count a daily rule (levels 3, 5, 7) needs for level 2 once two weeks of 10 an hour, 100
+   * daily values of 240 and then {@code hours} daily values of {@code count} have gone by, back at
+   * 240 for 24 hours.
+   */
+  private static double alertFromAfter(long count, int hours) throws Exception {
+    try (var harness = harness(rule("daily", Duration.ofHours(24), null))) {
+      long h = 1;
+      for (; h <= 2 * 168; h++) {
+        harness.processElement(value(ONE_HOUR, T0 + h * HOUR, 10), T0 + h * HOUR);
+      }
+      for (int i = 0; i < 100 + hours + 24; i++, h++) {
+        harness.processElement(value(ONE_HOUR, T0 + h * HOUR, 10), T0 + h * HOUR);
+        long daily = i >= 100 && i < 100 + hours ? count : 240;
+        harness.processElement(value(ONE_DAY, T0 + h * HOUR, daily), T0 + h * HOUR);
+      }
+      var expected = harness.getSideOutput(AlertEvaluator.EXPECTED);
+      ExpectedDemand last = null;
+      for (var e : expected) {
+        last = e.getValue();
+      }
+      assertThat(last.expected).isEqualTo(240.0);
+      return last.alertFrom;
+    }
+  }
+
+  private static double countAt(double z, double mean, double dispersion) {
+    return new SeasonalBaseline.Expectation(mean, dispersion).countAt(z);
   }
 
   @Test
