@@ -160,6 +160,7 @@ public final class Scoring {
       Double hoursToDetect,
       int episodes,
       Integer incidents,
+      List<String> incidentIds,
       int maxLevel,
       List<String> rules,
       Boolean detectedByNewAlerts) {}
@@ -342,18 +343,18 @@ public final class Scoring {
                           && p.touches(e.area())
                           && e.activeBetween(from, until))
               .toList();
-      Integer incidentCount =
+      List<String> incidentIds =
           incidents == null
               ? null
-              : (int)
-                  incidents.stream()
-                      .filter(
-                          i ->
-                              i.service().equals(p.service())
-                                  && i.areas().stream().anyMatch(p::touches)
-                                  && i.start() <= until
-                                  && i.end() >= from)
-                      .count();
+              : incidents.stream()
+                  .filter(
+                      i ->
+                          i.service().equals(p.service())
+                              && i.areas().stream().anyMatch(p::touches)
+                              && i.start() <= until
+                              && i.end() >= from)
+                  .map(Incident::id)
+                  .toList();
       boolean detected = !matching.isEmpty();
       long first = matching.stream().mapToLong(ScoredEpisode::start).min().orElse(NEVER);
       Double hours = detected ? Math.max(0, first - from) / 3_600_000.0 : null;
@@ -389,7 +390,8 @@ public final class Scoring {
               detected ? Instant.ofEpochMilli(first) : null,
               hours,
               matching.size(),
-              detected ? incidentCount : null,
+              detected && incidentIds != null ? incidentIds.size() : null,
+              detected ? incidentIds : null,
               matching.stream().mapToInt(ScoredEpisode::maxLevel).max().orElse(0),
               List.copyOf(new TreeSet<>(matching.stream().map(ScoredEpisode::rule).toList())),
               byNew));

@@ -221,9 +221,9 @@ class ScoringTest {
                 "i1", SAFEGUARDING, Set.of("STEVENAGE", "COUNTY"), at(1), at(4), 3, at(2), 1),
             new Incident(
                 "i2", SAFEGUARDING, Set.of("WATFORD"), at(1), at(4), 2, Long.MAX_VALUE, 0));
-    assertThat(Scoring.score(1, List.of(STEVENAGE), episodes, incidents).get(0).incidents())
-        .as("i1 touches Stevenage, i2 does not")
-        .isEqualTo(1);
+    SurgeResult scored = Scoring.score(1, List.of(STEVENAGE), episodes, incidents).get(0);
+    assertThat(scored.incidents()).as("i1 touches Stevenage, i2 does not").isEqualTo(1);
+    assertThat(scored.incidentIds()).as("named in the JSON, for analysts").containsExactly("i1");
     assertThat(Scoring.score(1, List.of(STEVENAGE), episodes, null).get(0).incidents()).isNull();
   }
 
@@ -420,6 +420,7 @@ class ScoringTest {
         detected ? T0 : null,
         hours,
         episodes,
+        null,
         null,
         detected ? 2 : 0,
         List.of(),
