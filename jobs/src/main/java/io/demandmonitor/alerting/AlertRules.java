@@ -119,9 +119,10 @@ public record AlertRules(
    * history, hours in alert left out); {@code levels} are how many standard deviations above
    * expected reach levels 2, 3, 4; fewer than {@code minCount} events in the window never alarm. An
    * hourly rule also sums the last 2, 4, ... hours up to {@code lookBack} (default 2 hours) and
-   * takes the largest deviation. With {@code cusum}, an hourly rule accumulates evidence instead
-   * ({@link Cusum}) and {@code levels} are its decision intervals. {@code deviation} is {@code
-   * anscombe} (the default) or {@code exact}: how standard deviations above expected are reckoned.
+   * takes the largest deviation of the windows that hold {@code minCount}. With {@code cusum}, an
+   * hourly rule accumulates evidence instead ({@link Cusum}) and {@code levels} are its decision
+   * intervals. {@code deviation} is {@code anscombe} (the default) or {@code exact}: how standard
+   * deviations above expected are reckoned.
    */
   public record Baseline(
       String id,

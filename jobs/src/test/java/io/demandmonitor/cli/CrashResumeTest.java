@@ -9,6 +9,7 @@ import io.demandmonitor.TestConfig;
 import io.demandmonitor.sink.InfluxConnection;
 import io.demandmonitor.sink.InfluxSettings;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -206,7 +207,7 @@ class CrashResumeTest {
   private void waitFor(Condition condition, Process process, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
     while (!condition.holds()) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
+      if (!process.isAlive() || System.nanoTime() - deadline > 0) {
         org.junit.jupiter.api.Assertions.fail(
             (process.isAlive() ? "gave up waiting for " : "the run stopped before ")
                 + what
@@ -220,12 +221,18 @@ class CrashResumeTest {
   private final Map<Process, Path> logs = new java.util.HashMap<>();
 
   /** The last lines of a run's log, without Flink's metric-name warnings, for a failure message. */
-  private String logTail(Process process) throws IOException {
-    List<String> lines =
-        Files.readAllLines(logs.get(process)).stream()
-            .filter(line -> !line.contains("Name collision"))
-            .toList();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  private String logTail(Process process) {
+    try {
+      // lenient decoding: the run may be mid-way through writing a character
+      List<String> lines =
+          new String(Files.readAllBytes(logs.get(process)), StandardCharsets.UTF_8)
+              .lines()
+              .filter(line -> !line.contains("Name collision"))
+              .toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(its log cannot be read: " + e + ")";
+    }
   }
 
   private static boolean hasCommittedOffsets(KafkaBroker kafka, String group) throws Exception {
