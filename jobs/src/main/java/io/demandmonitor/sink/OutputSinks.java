@@ -167,7 +167,9 @@ public final class OutputSinks implements PipelineSinks {
           .name("county-totals")
           .sinkTo(
               new CallbackSink<>(
-                  v -> board.get().recordDemand(v), w -> board.get().recordWatermark(w)))
+                  v -> board.get().recordDemand(v),
+                  w -> board.get().recordWatermark(w),
+                  endOfInput -> board.get().recordCheckpoint()))
           .name("console-demand")
           .setParallelism(1);
     }
