@@ -39,7 +39,11 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,12 @@ class KafkaRestartTest {
           Duration.ofMinutes(30),
           Duration.ofSeconds(1));
 
+  private static final String[] TOPICS = {
+    "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events"
+  };
+  private static final int PARTITIONS = 2;
+  private static final String GROUP = "restart-test";
+
   private static KafkaBroker kafka;
 
   @TempDir Path dir;
@@ -87,8 +97,7 @@ class KafkaRestartTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = KafkaBroker.start();
-    kafka.createTopics(
-        2, "care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events");
+    kafka.createTopics(PARTITIONS, TOPICS);
   }
 
   @AfterAll
@@ -126,6 +135,12 @@ class KafkaRestartTest {
                     "late-1", T0.minus(Duration.ofHours(3)), "WATFORD", 10, false)));
     send(sent, List.of(late));
     waitFor("the late event to be set aside", () -> count(HealthEvent.LATE) == 1);
+    // The crash must come when nothing is left to process: what the job emits after its last
+    // checkpoint it emits again once restored (at least once), and the collecting sinks would count
+    // it twice. So: every record read before a completed checkpoint, then no output for longer than
+    // the idleness (which moves event time once the partitions fall quiet); then a checkpoint.
+    waitFor("every record read before a checkpoint", KafkaRestartTest::everyRecordCommitted);
+    waitFor("the job to go quiet", this::quietFor7Seconds);
     Path checkpoint = checkpointTakenAfter(System.currentTimeMillis());
     first.cancel().get();
 
@@ -190,7 +205,7 @@ class KafkaRestartTest {
     KafkaSettings settings =
         new KafkaSettings(
             kafka.bootstrapServers(),
-            "restart-test",
+            GROUP,
             "earliest",
             "demand-dead-letters",
             Duration.ofMinutes(2),
@@ -230,6 +245,44 @@ class KafkaRestartTest {
                       new ProducerRecord<>(raw.source, null, raw.timestamp, raw.key, raw.value)));
     }
     return records;
+  }
+
+  /** Whether the group's committed offsets are the end of every partition of the input topics. */
+  private static boolean everyRecordCommitted() throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetSpec> partitions = new java.util.HashMap<>();
+      for (String topic : TOPICS) {
+        for (int p = 0; p < PARTITIONS; p++) {
+          partitions.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+      }
+      return admin.listOffsets(partitions).all().get().entrySet().stream()
+          .allMatch(
+              end ->
+                  committed.get(end.getKey()) != null
+                      && committed.get(end.getKey()).offset() >= end.getValue().offset());
+    }
+  }
+
+  private String lastOutput = "";
+  private long sameSince;
+
+  /** Whether the collected demand and health have not changed for 7 s (idleness: 5 s). */
+  private boolean quietFor7Seconds() {
+    String output =
+        CollectingSinks.demand().size()
+            + "/"
+            + CollectingSinks.health().size()
+            + "/"
+            + latestMinute();
+    if (!output.equals(lastOutput)) {
+      lastOutput = output;
+      sameSince = System.nanoTime();
+      return false;
+    }
+    return System.nanoTime() - sameSince >= TimeUnit.SECONDS.toNanos(7);
   }
 
   /** The newest retained checkpoint completed after {@code after}, waiting for one if need be. */
