@@ -556,9 +556,6 @@ public final class RunCommand implements Runnable {
       }
       awaitResult(end, failures);
       printer.shutdownNow();
-      if (stopped) {
-        board.endOnLastCheckpoint();
-      }
       report(stopped, job, config, consoleAlerts, console);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

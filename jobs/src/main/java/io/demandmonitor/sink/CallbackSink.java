@@ -17,21 +17,15 @@ public final class CallbackSink<T> implements Sink<T> {
 
   private final Callback<T> callback;
   private final Callback<Long> watermarks;
-  private final Callback<Boolean> flushes;
 
   public CallbackSink(Callback<T> callback) {
-    this(callback, null, null);
+    this(callback, null);
   }
 
-  /**
-   * Also hands every watermark (epoch millis) that reaches the sink to {@code watermarks}, and
-   * tells {@code flushes} of every flush: before each checkpoint's barrier passes the sink (false),
-   * and at the end of the input (true).
-   */
-  public CallbackSink(Callback<T> callback, Callback<Long> watermarks, Callback<Boolean> flushes) {
+  /** Also hands every watermark (epoch millis) that reaches the sink to {@code watermarks}. */
+  public CallbackSink(Callback<T> callback, Callback<Long> watermarks) {
     this.callback = callback;
     this.watermarks = watermarks;
-    this.flushes = flushes;
   }
 
   @Override
@@ -50,11 +44,7 @@ public final class CallbackSink<T> implements Sink<T> {
       }
 
       @Override
-      public void flush(boolean endOfInput) {
-        if (flushes != null) {
-          flushes.accept(endOfInput);
-        }
-      }
+      public void flush(boolean endOfInput) {}
 
       @Override
       public void close() {}

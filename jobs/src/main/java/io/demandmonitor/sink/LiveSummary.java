@@ -57,24 +57,6 @@ public final class LiveSummary {
         (old, now) -> now.windowEnd >= old.windowEnd ? now : old);
   }
 
-  /** The county totals as each checkpoint's barrier reached the board: what its outputs hold. */
-  private volatile Map<String, RollingValue> atLastCheckpoint = Map.of();
-
-  /** Called as a checkpoint's barrier (or the end of the input) reaches the board's sink. */
-  public void recordCheckpoint() {
-    atLastCheckpoint = Map.copyOf(latest);
-  }
-
-  /**
-   * After a stop with a savepoint, the board goes back to what the savepoint's outputs hold: values
-   * sent after its barrier (provisional values, from processing-time timers) were not committed to
-   * the files, and a run resumed from the savepoint sends them again.
-   */
-  public void endOnLastCheckpoint() {
-    latest.clear();
-    latest.putAll(atLastCheckpoint);
-  }
-
   /**
    * The county totals' watermark: demand is complete up to this event time. The end-of-input
    * watermark (the end of time) is skipped for the same reason as the windows after now.

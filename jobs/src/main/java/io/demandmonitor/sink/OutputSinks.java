@@ -167,9 +167,7 @@ public final class OutputSinks implements PipelineSinks {
           .name("county-totals")
           .sinkTo(
               new CallbackSink<>(
-                  v -> board.get().recordDemand(v),
-                  w -> board.get().recordWatermark(w),
-                  endOfInput -> board.get().recordCheckpoint()))
+                  v -> board.get().recordDemand(v), w -> board.get().recordWatermark(w)))
           .name("console-demand")
           .setParallelism(1);
     }

@@ -66,20 +66,6 @@ class LiveSummaryTest {
   }
 
   @Test
-  void afterAStopTheBoardEndsOnWhatTheSavepointsOutputsHoldNotOnValuesSentAfterItsBarrier() {
-    long past = (System.currentTimeMillis() / MINUTE - 5) * MINUTE;
-    board.recordDemand(value("PT1H", past, 7, true));
-    board.recordCheckpoint(); // the savepoint's barrier: the files commit up to here
-    board.recordDemand(value("PT1H", past, 8, true)); // a provisional timer fired after it
-    board.recordDemand(value("PT168H", past, 30, true));
-    assertThat(board.latest("care-referrals", "PT1H")).as("live").isEqualTo(8);
-
-    board.endOnLastCheckpoint();
-    assertThat(board.latest("care-referrals", "PT1H")).isEqualTo(7);
-    assertThat(board.latest("care-referrals", "PT168H")).isEqualTo(-1);
-  }
-
-  @Test
   void finalValuesOfWindowsAfterNowAreTheEndOfABoundedRunAndSkipped() {
     long past = (System.currentTimeMillis() / MINUTE - 5) * MINUTE;
     board.recordDemand(value("PT1H", past, 7, false));
