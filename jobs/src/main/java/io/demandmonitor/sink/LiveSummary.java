@@ -124,8 +124,13 @@ public final class LiveSummary {
 
   /** The newest county value of a service over a horizon (PT1H...), or -1. */
   public long latest(String service, String horizon) {
-    RollingValue v = latest.get(service + "|" + horizon);
+    RollingValue v = newest(service, horizon);
     return v == null ? -1 : v.count;
+  }
+
+  /** The newest county window of a service over a horizon, final or provisional, or null. */
+  public RollingValue newest(String service, String horizon) {
+    return latest.get(service + "|" + horizon);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
+import io.demandmonitor.demand.RollingValue;
 import io.demandmonitor.sink.LiveSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,7 +106,27 @@ class RunCommandTest {
         .isLessThan(10);
     LiveSummary summary = board(cli);
     Map<String, Long> board = values(summary);
-    assertThat(board).isNotEmpty().isEqualTo(newestWritten(dir.resolve("demand"), summary));
+    assertThat(board).isNotEmpty();
+    // A stop takes a savepoint without drain: a provisional value sent as it stops can reach the
+    // board but not a committed part file (CI saw the board one event ahead, twice; a run resumed
+    // from the savepoint sends it again). So the board may end ahead of the files by provisional
+    // values, never behind them or on other values.
+    Map<String, long[]> written = newestWrittenWithEnds(dir.resolve("demand"), summary);
+    Map<String, String> unsupported = new TreeMap<>();
+    board.forEach(
+        (key, count) -> {
+          long[] file = written.get(key);
+          RollingValue shown = summary.newest(key.split("\\|")[0], key.split("\\|")[1]);
+          boolean same = file != null && file[1] == count;
+          boolean aheadByProvisional =
+              shown.provisional && (file == null || shown.windowEnd >= file[0] && count >= file[1]);
+          if (!same && !aheadByProvisional) {
+            unsupported.put(
+                key, count + " on the board, " + (file == null ? "none" : file[1]) + " written");
+          }
+        });
+    assertThat(unsupported).as("board values the files do not bear out").isEmpty();
+    assertThat(board.keySet()).containsAll(written.keySet());
     for (String service :
         List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
       if (!board.containsKey(service + "|PT168H")) {
@@ -151,6 +172,14 @@ class RunCommandTest {
    */
   private static Map<String, Long> newestWritten(Path folder, LiveSummary board)
       throws IOException {
+    Map<String, Long> counts = new TreeMap<>();
+    newestWrittenWithEnds(folder, board).forEach((key, value) -> counts.put(key, value[1]));
+    return counts;
+  }
+
+  /** The same, service|horizon to {window end, count}. */
+  private static Map<String, long[]> newestWrittenWithEnds(Path folder, LiveSummary board)
+      throws IOException {
     Pattern point =
         Pattern.compile(
             "demand,district=County,horizon=(\\w+),run=live,service=([a-z-]+) "
@@ -182,9 +211,7 @@ class RunCommandTest {
         }
       }
     }
-    Map<String, Long> counts = new TreeMap<>();
-    newest.forEach((key, value) -> counts.put(key, value[1]));
-    return counts;
+    return newest;
   }
 
   @Test
