@@ -54,6 +54,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   /** The most hours an hourly baseline rule sums: how many hours of final counts are kept. */
   private final int lookBack;
 
+  /** Whether hours' stats and whole hours' sums are kept while they last (tests compare both). */
+  private boolean keepStats = true;
+
   private transient MapState<String, Episode> episodes;
 
   /** Every baseline rule's hours of the week, by rule id and slot: "rule-id/slot". */
@@ -123,11 +126,26 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
     /**
      * Hours' stats by hour start, in a ring of hour numbers: those of one value's windows (at most
-     * 25 hours) and the next. Cleared whenever the history changes.
+     * 25 hours) and the next. An hour's stats last until its hour of the week learns a count, or
+     * the holiday ratio changes.
      */
     final long[] statsHours = new long[64];
 
     final double[][] stats = new double[64][];
+
+    /** The newest hour whose stats were kept. */
+    long newestStats = NONE;
+
+    /** The whole hours' sums of the newest window asked for, from and to. */
+    long wholeFrom = NONE;
+
+    long wholeTo;
+    double[] whole;
+
+    /** The holiday ratio's sums the kept stats were worked out with. */
+    double holidayCounts = Double.NaN;
+
+    double termMeans = Double.NaN;
 
     Read() {
       changed();
@@ -135,6 +153,34 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
     void changed() {
       java.util.Arrays.fill(statsHours, NONE);
+      wholeFrom = NONE;
+    }
+
+    /**
+     * Drops what depends on the hour of the week starting at {@code hourStart}: its stats in this
+     * week and the later ones kept (an hour either way: summer time moves an hour of the week).
+     */
+    void learnt(long hourStart) {
+      for (long week = hourStart; week <= newestStats + HOUR; week += SeasonalBaseline.WEEK) {
+        for (long hour = week - HOUR; hour <= week + HOUR; hour += HOUR) {
+          int at = (int) Math.floorMod(hour / HOUR, statsHours.length);
+          if (statsHours[at] == hour) {
+            statsHours[at] = NONE;
+          }
+          if (hour >= wholeFrom && hour < wholeTo) {
+            wholeFrom = NONE;
+          }
+        }
+      }
+    }
+
+    /** Notes the holiday ratio's sums, dropping every hour's stats if they changed. */
+    void ratio(BaselineSums sums) {
+      if (sums.holidayCounts != holidayCounts || sums.termMeans != termMeans) {
+        changed();
+        holidayCounts = sums.holidayCounts;
+        termMeans = sums.termMeans;
+      }
     }
   }
 
@@ -163,6 +209,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
             * SeasonalBaseline.WEEK;
     this.lookBack =
         rules.baselines().stream().mapToInt(AlertRules.Baseline::lookBackHours).max().orElse(1);
+  }
+
+  /** The same evaluation, working out every hour's stats afresh for every value. */
+  AlertEvaluator withoutKeptStats() {
+    keepStats = false;
+    return this;
   }
 
   /** The services' horizons some rule looks at, so the other values need not be sent here. */
@@ -274,9 +326,12 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       @Override
       public void put(int slot, HourHistory hour) throws Exception {
         hours.put(keys[slot], hour);
-        Read read = read(rule);
-        read.hours[slot] = hour;
-        read.changed();
+        read(rule).hours[slot] = hour;
+      }
+
+      @Override
+      public void learnt(long hourStart) {
+        read(rule).learnt(hourStart);
       }
 
       @Override
@@ -285,6 +340,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         if (read.sums == null) {
           BaselineSums kept = sums.get(id);
           read.sums = kept == null ? new BaselineSums() : kept;
+          read.ratio(read.sums);
         }
         return read.sums;
       }
@@ -294,11 +350,14 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         sums.put(id, learnt);
         Read read = read(rule);
         read.sums = learnt;
-        read.changed();
+        read.ratio(learnt);
       }
 
       @Override
       public double[] stats(long hourStart) {
+        if (!keepStats) {
+          return null;
+        }
         Read read = read(rule);
         int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
         return read.statsHours[at] == hourStart ? read.stats[at] : null;
@@ -310,6 +369,24 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
         read.statsHours[at] = hourStart;
         read.stats[at] = stats;
+        read.newestStats = Math.max(read.newestStats, hourStart);
+      }
+
+      @Override
+      public double[] wholeHours(long from, long to) {
+        if (!keepStats) {
+          return null;
+        }
+        Read read = read(rule);
+        return read.wholeFrom == from && read.wholeTo == to ? read.whole : null;
+      }
+
+      @Override
+      public void wholeHours(long from, long to, double[] sums) {
+        Read read = read(rule);
+        read.wholeFrom = from;
+        read.wholeTo = to;
+        read.whole = sums;
       }
     };
   }

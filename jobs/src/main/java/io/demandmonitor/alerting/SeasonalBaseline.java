@@ -41,6 +41,9 @@ public final class SeasonalBaseline implements Serializable {
    */
   static final double DISPERSION_WINSOR = 2.5;
 
+  /** What winsorizing at {@link #DISPERSION_WINSOR} takes from normal errors' mean square. */
+  private static final double WINSOR_CONSISTENCY = consistency(DISPERSION_WINSOR);
+
   /** Where the history lives: Flink keyed state in the job, maps in tests. */
   public interface History {
     /** The hour of the week's counts, or null if none kept. */
@@ -63,6 +66,25 @@ public final class SeasonalBaseline implements Serializable {
     }
 
     default void stats(long hourStart, double[] stats) {}
+
+    /**
+     * The count of the clock hour starting at {@code hourStart} was kept: the stats of that hour of
+     * the week in this and later weeks are out of date (its ring of weeks may have dropped the
+     * oldest), and so are sums of whole hours including one of them.
+     */
+    default void learnt(long hourStart) {}
+
+    /**
+     * The sums of mean, variance and 1 / weeks of the whole clock hours from {@code from} to {@code
+     * to}, as last worked out, if the history keeps them until they change (a 24-hour value every 5
+     * minutes asks for the same 23 hours); null if not kept. {@link #NO_STATS} if an hour among
+     * them has too little history.
+     */
+    default double[] wholeHours(long from, long to) {
+      return null;
+    }
+
+    default void wholeHours(long from, long to, double[] sums) {}
   }
 
   /** The stats of an hour with too little history, as a {@link History} keeps them. */
@@ -216,13 +238,14 @@ public final class SeasonalBaseline implements Serializable {
     if (horizon == HOUR) { // how far off the baseline was, before it learns this hour
       double[] predicted = hourStats(history, hourStart);
       if (predicted != null) {
-        predicted(history, count, predicted[0], Double.POSITIVE_INFINITY);
+        predicted(history, count, predicted[0], false);
       }
     }
     HourHistory kept = history.hour(slot);
     kept = kept == null ? new HourHistory() : kept;
     kept.put(week, count, weeks);
     history.put(slot, kept);
+    history.learnt(hourStart);
     if (slot >= HOLIDAY) { // learn how holidays differ from term time
       HourHistory termHour = history.hour(slot - HOLIDAY);
       double[] term = termHour == null ? null : termHour.stats(week, weeks, minWeeks);
@@ -242,24 +265,25 @@ public final class SeasonalBaseline implements Serializable {
   public void assessed(History history, long windowEnd, long count, Expectation expected)
       throws Exception {
     if (horizon > HOUR && Math.floorMod(windowEnd, HOUR) == 0) {
-      predicted(history, count, expected.mean(), DISPERSION_WINSOR);
+      predicted(history, count, expected.mean(), true);
     }
   }
 
   /**
-   * Adds one prediction's squared error over expected to the dispersion's sums; with a finite
-   * {@code winsor}, once the dispersion is learnt, at most {@code winsor^2} times it (divided by
-   * {@link #consistency}, what winsorizing takes from normal errors' mean square).
+   * Adds one prediction's squared error over expected to the dispersion's sums; {@code winsorized},
+   * once the dispersion is learnt, at most {@link #DISPERSION_WINSOR}^2 times it (divided by {@link
+   * #WINSOR_CONSISTENCY}).
    */
-  private static void predicted(History history, long count, double expected, double winsor)
+  private static void predicted(History history, long count, double expected, boolean winsorized)
       throws Exception {
     if (expected >= 1) {
       BaselineSums sums = history.sums();
       double error = (count - expected) * (count - expected) / expected;
-      if (Double.isFinite(winsor) && sums.predictions >= DISPERSION_EVIDENCE) {
+      if (winsorized && sums.predictions >= DISPERSION_EVIDENCE) {
         double learnt =
             Math.min(MAX_DISPERSION, Math.max(1, sums.squaredErrors / sums.predictions));
-        error = Math.min(error, winsor * winsor * learnt) / consistency(winsor);
+        error =
+            Math.min(error, DISPERSION_WINSOR * DISPERSION_WINSOR * learnt) / WINSOR_CONSISTENCY;
       }
       sums.squaredErrors += error;
       sums.predictions++;
@@ -269,9 +293,6 @@ public final class SeasonalBaseline implements Serializable {
 
   /** E[min(Z^2, c^2)] for a standard normal Z: 1 - 2c phi(c) - 2 (1 - c^2) (1 - Phi(c)). */
   static double consistency(double c) {
-    if (!Double.isFinite(c)) {
-      return 1;
-    }
     double density = Math.exp(-c * c / 2) / Math.sqrt(2 * Math.PI);
     double tail = 0.5 * org.apache.commons.math3.special.Erf.erfc(c / Math.sqrt(2));
     return 1 - 2 * c * density - 2 * (1 - c * c) * tail;
@@ -281,19 +302,29 @@ public final class SeasonalBaseline implements Serializable {
    * The expectation for the window [from, to), or null while fewer than min-weeks of history exist.
    */
   public Expectation expected(History history, long from, long to) throws Exception {
-    double mean = 0;
-    double variance = 0;
-    double prior = 0;
-    for (long hour = Math.floorDiv(from, HOUR) * HOUR; hour < to; hour += HOUR) {
-      double weight = (double) (Math.min(to, hour + HOUR) - Math.max(from, hour)) / HOUR;
-      double[] stats = hourStats(history, hour);
-      if (stats == null) {
+    // The partial hours at either end, and the whole hours between, summed once while they last.
+    long firstWhole = Math.floorDiv(from + HOUR - 1, HOUR) * HOUR;
+    long endWhole = Math.max(firstWhole, Math.floorDiv(to, HOUR) * HOUR);
+    double[] total = new double[3];
+    if (from < firstWhole
+        && !add(history, firstWhole - HOUR, from, Math.min(to, firstWhole), total)) {
+      return null;
+    }
+    if (endWhole > firstWhole) {
+      double[] whole = wholeHours(history, firstWhole, endWhole);
+      if (whole == null) {
         return null;
       }
-      mean += weight * stats[0];
-      variance += weight * stats[1];
-      prior += weight / stats[2];
+      for (int i = 0; i < total.length; i++) {
+        total[i] += whole[i];
+      }
     }
+    if (to > endWhole && endWhole >= firstWhole && !add(history, endWhole, endWhole, to, total)) {
+      return null;
+    }
+    double mean = total[0];
+    double variance = total[1];
+    double prior = total[2];
     BaselineSums sums = history.sums();
     double dispersion =
         sums.predictions >= DISPERSION_EVIDENCE
@@ -304,6 +335,39 @@ public final class SeasonalBaseline implements Serializable {
     // kept, the mean of such an hour is never taken for nothing.
     return new Expectation(
         mean, Math.min(MAX_DISPERSION, Math.max(1, dispersion)), exact, exact ? prior : 0);
+  }
+
+  /** The whole hours' sums, kept by the history while they last; null if an hour has no stats. */
+  private double[] wholeHours(History history, long from, long to) throws Exception {
+    double[] kept = history.wholeHours(from, to);
+    if (kept == null) {
+      kept = new double[3];
+      for (long hour = from; hour < to; hour += HOUR) {
+        if (!add(history, hour, hour, hour + HOUR, kept)) {
+          kept = NO_STATS;
+          break;
+        }
+      }
+      history.wholeHours(from, to, kept);
+    }
+    return kept == NO_STATS ? null : kept;
+  }
+
+  /**
+   * Adds the part [from, to) of the clock hour starting at {@code hour} to mean, variance and prior
+   * sums; false if the hour has too little history.
+   */
+  private boolean add(History history, long hour, long from, long to, double[] sums)
+      throws Exception {
+    double[] stats = hourStats(history, hour);
+    if (stats == null) {
+      return false;
+    }
+    double weight = (double) (to - from) / HOUR;
+    sums[0] += weight * stats[0];
+    sums[1] += weight * stats[1];
+    sums[2] += weight / stats[2];
+    return true;
   }
 
   /**

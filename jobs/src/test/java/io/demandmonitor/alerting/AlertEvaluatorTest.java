@@ -384,11 +384,19 @@ class AlertEvaluatorTest {
   /** An opened harness, restored from {@code saved} when given. */
   static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(
       AlertRules rules, OperatorSubtaskState saved) throws Exception {
+    return harness(new AlertEvaluator(TestConfig.reference(), rules), saved);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(
+      AlertEvaluator evaluator) throws Exception {
+    return harness(evaluator, null);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, RollingValue, SurgeAlert> harness(
+      AlertEvaluator evaluator, OperatorSubtaskState saved) throws Exception {
     var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new AlertEvaluator(TestConfig.reference(), rules)),
-            RollingValue::seriesKey,
-            Types.STRING);
+            new KeyedProcessOperator<>(evaluator), RollingValue::seriesKey, Types.STRING);
     if (saved != null) {
       harness.initializeState(saved);
     }

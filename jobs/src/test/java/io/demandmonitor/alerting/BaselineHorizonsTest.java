@@ -18,6 +18,7 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -244,6 +245,97 @@ class BaselineHorizonsTest {
             PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
+  @Test
+  void keptStatisticsGiveExactlyTheExpectationsAndAlertsOfWorkingThemOutAfresh() throws Exception {
+    // Ten weeks from 1 Sep 2025 (the October half-term, the end of summer time), an hourly rule
+    // with a 4-hour look-back and a daily rule; quiet days (hours learnt as empty when the series
+    // is next seen), surges, provisional values and late corrections of older windows.
+    AlertRules rules =
+        new AlertRules(
+            "Europe/London",
+            new Policy(Duration.ofMinutes(5), 0.75, Duration.ofMinutes(30)),
+            List.of(),
+            List.of(
+                baseline("hourly", Duration.ofHours(1), Duration.ofHours(4)),
+                baseline("daily", Duration.ofHours(24), null)),
+            List.of());
+    long start = 1_756_684_800_000L; // Mon 1 Sep 2025 00:00 UTC
+    java.util.Random random = new java.util.Random(18);
+    List<RollingValue> values = new java.util.ArrayList<>();
+    long[] hourly = new long[10 * 168];
+    for (int h = 0; h < hourly.length; h++) {
+      boolean quiet = (h / 24) % 9 == 4;
+      boolean surge = (h / 24) % 13 == 7;
+      hourly[h] = quiet ? 0 : random.nextInt(surge ? 30 : 2 + (h % 24) / 2);
+    }
+    for (int h = 2; h < hourly.length; h++) {
+      long hourEnd = start + h * HOUR;
+      for (long m = 5; m <= 60; m += 5) {
+        long end = hourEnd - HOUR + m * MIN;
+        long count =
+            m == 60 ? hourly[h - 1] : (hourly[h - 2 + (m > 30 ? 1 : 0)] + random.nextInt(3));
+        long daily = 0;
+        for (int back = Math.max(0, h - 24); back < h; back++) {
+          daily += hourly[back];
+        }
+        if (daily == 0 && count == 0) {
+          continue; // an empty series sends nothing
+        }
+        if (random.nextInt(10) == 0) {
+          values.add(value(ONE_HOUR, end + 5 * MIN, count + 2, true));
+        }
+        values.add(value(ONE_HOUR, end, count, false));
+        values.add(value(ONE_DAY, end, daily + random.nextInt(2), false));
+        if (random.nextInt(50) == 0) { // a late correction of an older window
+          values.add(value(ONE_HOUR, end - 20 * MIN, count + 1, false));
+        }
+      }
+    }
+    var kept = AlertEvaluatorTest.harness(new AlertEvaluator(TestConfig.reference(), rules));
+    var afresh =
+        AlertEvaluatorTest.harness(
+            new AlertEvaluator(TestConfig.reference(), rules).withoutKeptStats());
+    try (kept;
+        afresh) {
+      for (RollingValue v : values) {
+        kept.processElement(v, v.windowEnd);
+        afresh.processElement(v, v.windowEnd);
+      }
+      List<String> expected = lines(afresh.getSideOutput(AlertEvaluator.EXPECTED));
+      assertThat(expected).as("baselines assessed").hasSizeGreaterThan(10_000);
+      assertThat(afresh.extractOutputValues()).as("alerts raised").hasSizeGreaterThan(5);
+      List<String> fromKept = lines(kept.getSideOutput(AlertEvaluator.EXPECTED));
+      for (int i = 0; i < Math.min(expected.size(), fromKept.size()); i++) {
+        assertThat(fromKept.get(i)).as("expectation %d", i).isEqualTo(expected.get(i));
+      }
+      assertThat(fromKept).hasSameSizeAs(expected);
+      assertThat(kept.extractOutputValues()).isEqualTo(afresh.extractOutputValues());
+    }
+  }
+
+  /** Each expectation, its figures to the last bit. */
+  private static List<String> lines(java.util.Collection<StreamRecord<ExpectedDemand>> records) {
+    return records.stream()
+        .map(StreamRecord::getValue)
+        .map(e -> e.horizon + " " + e.windowEnd + " " + e.expected + " " + e.alertFrom)
+        .toList();
+  }
+
+  private static AlertRules.Baseline baseline(String id, Duration horizon, Duration lookBack) {
+    return new AlertRules.Baseline(
+        id,
+        "safeguarding-contacts",
+        horizon,
+        List.of(3.0, 4.0, 6.0),
+        3,
+        8,
+        3,
+        lookBack,
+        null,
+        null,
+        null);
+  }
+
   private static AlertRules rule(String id, Duration horizon, Duration lookBack) {
     return rule(id, horizon, lookBack, null);
   }
@@ -291,7 +383,12 @@ class BaselineHorizonsTest {
   }
 
   private static RollingValue value(String horizon, long windowEnd, long count) {
+    return value(horizon, windowEnd, count, false);
+  }
+
+  private static RollingValue value(
+      String horizon, long windowEnd, long count, boolean provisional) {
     return new RollingValue(
-        "safeguarding-contacts", "STEVENAGE", "", horizon, windowEnd, count, 0, 0, false);
+        "safeguarding-contacts", "STEVENAGE", "", horizon, windowEnd, count, 0, 0, provisional);
   }
 }

@@ -26,7 +26,8 @@ class ReplayBenchmarkTest {
             "2026-03-03T00:00:00Z",
             "--series",
             "40,80",
-            "--no-warm-up");
+            "--warm-up",
+            "0s");
     assertThat(out)
         .contains(
             "passthrough: read + decode + key by series + count",
