@@ -34,6 +34,7 @@ class ReplayBenchmarkTest {
             "Flink SQL HOP, every horizon and series",
             "replay: the pipeline as 'replay' runs it",
             "replay, 80 (service, district) series")
+        .containsPattern("\\(runs: \\d+\\.\\d, \\d+\\.\\d s\\)")
         .containsPattern("replay / passthrough: \\d+\\.\\d\\dx")
         .containsPattern("Flink SQL / replay: +\\d+\\.\\d\\dx")
         .containsPattern("replay 80 / 40 series: \\d+\\.\\d\\dx");
