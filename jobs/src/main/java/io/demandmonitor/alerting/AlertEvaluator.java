@@ -129,9 +129,9 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
      * 25 hours) and the next. An hour's stats last until its hour of the week learns a count, or
      * the holiday ratio changes.
      */
-    final long[] statsHours = new long[64];
+    final long[] statsHours = new long[RING];
 
-    final double[][] stats = new double[64][];
+    final double[][] stats = new double[RING][];
 
     /** The newest hour whose stats were kept. */
     long newestStats = NONE;
@@ -157,12 +157,22 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
     }
 
     /**
-     * Drops what depends on the hour of the week starting at {@code hourStart}: its stats in this
-     * week and the later ones kept (an hour either way: summer time moves an hour of the week).
+     * Drops what depends on the hour of the week starting at {@code hourStart}: its stats in every
+     * week kept, earlier ones too (its ring of weeks may have dropped the oldest, which theirs
+     * counted), two hours either way, since clock changes move an hour of the week by up to two.
      */
     void learnt(long hourStart) {
-      for (long week = hourStart; week <= newestStats + HOUR; week += SeasonalBaseline.WEEK) {
-        for (long hour = week - HOUR; hour <= week + HOUR; hour += HOUR) {
+      if (newestStats == NONE) {
+        return; // nothing kept
+      }
+      long oldest = newestStats - RING_SPAN;
+      if (wholeFrom != NONE) {
+        oldest = Math.min(oldest, wholeFrom);
+      }
+      long week = SeasonalBaseline.WEEK;
+      long first = hourStart + Math.floorDiv(oldest - hourStart, week) * week;
+      for (long same = first; same <= newestStats + 2 * HOUR; same += week) {
+        for (long hour = same - 2 * HOUR; hour <= same + 2 * HOUR; hour += HOUR) {
           int at = (int) Math.floorMod(hour / HOUR, statsHours.length);
           if (statsHours[at] == hour) {
             statsHours[at] = NONE;
@@ -172,6 +182,15 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
           }
         }
       }
+    }
+
+    /**
+     * The stats kept for an hour, if any: only those of the ring's span behind the newest, since
+     * {@link #learnt} looks no further back.
+     */
+    double[] stats(long hourStart) {
+      int at = (int) Math.floorMod(hourStart / HOUR, statsHours.length);
+      return statsHours[at] == hourStart && hourStart > newestStats - RING_SPAN ? stats[at] : null;
     }
 
     /** Notes the holiday ratio's sums, dropping every hour's stats if they changed. */
@@ -185,6 +204,11 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
   }
 
   private static final long NONE = Long.MIN_VALUE;
+
+  /** Hours' stats kept per series and rule, in a ring by hour number. */
+  private static final int RING = 64;
+
+  private static final long RING_SPAN = RING * HOUR;
 
   /** Baseline slots: the hours of the week, in term time and in school holidays. */
   private static final int SLOTS = 2 * 168;
@@ -358,9 +382,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         if (!keepStats) {
           return null;
         }
-        Read read = read(rule);
-        int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
-        return read.statsHours[at] == hourStart ? read.stats[at] : null;
+        return read(rule).stats(hourStart);
       }
 
       @Override

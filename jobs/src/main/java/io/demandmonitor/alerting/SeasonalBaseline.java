@@ -319,7 +319,7 @@ public final class SeasonalBaseline implements Serializable {
         total[i] += whole[i];
       }
     }
-    if (to > endWhole && endWhole >= firstWhole && !add(history, endWhole, endWhole, to, total)) {
+    if (to > endWhole && !add(history, endWhole, endWhole, to, total)) {
       return null;
     }
     double mean = total[0];

@@ -125,6 +125,12 @@ public final class ReplayBenchCommand implements Runnable {
 
   @Override
   public void run() {
+    if (runs < 1) {
+      throw new ParameterException(spec.commandLine(), "--runs must be at least 1, not " + runs);
+    }
+    if (warmUp.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--warm-up must not be negative: " + warmUp);
+    }
     PrintWriter out = spec.commandLine().getOut();
     Path config = configDir.dir != null ? configDir.dir : defaultConfigDir();
     List<Integer> curve = curve();
@@ -156,9 +162,6 @@ public final class ReplayBenchCommand implements Runnable {
         resolution != null
             ? resolution
             : ReplayCommand.defaultResolution(Duration.between(in.from(), in.to()));
-    if (runs < 1) {
-      throw new ParameterException(spec.commandLine(), "--runs must be at least 1, not " + runs);
-    }
     int base = ReplayBenchmark.serviceDistrictSeries(in);
     for (int n : curve) {
       if (n % base != 0) {
@@ -218,7 +221,7 @@ public final class ReplayBenchCommand implements Runnable {
                     env,
                     in,
                     grid,
-                    scratch.resolve("replay"),
+                    emptied(scratch.resolve("replay")),
                     "replay: the pipeline as 'replay' runs it (shipped rules, demand every "
                         + DurationConverter.format(grid)
                         + ")"));
@@ -235,7 +238,7 @@ public final class ReplayBenchCommand implements Runnable {
                       env,
                       spread,
                       grid,
-                      scratch.resolve("replay-" + n),
+                      emptied(scratch.resolve("replay-" + n)),
                       String.format("replay, %,d (service, district) series", n))));
       if (k > 1) {
         delete(scratch.resolve("spread-" + n));
@@ -347,6 +350,12 @@ public final class ReplayBenchCommand implements Runnable {
 
   private static Instant earliest(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
+  }
+
+  /** The folder, emptied of a previous run's files. */
+  private static Path emptied(Path dir) throws IOException {
+    delete(dir);
+    return dir;
   }
 
   private static void delete(Path dir) throws IOException {

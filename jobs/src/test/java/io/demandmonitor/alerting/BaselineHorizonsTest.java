@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.demandmonitor.TestConfig;
 import io.demandmonitor.alerting.AlertRules.Policy;
 import io.demandmonitor.demand.RollingValue;
+import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.schema.SurgeAlert;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -21,6 +22,8 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Baseline rules beyond the last hour, through the keyed operator with Flink's test harness: a rule
@@ -34,6 +37,7 @@ class BaselineHorizonsTest {
   private static final long WEEK = Duration.ofDays(7).toMillis();
   private static final String ONE_HOUR = "PT1H";
   private static final String ONE_DAY = "PT24H";
+  private static final String ONE_WEEK = WindowSettings.label(Duration.ofDays(7));
   private static final String SERIES = value(ONE_HOUR, T0, 0).seriesKey();
 
   @Test
@@ -245,27 +249,35 @@ class BaselineHorizonsTest {
             PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
-  @Test
-  void keptStatisticsGiveExactlyTheExpectationsAndAlertsOfWorkingThemOutAfresh() throws Exception {
-    // Ten weeks from 1 Sep 2025 (the October half-term, the end of summer time), an hourly rule
-    // with a 4-hour look-back and a daily rule; quiet days (hours learnt as empty when the series
-    // is next seen), surges, provisional values and late corrections of older windows.
+  @ParameterizedTest(name = "ten weeks from {0}")
+  @ValueSource(strings = {"2025-09-01T00:00:00Z", "2026-03-02T00:00:00Z"})
+  void keptStatisticsGiveExactlyTheExpectationsAndAlertsOfWorkingThemOutAfresh(String from)
+      throws Exception {
+    // Ten weeks (the October half-term and the end of summer time; its start and the Easter
+    // holidays), an hourly rule with a 4-hour look-back, one with exact tails, a daily and a weekly
+    // rule;
+    // quiet days and nine silent ones (hours learnt as empty when the series is next seen), surges,
+    // provisional values, late corrections of older windows, and checkpoints, which drop what the
+    // evaluator keeps.
     AlertRules rules =
         new AlertRules(
             "Europe/London",
             new Policy(Duration.ofMinutes(5), 0.75, Duration.ofMinutes(30)),
             List.of(),
             List.of(
-                baseline("hourly", Duration.ofHours(1), Duration.ofHours(4)),
-                baseline("daily", Duration.ofHours(24), null)),
+                baseline("hourly", Duration.ofHours(1), Duration.ofHours(4), null),
+                baseline("exact", Duration.ofHours(1), null, "exact"),
+                baseline("daily", Duration.ofHours(24), null, null),
+                baseline("weekly", Duration.ofDays(7), null, null)),
             List.of());
-    long start = 1_756_684_800_000L; // Mon 1 Sep 2025 00:00 UTC
+    long start = java.time.Instant.parse(from).toEpochMilli();
     java.util.Random random = new java.util.Random(18);
     List<RollingValue> values = new java.util.ArrayList<>();
     long[] hourly = new long[10 * 168];
     for (int h = 0; h < hourly.length; h++) {
-      boolean quiet = (h / 24) % 9 == 4;
-      boolean surge = (h / 24) % 13 == 7;
+      int day = h / 24;
+      boolean quiet = day % 9 == 4 || (day >= 40 && day < 49);
+      boolean surge = day % 13 == 7;
       hourly[h] = quiet ? 0 : random.nextInt(surge ? 30 : 2 + (h % 24) / 2);
     }
     for (int h = 2; h < hourly.length; h++) {
@@ -283,6 +295,10 @@ class BaselineHorizonsTest {
         }
         if (random.nextInt(10) == 0) {
           values.add(value(ONE_HOUR, end + 5 * MIN, count + 2, true));
+          values.add(value(ONE_DAY, end + 5 * MIN, daily + 3, true));
+        }
+        if (m == 60) { // a week of hours: longer than the hours' stats kept
+          values.add(value(ONE_WEEK, end, 7 * daily, false));
         }
         values.add(value(ONE_HOUR, end, count, false));
         values.add(value(ONE_DAY, end, daily + random.nextInt(2), false));
@@ -297,9 +313,13 @@ class BaselineHorizonsTest {
             new AlertEvaluator(TestConfig.reference(), rules).withoutKeptStats());
     try (kept;
         afresh) {
-      for (RollingValue v : values) {
+      for (int i = 0; i < values.size(); i++) {
+        RollingValue v = values.get(i);
         kept.processElement(v, v.windowEnd);
         afresh.processElement(v, v.windowEnd);
+        if (i % 5_000 == 4_999) {
+          kept.snapshot(i, v.windowEnd);
+        }
       }
       List<String> expected = lines(afresh.getSideOutput(AlertEvaluator.EXPECTED));
       assertThat(expected).as("baselines assessed").hasSizeGreaterThan(10_000);
@@ -321,7 +341,8 @@ class BaselineHorizonsTest {
         .toList();
   }
 
-  private static AlertRules.Baseline baseline(String id, Duration horizon, Duration lookBack) {
+  private static AlertRules.Baseline baseline(
+      String id, Duration horizon, Duration lookBack, String deviation) {
     return new AlertRules.Baseline(
         id,
         "safeguarding-contacts",
@@ -332,7 +353,7 @@ class BaselineHorizonsTest {
         3,
         lookBack,
         null,
-        null,
+        deviation,
         null);
   }
 
