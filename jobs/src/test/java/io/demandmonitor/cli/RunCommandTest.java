@@ -116,7 +116,8 @@ class RunCommandTest {
     board.forEach(
         (key, count) -> {
           long[] file = written.get(key);
-          RollingValue shown = summary.newest(key.split("\\|")[0], key.split("\\|")[1]);
+          String[] serviceAndHorizon = key.split("\\|");
+          RollingValue shown = summary.newest(serviceAndHorizon[0], serviceAndHorizon[1]);
           boolean same = file != null && file[1] == count;
           boolean aheadByProvisional =
               shown.provisional && (file == null || shown.windowEnd >= file[0] && count >= file[1]);
