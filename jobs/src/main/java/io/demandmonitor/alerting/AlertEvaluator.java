@@ -565,10 +565,10 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
         break; // that hour's final count is not known
       }
       sum += recent[recent.length / 2 + minute];
-      if (Integer.bitCount(span) == 1) {
+      if (Integer.bitCount(span) == 1 && sum >= rule.minCount()) {
         SeasonalBaseline.Expectation longer =
             baseline.expected(kept, v.windowEnd - span * HOUR, v.windowEnd);
-        if (longer != null && sum >= rule.minCount()) {
+        if (longer != null) {
           z = Math.max(z, longer.z(sum));
           eligible = true;
         }
