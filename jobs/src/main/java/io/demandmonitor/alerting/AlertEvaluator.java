@@ -173,7 +173,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
       long first = hourStart + Math.floorDiv(oldest - hourStart, week) * week;
       for (long same = first; same <= newestStats + 2 * HOUR; same += week) {
         for (long hour = same - 2 * HOUR; hour <= same + 2 * HOUR; hour += HOUR) {
-          int at = (int) Math.floorMod(hour / HOUR, statsHours.length);
+          int at = at(hour);
           if (statsHours[at] == hour) {
             statsHours[at] = NONE;
           }
@@ -189,8 +189,19 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
      * {@link #learnt} looks no further back.
      */
     double[] stats(long hourStart) {
-      int at = (int) Math.floorMod(hourStart / HOUR, statsHours.length);
+      int at = at(hourStart);
       return statsHours[at] == hourStart && hourStart > newestStats - RING_SPAN ? stats[at] : null;
+    }
+
+    void keep(long hourStart, double[] kept) {
+      int at = at(hourStart);
+      statsHours[at] = hourStart;
+      stats[at] = kept;
+      newestStats = Math.max(newestStats, hourStart);
+    }
+
+    private static int at(long hourStart) {
+      return (int) Math.floorMod(hourStart / HOUR, RING);
     }
 
     /** Notes the holiday ratio's sums, dropping every hour's stats if they changed. */
@@ -387,11 +398,7 @@ public final class AlertEvaluator extends KeyedProcessFunction<String, RollingVa
 
       @Override
       public void stats(long hourStart, double[] stats) {
-        Read read = read(rule);
-        int at = (int) Math.floorMod(hourStart / HOUR, read.statsHours.length);
-        read.statsHours[at] = hourStart;
-        read.stats[at] = stats;
-        read.newestStats = Math.max(read.newestStats, hourStart);
+        read(rule).keep(hourStart, stats);
       }
 
       @Override

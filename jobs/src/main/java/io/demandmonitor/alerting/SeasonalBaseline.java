@@ -69,8 +69,8 @@ public final class SeasonalBaseline implements Serializable {
 
     /**
      * The count of the clock hour starting at {@code hourStart} was kept: the stats of that hour of
-     * the week in this and later weeks are out of date (its ring of weeks may have dropped the
-     * oldest), and so are sums of whole hours including one of them.
+     * the week are out of date in every week (later weeks count it; earlier ones counted the oldest
+     * week, which its ring may have dropped), and so are sums of whole hours including one of them.
      */
     default void learnt(long hourStart) {}
 
