@@ -44,6 +44,8 @@ public final class KafkaBroker implements AutoCloseable {
         new KafkaClusterTestKit.Builder(nodes)
             .setConfigProp(
                 "log.retention.ms", "-1") // test data is "old" event time: never delete it
+            // Any timestamp, as a Kafka 3 broker takes: a producer with a wrong clock can be tried.
+            .setConfigProp("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
             .setConfigProp("unstable.api.versions.enable", "false")
             .setConfigProp("unstable.feature.versions.enable", "false")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")

@@ -2,11 +2,13 @@ package io.demandmonitor;
 
 import io.demandmonitor.config.ConfigFiles;
 import io.demandmonitor.config.ReferenceData;
+import io.demandmonitor.ingest.SourceWatermarks;
 import io.demandmonitor.simulate.SimulationConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 /** The repo's real configuration, and editable copies of it for tests of bad configuration. */
@@ -34,6 +36,16 @@ public final class TestConfig {
 
   public static io.demandmonitor.alerting.AlertRules alerts() {
     return io.demandmonitor.alerting.AlertRules.load(files(), reference(), windows());
+  }
+
+  /**
+   * Event time of Kafka sources for tests on fixed historic dates: 2 minutes of out-of-orderness,
+   * and a silent partition only marked idle after 5 s (live runs follow the clock instead, which
+   * would move such a test's event time to today).
+   */
+  public static SourceWatermarks historicEventTime() {
+    return new SourceWatermarks(
+        Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(5), false);
   }
 
   public static SimulationConfig simulation() {

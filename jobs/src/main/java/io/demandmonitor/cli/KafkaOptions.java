@@ -2,11 +2,11 @@ package io.demandmonitor.cli;
 
 import io.demandmonitor.config.ConfigException;
 import io.demandmonitor.ingest.KafkaSettings;
+import io.demandmonitor.ingest.SourceWatermarks;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -69,20 +69,10 @@ public final class KafkaOptions {
   }
 
   KafkaSettings settings(
-      String groupId,
-      String startFrom,
-      String deadLetterTopic,
-      Duration outOfOrderness,
-      Duration idleness) {
+      String groupId, String startFrom, String deadLetterTopic, SourceWatermarks eventTime) {
     try {
       return new KafkaSettings(
-          bootstrapServers,
-          groupId,
-          startFrom,
-          deadLetterTopic,
-          outOfOrderness,
-          idleness,
-          clientProperties());
+          bootstrapServers, groupId, startFrom, deadLetterTopic, eventTime, clientProperties());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--start-from: " + e.getMessage());
     }

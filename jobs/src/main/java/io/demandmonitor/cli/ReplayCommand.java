@@ -8,6 +8,7 @@ import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
 import io.demandmonitor.ingest.RawRecord;
+import io.demandmonitor.ingest.SourceWatermarks;
 import io.demandmonitor.model.HealthEvent;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
@@ -303,8 +304,11 @@ public final class ReplayCommand implements Runnable {
             "demand-monitor-replay-" + run,
             range.start().toString(),
             Defaults.DEAD_LETTER_TOPIC,
-            Defaults.duration(Defaults.OUT_OF_ORDERNESS),
-            Defaults.duration(Defaults.IDLENESS));
+            new SourceWatermarks(
+                Defaults.duration(Defaults.OUT_OF_ORDERNESS),
+                Defaults.duration(Defaults.IDLENESS),
+                Defaults.duration(PipelineSettings.DEFAULT_FUTURE_MARGIN),
+                false));
     DataStream<RawRecord> records =
         KafkaIngest.sources(
             env, reference, settings, OffsetsInitializer.timestamp(range.end().toEpochMilli()));

@@ -7,6 +7,7 @@ import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.demand.WindowSettings;
 import io.demandmonitor.ingest.KafkaIngest;
 import io.demandmonitor.ingest.KafkaSettings;
+import io.demandmonitor.ingest.SourceWatermarks;
 import io.demandmonitor.pipeline.DemandPipeline;
 import io.demandmonitor.pipeline.PipelineSettings;
 import io.demandmonitor.pipeline.PipelineSinks;
@@ -434,7 +435,11 @@ public final class RunCommand implements Runnable {
       Instant started,
       PrintWriter console) {
     KafkaSettings kafkaSettings =
-        kafka.settings(job.group(), startFrom, deadLetterTopic, outOfOrderness, idleness);
+        kafka.settings(
+            job.group(),
+            startFrom,
+            deadLetterTopic,
+            new SourceWatermarks(outOfOrderness, idleness, futureMargin, true));
     console.printf(
         "Demand Monitor: reading %s%s%n",
         kafkaSettings, bounded() ? " up to the records present now, as run " + run : "");

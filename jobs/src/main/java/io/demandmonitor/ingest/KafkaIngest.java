@@ -2,7 +2,6 @@ package io.demandmonitor.ingest;
 
 import io.demandmonitor.config.ReferenceData;
 import io.demandmonitor.config.Service;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -17,8 +16,8 @@ public final class KafkaIngest {
 
   /**
    * Raw records from every service's topic, one source each, merged. Watermarks are per partition
-   * (bounded out-of-orderness), and a partition that falls idle stops holding the others back.
-   * Offsets are committed to the group on each checkpoint.
+   * ({@link SourceWatermarks}; a bounded run's silent partitions are only marked idle). Offsets are
+   * committed to the group on each checkpoint.
    */
   public static DataStream<RawRecord> sources(
       StreamExecutionEnvironment env,
@@ -34,10 +33,8 @@ public final class KafkaIngest {
       ReferenceData reference,
       KafkaSettings settings,
       OffsetsInitializer stopAt) {
-    WatermarkStrategy<RawRecord> watermarks =
-        WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-            .withTimestampAssigner((raw, kafkaTimestamp) -> raw.timestamp)
-            .withIdleness(settings.idleness());
+    SourceWatermarks watermarks =
+        stopAt == null ? settings.eventTime() : settings.eventTime().bounded();
     DataStream<RawRecord> merged = null;
     for (Service service : reference.services()) {
       var builder =

@@ -1,7 +1,6 @@
 package io.demandmonitor.ingest;
 
 import java.io.Serializable;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -11,8 +10,8 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * How the job talks to Kafka: brokers, consumer group, where to start, the dead-letter topic,
- * event-time settings, and any other client properties (security: SASL/SSL) passed through.
+ * How the job talks to Kafka: brokers, consumer group, where to start, the dead-letter topic, event
+ * time of the sources, and any other client properties (security: SASL/SSL) passed through.
  *
  * @param startFrom {@code committed} (the group's offsets, else earliest), {@code earliest}, {@code
  *     latest}, or an ISO instant
@@ -22,8 +21,7 @@ public record KafkaSettings(
     String groupId,
     String startFrom,
     String deadLetterTopic,
-    Duration outOfOrderness,
-    Duration idleness,
+    SourceWatermarks eventTime,
     Map<String, String> clientProperties)
     implements Serializable {
 

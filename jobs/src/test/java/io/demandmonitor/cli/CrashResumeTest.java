@@ -6,12 +6,16 @@ import io.demandmonitor.InfluxServer;
 import io.demandmonitor.KafkaBroker;
 import io.demandmonitor.TestCli;
 import io.demandmonitor.TestConfig;
+import io.demandmonitor.ingest.Feed;
+import io.demandmonitor.schema.Channel;
+import io.demandmonitor.schema.HelplineCall;
 import io.demandmonitor.sink.InfluxConnection;
 import io.demandmonitor.sink.InfluxSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,14 +52,7 @@ class CrashResumeTest {
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aKilledRunResumesWithItsWindowsAndWritesWhatACleanRunWrites() throws Exception {
-    // Without provisional values, alerts are decided by final values alone: the same in both runs
-    // whatever the processing clock did.
-    config =
-        TestConfig.copyWith(
-            dir.resolve("config"),
-            "windows.yaml",
-            "provisional-every: 1s",
-            "provisional-every: 0s");
+    config = withoutProvisionalValues();
     InfluxSettings crashed = InfluxServer.shared().newDatabase("crashed");
     InfluxSettings clean = InfluxServer.shared().newDatabase("clean");
     long upTo;
@@ -101,33 +103,7 @@ class CrashResumeTest {
         fresh.destroyForcibly().waitFor();
       }
     }
-    for (String measurement : MEASUREMENTS) {
-      Map<String, String> expected = points(clean, measurement, upTo);
-      assertThat(expected).as(measurement).hasSizeGreaterThan(100);
-      Map<String, String> actual = points(crashed, measurement, upTo);
-      Map<String, String> different = new TreeMap<>();
-      expected.forEach(
-          (k, v) -> {
-            if (!v.equals(actual.get(k))) {
-              different.put(k, actual.get(k) + " resumed, " + v + " clean");
-            }
-          });
-      actual.keySet().stream()
-          .filter(k -> !expected.containsKey(k))
-          .forEach(k -> different.put(k, "only resumed"));
-      assertThat(different)
-          .as(
-              measurement
-                  + ": points of the resumed run that differ from the clean run's; set aside: "
-                  + setAside(crashed)
-                  + " resumed, "
-                  + setAside(clean)
-                  + " clean; "
-                  + districts(crashed, different)
-                  + " / "
-                  + districts(clean, different))
-          .isEmpty();
-    }
+    assertSamePoints(crashed, clean, upTo);
     Set<String> cleanAlerts = rows(clean, "alerts", upTo);
     assertThat(cleanAlerts)
         .as("alert changes of the clean run (the default surge is in the second half)")
@@ -169,6 +145,163 @@ class CrashResumeTest {
       String[] fresh = java.util.Arrays.copyOf(run, run.length + 1);
       fresh[run.length] = "--fresh";
       assertThat(cli(fresh)).contains("Starting with empty state").doesNotContain("Resuming");
+    }
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void restoredOnAQuietStreamItsWindowsCloseAsACleanRunsDo() throws Exception {
+    config = withoutProvisionalValues();
+    InfluxSettings resumedDb = InfluxServer.shared().newDatabase("quiet");
+    InfluxSettings clean = InfluxServer.shared().newDatabase("quiet_clean");
+    long upTo;
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      String broker = kafka.bootstrapServers();
+      cli("simulate", "--from", "-3h", "--to", "-10m", "--kafka", broker);
+      Path out = dir.resolve("quiet");
+      Process first = start("quiet-first", broker, "quiet", out, resumedDb);
+      try {
+        waitFor(
+            () ->
+                hasCheckpoint(out.resolve("state/kafka-quiet/checkpoints"))
+                    && everyRecordCommitted(kafka, "quiet"),
+            first,
+            "every record read and its offset committed");
+      } finally {
+        first.destroyForcibly().waitFor();
+      }
+      // Nothing more arrives: after the restore, only the clock can move event time (Flink
+      // restores no watermark). The clean run reads the same records from the start.
+      upTo = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(3);
+      Process resumed = start("quiet-resumed", broker, "quiet", out, resumedDb);
+      Process fresh = start("quiet-clean", broker, "quiet-clean", dir.resolve("qc"), clean);
+      try {
+        waitFor(
+            () -> newestFinal(resumedDb) >= upTo, resumed, "the resumed run's windows to close");
+        waitFor(() -> newestFinal(clean) >= upTo, fresh, "the clean run's windows to close");
+        waitFor(
+            () -> stable(resumedDb, upTo) && stable(clean, upTo), resumed, "the sinks to flush");
+      } finally {
+        resumed.destroyForcibly().waitFor();
+        fresh.destroyForcibly().waitFor();
+      }
+    }
+    assertThat(Files.readString(dir.resolve("quiet-resumed.log"))).contains("Resuming from");
+    assertSamePoints(resumedDb, clean, upTo);
+    assertThat(rows(resumedDb, "alerts", upTo))
+        .containsExactlyInAnyOrderElementsOf(rows(clean, "alerts", upTo));
+  }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aRecordStampedAheadOfTheClockClosesNoWindowEarly() throws Exception {
+    InfluxSettings influx = InfluxServer.shared().newDatabase("future");
+    long readFrom;
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      String broker = kafka.bootstrapServers();
+      cli("simulate", "--from", "-2h", "--to", "-5m", "--kafka", broker);
+      // A producer whose clock is 30 minutes ahead: payload and Kafka timestamp both.
+      long ahead = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(30);
+      HelplineCall call =
+          new HelplineCall(
+              "wrong-clock-1",
+              Instant.ofEpochMilli(ahead),
+              "STEVENAGE",
+              Channel.PHONE,
+              "FOOD",
+              10,
+              60,
+              false);
+      kafka.produce(
+          List.of(
+              new ProducerRecord<>(
+                  "helpline-calls", 0, ahead, null, Feed.HELPLINE_CALLS.encode(call))));
+      readFrom = System.currentTimeMillis();
+      Process run = start("future", broker, "future", dir.resolve("future"), influx);
+      try {
+        waitFor(() -> deadLetters(influx) >= 1, run, "the record stamped ahead to be set aside");
+        long caughtUp = readFrom - TimeUnit.MINUTES.toMillis(3);
+        waitFor(() -> newestFinal(influx) >= caughtUp, run, "the windows to close by the clock");
+        assertThat(Instant.ofEpochMilli(newestFinal(influx)))
+            .as("no window is final before its end has passed")
+            .isBefore(Instant.now());
+      } finally {
+        run.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private Path withoutProvisionalValues() {
+    // Without provisional values, alerts are decided by final values alone: the same in both runs
+    // whatever the processing clock did.
+    return TestConfig.copyWith(
+        dir.resolve("config"), "windows.yaml", "provisional-every: 1s", "provisional-every: 0s");
+  }
+
+  /** Whether the group has committed, on every input partition, the end of the partition. */
+  private static boolean everyRecordCommitted(KafkaBroker kafka, String group) throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      for (String topic :
+          List.of("care-referrals", "safeguarding-contacts", "helpline-calls", "testing-events")) {
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get()
+            .get(topic)
+            .partitions()
+            .forEach(
+                p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      }
+      var ends = admin.listOffsets(latest).all().get();
+      return ends.entrySet().stream()
+          .allMatch(
+              e ->
+                  e.getValue().offset() == 0
+                      || (committed.get(e.getKey()) != null
+                          && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+    }
+  }
+
+  private static long deadLetters(InfluxSettings influx) throws IOException {
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      return connection.select("SELECT sum(\"dead_letters\") FROM pipeline_health").stream()
+          .mapToLong(row -> ((Number) row.get("sum")).longValue())
+          .sum();
+    }
+  }
+
+  /** Every final demand point up to {@code upTo} of a resumed run equals the clean run's. */
+  private static void assertSamePoints(InfluxSettings crashed, InfluxSettings clean, long upTo)
+      throws IOException {
+    for (String measurement : MEASUREMENTS) {
+      Map<String, String> expected = points(clean, measurement, upTo);
+      assertThat(expected).as(measurement).hasSizeGreaterThan(100);
+      Map<String, String> actual = points(crashed, measurement, upTo);
+      Map<String, String> different = new TreeMap<>();
+      expected.forEach(
+          (k, v) -> {
+            if (!v.equals(actual.get(k))) {
+              different.put(k, actual.get(k) + " resumed, " + v + " clean");
+            }
+          });
+      actual.keySet().stream()
+          .filter(k -> !expected.containsKey(k))
+          .forEach(k -> different.put(k, "only resumed"));
+      assertThat(different)
+          .as(
+              measurement
+                  + ": points of the resumed run that differ from the clean run's; set aside: "
+                  + setAside(crashed)
+                  + " resumed, "
+                  + setAside(clean)
+                  + " clean; "
+                  + districts(crashed, different)
+                  + " / "
+                  + districts(clean, different))
+          .isEmpty();
     }
   }
 

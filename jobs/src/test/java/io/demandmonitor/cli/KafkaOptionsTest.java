@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.demandmonitor.ingest.KafkaSettings;
+import io.demandmonitor.ingest.SourceWatermarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ class KafkaOptionsTest {
             "g",
             "committed",
             "dl",
-            Duration.ofMinutes(2),
-            Duration.ofMinutes(1),
+            new SourceWatermarks(
+                Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofMinutes(5), true),
             Map.of(
                 "sasl.jaas.config",
                 "password=\"s3cret\"",
@@ -60,7 +61,12 @@ class KafkaOptionsTest {
     assertThatThrownBy(
             () ->
                 new KafkaSettings(
-                    "b:9092", "g", "yesterday", "dl", Duration.ZERO, Duration.ZERO, Map.of()))
+                    "b:9092",
+                    "g",
+                    "yesterday",
+                    "dl",
+                    new SourceWatermarks(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
+                    Map.of()))
         .hasMessageContaining("'yesterday' is not committed, earliest, latest or an instant");
     assertThat(KafkaSettings.startingOffsets("2026-03-02T09:00:00Z")).isNotNull();
   }

@@ -219,8 +219,7 @@ class KafkaIngestionTest {
             "ingestion-test",
             "earliest",
             DEAD_LETTERS,
-            Duration.ofMinutes(2),
-            Duration.ofSeconds(5),
+            TestConfig.historicEventTime(),
             Map.of());
     StreamExecutionEnvironment env = environment();
     EVENTS.clear();

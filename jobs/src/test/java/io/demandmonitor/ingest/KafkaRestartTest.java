@@ -208,8 +208,7 @@ class KafkaRestartTest {
             GROUP,
             "earliest",
             "demand-dead-letters",
-            Duration.ofMinutes(2),
-            Duration.ofSeconds(5),
+            TestConfig.historicEventTime(),
             Map.of());
     DemandPipeline.build(
         KafkaIngest.sources(env, reference, settings, false),

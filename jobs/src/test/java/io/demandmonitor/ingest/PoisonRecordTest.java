@@ -10,7 +10,6 @@ import io.demandmonitor.sink.CallbackSink;
 import io.demandmonitor.sink.KafkaSinks;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -105,8 +104,7 @@ class PoisonRecordTest {
             "poison-test",
             "earliest",
             DEAD_LETTERS,
-            Duration.ofMinutes(2),
-            Duration.ofSeconds(5),
+            TestConfig.historicEventTime(),
             Map.of());
     StreamExecutionEnvironment env = TestConfig.flink(new Configuration());
     EVENTS.clear();
