@@ -158,7 +158,9 @@ public final class RunCommand implements Runnable {
       defaultValue = Defaults.IDLENESS,
       paramLabel = "DURATION",
       description =
-          "A Kafka partition silent this long stops holding back event time (default: ${DEFAULT-VALUE}).")
+          "A Kafka partition silent this long follows the clock less --out-of-orderness, so windows "
+              + "close on a quiet stream and after a restore; with --no-live it is only marked idle "
+              + "(default: ${DEFAULT-VALUE}).")
   Duration idleness;
 
   @Option(
@@ -177,8 +179,8 @@ public final class RunCommand implements Runnable {
       defaultValue = PipelineSettings.DEFAULT_FUTURE_MARGIN,
       paramLabel = "DURATION",
       description =
-          "An event time further ahead of the clock than this is invalid "
-              + "(default: ${DEFAULT-VALUE}).")
+          "An event time further ahead of the clock than this is invalid, and never moves "
+              + "event time (default: ${DEFAULT-VALUE}).")
   Duration futureMargin;
 
   @Option(
