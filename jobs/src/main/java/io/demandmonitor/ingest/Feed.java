@@ -8,12 +8,18 @@ import io.demandmonitor.schema.HelplineCall;
 import io.demandmonitor.schema.SafeguardingContact;
 import io.demandmonitor.schema.TestingEvent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaParseException;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -21,7 +27,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The four front doors and the Avro record each one sends. Records travel in Avro's single-object
- * encoding (a header with the schema fingerprint, then the binary body).
+ * encoding (a header with the schema fingerprint, then the binary body). Each feed's decoder knows
+ * every released version of its schema, so records of producers on an older or newer release still
+ * decode.
  */
 public enum Feed {
   CARE_REFERRALS("care-referrals", CareReferral.getClassSchema()),
@@ -34,11 +42,74 @@ public enum Feed {
   private final BinaryMessageDecoder<SpecificRecordBase> decoder;
   private final BinaryMessageEncoder<SpecificRecordBase> encoder;
 
+  /** Where the schemas jar keeps schemas/released/NAME-vN.avsc. */
+  static final String RELEASED = "io/demandmonitor/schema/released/";
+
   Feed(String serviceId, Schema schema) {
     this.serviceId = serviceId;
     this.schema = schema;
-    this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+    this.decoder = decoder(SpecificData.get(), schema);
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+  }
+
+  /**
+   * A decoder into {@code reader} that also resolves records written with any released version of
+   * its schema: without them, a record whose writer's fingerprint is not the reader's own is
+   * undecodable.
+   */
+  static <D> BinaryMessageDecoder<D> decoder(GenericData model, Schema reader) {
+    BinaryMessageDecoder<D> decoder = new BinaryMessageDecoder<>(model, reader);
+    for (Schema released : releasedVersions(reader)) {
+      decoder.addSchema(released);
+    }
+    return decoder;
+  }
+
+  /**
+   * NAME-v1.avsc, NAME-v2.avsc, ... on the classpath, up to the first missing. Fails, naming the
+   * file, when there is none or one cannot be parsed or cannot be read by {@code current}: better
+   * at start-up than a dead-lettered feed.
+   */
+  static List<Schema> releasedVersions(Schema current) {
+    List<Schema> versions = new ArrayList<>();
+    for (int v = 1; ; v++) {
+      String path = RELEASED + current.getName() + "-v" + v + ".avsc";
+      URL url = Feed.class.getClassLoader().getResource(path);
+      if (url == null) {
+        break;
+      }
+      Schema released;
+      try (InputStream in = url.openStream()) {
+        released = new Schema.Parser().parse(in);
+      } catch (IOException | SchemaParseException e) {
+        throw new IllegalStateException(
+            "released schema " + url + " cannot be parsed: " + e.getMessage(), e);
+      }
+      var result =
+          SchemaCompatibility.checkReaderWriterCompatibility(current, released).getResult();
+      if (result.getCompatibility() != SchemaCompatibilityType.COMPATIBLE) {
+        throw new IllegalStateException(
+            "released schema "
+                + url
+                + " cannot be read by the current "
+                + current.getFullName()
+                + ": "
+                + result.getIncompatibilities().stream()
+                    .map(i -> i.getMessage() + " at " + i.getLocation())
+                    .toList());
+      }
+      versions.add(released);
+    }
+    if (versions.isEmpty()) {
+      throw new IllegalStateException(
+          "no released version of "
+              + current.getFullName()
+              + " on the classpath ("
+              + RELEASED
+              + current.getName()
+              + "-v1.avsc)");
+    }
+    return versions;
   }
 
   public Schema schema() {

@@ -18,6 +18,7 @@ import io.demandmonitor.schema.TestingEvent;
 import io.demandmonitor.schema.Urgency;
 import io.demandmonitor.sink.CallbackSink;
 import io.demandmonitor.sink.KafkaSinks;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -43,8 +45,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ingestion through a real Kafka broker: a known mix of good, malformed, invalid, duplicate and
- * out-of-order records on the four topics becomes exactly the expected demand events, dead letters
- * (on the real dead-letter topic, with their reasons and raw bytes) and duplicates.
+ * out-of-order records on the four topics, and records written with another released version of
+ * their schema, becomes exactly the expected demand events, dead letters (on the real dead-letter
+ * topic, with their reasons and raw bytes) and duplicates.
  */
 class KafkaIngestionTest {
 
@@ -200,15 +203,21 @@ class KafkaIngestionTest {
                 1,
                 new CareReferral(
                     "c1", T.plusSeconds(25), "HERTSMERE", "GP", "MENTAL_HEALTH", Urgency.URGENT),
-                new DemandEvent(
-                    "c1",
-                    "care-referrals",
-                    "HERTSMERE",
-                    "MENTAL_HEALTH",
-                    T.plusSeconds(25).toEpochMilli(),
-                    0,
-                    false,
-                    "URGENT")));
+                referral("c1", T.plusSeconds(25))),
+            // Producers on the released v1, and producers on a v2 released before this job's
+            // schema moved (CareReferral-v2.avsc, a test fixture): both are referrals.
+            written(
+                "care-referrals",
+                0,
+                FeedTest.referral(
+                    FeedTest.released("CareReferral-v1.avsc"), "c2", T.plusSeconds(35)),
+                referral("c2", T.plusSeconds(35))),
+            written(
+                "care-referrals",
+                1,
+                FeedTest.referral(
+                    FeedTest.released("CareReferral-v2.avsc"), "c3", T.plusSeconds(45)),
+                referral("c3", T.plusSeconds(45))));
 
     List<RecordMetadata> landed = kafka.produce(cases.stream().map(Case::record).toList());
 
@@ -295,6 +304,25 @@ class KafkaIngestionTest {
             bytes(record)),
         expected,
         null);
+  }
+
+  /** A record a producer wrote with its own schema, not this build's class. */
+  private static Case written(
+      String topic, int partition, GenericRecord record, DemandEvent expected) throws IOException {
+    long time = (Long) record.get("eventTime");
+    return new Case(record(topic, partition, time, FeedTest.encode(record)), expected, null);
+  }
+
+  private static DemandEvent referral(String eventId, Instant time) {
+    return new DemandEvent(
+        eventId,
+        "care-referrals",
+        "HERTSMERE",
+        "MENTAL_HEALTH",
+        time.toEpochMilli(),
+        0,
+        false,
+        "URGENT");
   }
 
   private static Case duplicate(int partition, SpecificRecordBase record) {
