@@ -45,7 +45,7 @@ public final class TestConfig {
    */
   public static SourceWatermarks historicEventTime() {
     return new SourceWatermarks(
-        Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(5), false);
+        Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(5), null);
   }
 
   public static SimulationConfig simulation() {

@@ -14,6 +14,9 @@ final class Defaults {
   /** A silent Kafka partition stops holding back event time after this long. */
   static final String IDLENESS = "1m";
 
+  /** Live, event time follows the clock once every Kafka partition has been silent this long. */
+  static final String FOLLOW_CLOCK_AFTER = "1m";
+
   static final String DEAD_LETTER_TOPIC = "demand-dead-letters";
 
   private Defaults() {}

@@ -87,6 +87,18 @@ final class FlinkEnvironment {
   record Restarts(int attempts, Duration resetAfter) {}
 
   /**
+   * How often a checkpoint starts, and how long it may take before it counts as failed. Failed
+   * checkpoints never fail the job: while a sink waits out an outage no checkpoint completes, and
+   * the job must go on waiting rather than restart into the same outage; the next checkpoint after
+   * it completes.
+   */
+  record Checkpoints(Duration every, Duration timeout) {
+    static Checkpoints every(Duration every) {
+      return new Checkpoints(every, CheckpointingOptions.CHECKPOINTING_TIMEOUT.defaultValue());
+    }
+  }
+
+  /**
    * Submitted with {@code flink run}, the cluster's environment; otherwise an embedded runtime
    * whose web UI and REST API listen on {@code webUi} only, without jar upload or cancel from the
    * web UI: whoever reaches the REST API can run code as this user.
@@ -96,7 +108,7 @@ final class FlinkEnvironment {
    * @param restarts how a failed job restarts, or null for not at all
    */
   static StreamExecutionEnvironment create(
-      WebUi webUi, int parallelism, Duration checkpointEvery, State state, Restarts restarts) {
+      WebUi webUi, int parallelism, Checkpoints checkpoints, State state, Restarts restarts) {
     Configuration conf = new Configuration();
     conf.set(
         PipelineOptions.GENERIC_TYPES,
@@ -136,9 +148,11 @@ final class FlinkEnvironment {
     conf.set(WebOptions.SUBMIT_ENABLE, false);
     conf.set(WebOptions.CANCEL_ENABLE, false);
     conf.set(WebOptions.RESCALE_ENABLE, false);
+    conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpoints.timeout());
+    conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
-    env.enableCheckpointing(checkpointEvery.toMillis());
+    env.enableCheckpointing(checkpoints.every().toMillis());
     return env;
   }
 
@@ -162,7 +176,7 @@ final class FlinkEnvironment {
       }
     }
     StreamExecutionEnvironment env =
-        create(WebUi.NONE, parallelism, Duration.ofSeconds(30), scratch, null);
+        create(WebUi.NONE, parallelism, Checkpoints.every(Duration.ofSeconds(30)), scratch, null);
     env.getConfig()
         .enableObjectReuse(); // no operator keeps or changes its input: chained records need no
     // copies

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -72,16 +71,6 @@ public final class InfluxOptions {
       description = "Points per write request (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(
-      names = "--influx-retry-budget",
-      converter = DurationConverter.class,
-      defaultValue = "5m",
-      paramLabel = "DURATION",
-      description =
-          "How long a failing write is retried before the job fails and "
-              + "restarts from its last checkpoint (default: ${DEFAULT-VALUE}).")
-  Duration retryBudget;
-
   /** The settings, or null when no InfluxDB is configured. */
   InfluxSettings settings(String run) {
     return settings(run, System.getenv());
@@ -107,7 +96,6 @@ public final class InfluxOptions {
           secret(tokenFile, "--influx-token-file", env.get(ENV + "TOKEN")),
           batchSize,
           base.flushEvery(),
-          retryBudget,
           base.requestTimeout(),
           run);
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,8 @@
 package io.demandmonitor.cli;
 
+import io.demandmonitor.sink.InfluxOutage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -13,7 +16,8 @@ import org.apache.logging.log4j.core.config.Property;
 /**
  * Follows the embedded job's failures in Flink's own log, which is the only place the embedded
  * runtime reports them: the cause of each task failure, and each restart of the job. The full stack
- * traces stay in the log file; the console gets one line per restart.
+ * traces stay in the log file; the console gets one line per restart, and the lines of an InfluxDB
+ * outage the job rides out ({@link InfluxOutage}).
  */
 final class JobFailures extends AbstractAppender {
 
@@ -27,7 +31,7 @@ final class JobFailures extends AbstractAppender {
   private final Consumer<String> console;
   private volatile String lastCause = "unknown cause";
   private volatile int restarts;
-  private boolean ownConfig; // whether follow() added the logger config, to remove on close
+  private final List<String> ownConfigs = new ArrayList<>(); // logger configs follow() added
 
   private JobFailures(Consumer<String> console) {
     super("job-failures", null, null, true, Property.EMPTY_ARRAY);
@@ -43,28 +47,34 @@ final class JobFailures extends AbstractAppender {
     }
     JobFailures appender = new JobFailures(console);
     appender.start();
-    Configuration config = context.getConfiguration();
-    LoggerConfig inherited = config.getLoggerConfig(GRAPH_LOGGER);
-    if (inherited.getName().equals(GRAPH_LOGGER)) {
-      inherited.addAppender(appender, Level.INFO, null);
+    appender.attach(context.getConfiguration(), GRAPH_LOGGER);
+    appender.attach(context.getConfiguration(), InfluxOutage.LOGGER);
+    context.updateLoggers();
+    return appender;
+  }
+
+  private void attach(Configuration config, String logger) {
+    LoggerConfig inherited = config.getLoggerConfig(logger);
+    if (inherited.getName().equals(logger)) {
+      inherited.addAppender(this, Level.INFO, null);
     } else { // its own config, at INFO for this appender only: the others get what they got before
-      LoggerConfig graph = new LoggerConfig(GRAPH_LOGGER, Level.INFO, false);
+      LoggerConfig own = new LoggerConfig(logger, Level.INFO, false);
       inherited
           .getAppenders()
           .values()
-          .forEach(other -> graph.addAppender(other, inherited.getLevel(), null));
-      graph.addAppender(appender, Level.INFO, null);
-      config.addLogger(GRAPH_LOGGER, graph);
-      appender.ownConfig = true;
+          .forEach(other -> own.addAppender(other, inherited.getLevel(), null));
+      own.addAppender(this, Level.INFO, null);
+      config.addLogger(logger, own);
+      ownConfigs.add(logger);
     }
-    context.updateLoggers();
-    return appender;
   }
 
   @Override
   public void append(LogEvent event) {
     String message = event.getMessage().getFormattedMessage();
-    if (event.getThrown() != null && message.contains(" switched from RUNNING to FAILED")) {
+    if (event.getLoggerName().equals(InfluxOutage.LOGGER)) {
+      console.accept(message);
+    } else if (event.getThrown() != null && message.contains(" switched from RUNNING to FAILED")) {
       lastCause = describe(event.getThrown());
     } else if (message.endsWith(" switched from state RUNNING to RESTARTING.")) {
       restarts++;
@@ -84,10 +94,13 @@ final class JobFailures extends AbstractAppender {
   /** Stops following (the next run in this JVM follows its own job). */
   void close() {
     if (LogManager.getContext(false) instanceof LoggerContext context) {
-      if (ownConfig) {
-        context.getConfiguration().removeLogger(GRAPH_LOGGER);
-      } else {
-        context.getConfiguration().getLoggerConfig(GRAPH_LOGGER).removeAppender(getName());
+      Configuration config = context.getConfiguration();
+      for (String logger : List.of(GRAPH_LOGGER, InfluxOutage.LOGGER)) {
+        if (ownConfigs.contains(logger)) {
+          config.removeLogger(logger);
+        } else {
+          config.getLoggerConfig(logger).removeAppender(getName());
+        }
       }
       context.updateLoggers();
     }

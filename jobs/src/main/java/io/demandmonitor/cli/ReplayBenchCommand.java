@@ -184,7 +184,7 @@ public final class ReplayBenchCommand implements Runnable {
             FlinkEnvironment.create(
                 FlinkEnvironment.WebUi.NONE,
                 flink.parallelism,
-                Duration.ofSeconds(30),
+                FlinkEnvironment.Checkpoints.every(Duration.ofSeconds(30)),
                 new FlinkEnvironment.State(checkpoints, null),
                 null);
     out.printf(

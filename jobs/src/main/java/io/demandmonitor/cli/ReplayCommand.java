@@ -308,7 +308,7 @@ public final class ReplayCommand implements Runnable {
                 Defaults.duration(Defaults.OUT_OF_ORDERNESS),
                 Defaults.duration(Defaults.IDLENESS),
                 Defaults.duration(PipelineSettings.DEFAULT_FUTURE_MARGIN),
-                false));
+                null));
     DataStream<RawRecord> records =
         KafkaIngest.sources(
             env, reference, settings, OffsetsInitializer.timestamp(range.end().toEpochMilli()));

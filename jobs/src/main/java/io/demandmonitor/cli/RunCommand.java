@@ -158,10 +158,21 @@ public final class RunCommand implements Runnable {
       defaultValue = Defaults.IDLENESS,
       paramLabel = "DURATION",
       description =
-          "A Kafka partition silent this long follows the clock less --out-of-orderness, so windows "
-              + "close on a quiet stream and after a restore; with --no-live it is only marked idle "
+          "A Kafka partition silent this long no longer holds the others' event time back "
               + "(default: ${DEFAULT-VALUE}).")
   Duration idleness;
+
+  @Option(
+      names = "--follow-clock-after",
+      converter = DurationConverter.class,
+      defaultValue = Defaults.FOLLOW_CLOCK_AFTER,
+      paramLabel = "DURATION",
+      description =
+          "Once every Kafka partition has been silent this long, event time follows the clock less "
+              + "--out-of-orderness, so windows close on a quiet stream and after a restore; records "
+              + "older than that arrive late. Raise it for a producer that sends in batches. Not with "
+              + "--no-live (default: ${DEFAULT-VALUE}).")
+  Duration followClockAfter;
 
   @Option(
       names = "--dedup-horizon",
@@ -305,6 +316,16 @@ public final class RunCommand implements Runnable {
               + "(default: ${DEFAULT-VALUE}).")
   Duration checkpointEvery;
 
+  @Option(
+      names = "--checkpoint-timeout",
+      converter = DurationConverter.class,
+      defaultValue = "10m",
+      paramLabel = "DURATION",
+      description =
+          "A checkpoint not complete after this long counts as failed; failed checkpoints never "
+              + "stop the job, which goes on from the next one (default: ${DEFAULT-VALUE}).")
+  Duration checkpointTimeout;
+
   /** The configuration files a run reads, once. */
   private record Config(
       ReferenceData reference,
@@ -381,6 +402,12 @@ public final class RunCommand implements Runnable {
       throw new ParameterException(
           spec.commandLine(), "--restart-attempts must be at least 1, not " + restartAttempts);
     }
+    if (checkpointTimeout.isNegative() || checkpointTimeout.isZero()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--checkpoint-timeout must be more than 0, not "
+              + DurationConverter.format(checkpointTimeout));
+    }
     Duration maxEventAge = maxEventAge(config);
     if (liveKafka()
         && maxEventAge.compareTo(config.windows().allowedLateness().plus(outOfOrderness)) <= 0) {
@@ -422,7 +449,7 @@ public final class RunCommand implements Runnable {
         FlinkEnvironment.create(
             webUi,
             flink.parallelism,
-            checkpointEvery,
+            new FlinkEnvironment.Checkpoints(checkpointEvery, checkpointTimeout),
             state,
             new FlinkEnvironment.Restarts(restartAttempts, restartResetAfter));
     return new Job(env, webUi, state, embedded, influxSettings, group);
@@ -441,7 +468,7 @@ public final class RunCommand implements Runnable {
             job.group(),
             startFrom,
             deadLetterTopic,
-            new SourceWatermarks(outOfOrderness, idleness, futureMargin, true));
+            new SourceWatermarks(outOfOrderness, idleness, futureMargin, followClockAfter));
     console.printf(
         "Demand Monitor: reading %s%s%n",
         kafkaSettings, bounded() ? " up to the records present now, as run " + run : "");
@@ -599,7 +626,7 @@ public final class RunCommand implements Runnable {
       Config config, ConsoleAlerts consoleAlerts, boolean embedded, PrintWriter console) {
     String[] lastPrinted = {""};
     // Caught up: the watermark is no further behind the clock than the sources hold it back.
-    Duration caughtUpWithin = outOfOrderness.plus(idleness).plusMinutes(5);
+    Duration caughtUpWithin = outOfOrderness.plus(followClockAfter).plusMinutes(5);
     ZoneId zone = config.zone();
     LiveSummary summary = board;
     return () -> {

@@ -24,24 +24,28 @@ import org.apache.flink.util.clock.SystemClock;
  *       one producer with a wrong clock would otherwise close every window early for everyone (the
  *       record itself is rejected downstream as invalid). Such records are counted ({@code
  *       futureTimestamps}).
- *   <li>Live, a partition silent for the idleness follows the clock less the out-of-orderness, so
- *       windows close and alerts are assessed on a quiet night, and right after a restore (Flink
- *       restores no watermark: a restored job whose inputs are quiet would otherwise never move).
- *       Silence is measured on the input activity clock, which stops while the source is
- *       back-pressured, so a partition with a backlog is never taken for a silent one. Bounded (or
- *       with {@code followClockWhenIdle} false) a silent partition is only marked idle, so a run
- *       ends at its data and fixed historic dates stay where they are.
+ *   <li>A partition silent for the idleness is marked idle: it no longer holds the others back.
+ *   <li>Live, a partition silent for {@code followClockAfter} follows the clock less the
+ *       out-of-orderness. Event time is the least of the partitions', so it follows the clock once
+ *       every partition is that quiet: windows close and alerts are assessed on a quiet night, and
+ *       right after a restore (Flink restores no watermark: a restored job whose inputs are quiet
+ *       would otherwise never move). Records that arrive later than that count as late. Silence is
+ *       measured on the input activity clock, which stops while the source is back-pressured, so a
+ *       partition with a backlog is never taken for a silent one. Bounded ({@code followClockAfter}
+ *       null) a silent partition is only marked idle, so a run ends at its data and fixed historic
+ *       dates stay where they are.
  * </ul>
  *
- * @param followClockWhenIdle whether a silent partition follows the clock (live) or is marked idle
+ * @param followClockAfter how long a partition is silent before it follows the clock, or null for
+ *     never (a bounded run)
  */
 public record SourceWatermarks(
-    Duration outOfOrderness, Duration idleness, Duration futureMargin, boolean followClockWhenIdle)
+    Duration outOfOrderness, Duration idleness, Duration futureMargin, Duration followClockAfter)
     implements WatermarkStrategy<RawRecord>, Serializable {
 
-  /** The same event-time settings, with silent partitions marked idle (a bounded run). */
+  /** The same event-time settings, with silent partitions only marked idle (a bounded run). */
   public SourceWatermarks bounded() {
-    return new SourceWatermarks(outOfOrderness, idleness, futureMargin, false);
+    return new SourceWatermarks(outOfOrderness, idleness, futureMargin, null);
   }
 
   @Override
@@ -65,9 +69,9 @@ public record SourceWatermarks(
 
     private final long outOfOrderness;
     private final long futureMargin;
-    private final boolean followClock;
     private final Clock wallClock;
     private final IdlenessTimer idleness;
+    private final IdlenessTimer quiet; // null: never follows the clock
     private final Counter futureTimestamps;
 
     private long newest = Long.MIN_VALUE;
@@ -76,15 +80,21 @@ public record SourceWatermarks(
     Generator(SourceWatermarks settings, Clock wallClock, RelativeClock activity, Counter future) {
       this.outOfOrderness = settings.outOfOrderness.toMillis();
       this.futureMargin = settings.futureMargin.toMillis();
-      this.followClock = settings.followClockWhenIdle;
       this.wallClock = wallClock;
       this.idleness = new IdlenessTimer(activity, settings.idleness);
+      this.quiet =
+          settings.followClockAfter == null
+              ? null
+              : new IdlenessTimer(activity, settings.followClockAfter);
       this.futureTimestamps = future;
     }
 
     @Override
     public void onEvent(RawRecord raw, long timestamp, WatermarkOutput output) {
       idleness.activity();
+      if (quiet != null) {
+        quiet.activity();
+      }
       if (timestamp > wallClock.absoluteTimeMillis() + futureMargin) {
         futureTimestamps.inc();
       } else {
@@ -95,12 +105,12 @@ public record SourceWatermarks(
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
       long watermark = newest == Long.MIN_VALUE ? Long.MIN_VALUE : newest - outOfOrderness - 1;
-      if (idleness.checkIfIdle()) {
-        if (!followClock) {
-          output.markIdle();
-          return;
-        }
+      boolean silent = idleness.checkIfIdle(); // both timers are checked on every call
+      if (quiet != null && quiet.checkIfIdle()) {
         watermark = Math.max(watermark, wallClock.absoluteTimeMillis() - outOfOrderness - 1);
+      } else if (silent) {
+        output.markIdle();
+        return;
       }
       // Emitted on every call, as Flink's own generators do: that is what marks an idle partition
       // active again.

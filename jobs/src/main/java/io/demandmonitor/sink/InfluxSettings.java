@@ -13,7 +13,6 @@ import java.time.Duration;
  * @param retentionPolicy a retention policy, or null for the database's default
  * @param batchSize points per write request; also the most a writer buffers before it blocks
  * @param flushEvery the longest a point waits in the buffer
- * @param retryBudget how long a batch is retried (timeouts, 5xx, no answer) before the job fails
  * @param requestTimeout connect, read and write timeout of one request
  * @param run the {@code run} tag of every point: {@code live}, or a replay's run id
  */
@@ -26,7 +25,6 @@ public record InfluxSettings(
     String token,
     int batchSize,
     Duration flushEvery,
-    Duration retryBudget,
     Duration requestTimeout,
     String run)
     implements Serializable {
@@ -80,7 +78,6 @@ public record InfluxSettings(
         null,
         5_000,
         Duration.ofSeconds(1),
-        Duration.ofMinutes(5),
         Duration.ofSeconds(10),
         LIVE);
   }
@@ -95,7 +92,6 @@ public record InfluxSettings(
         token,
         batchSize,
         flushEvery,
-        retryBudget,
         requestTimeout,
         run);
   }

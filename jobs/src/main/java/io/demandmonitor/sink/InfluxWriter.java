@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Batches points and writes them from the task thread. A full batch is written before the next
  * element is taken, so the buffer is bounded and a slow or absent server back-pressures the job
- * instead of filling memory. Timeouts, throttling and server errors are retried with exponential
- * backoff and jitter for the retry budget, then the job fails (and restarts from its checkpoint)
- * rather than drop points. A batch the server refuses as bad points is split until the bad point is
- * alone; it is logged with the server's reason and counted, and the rest of the batch lands. Every
- * 10 s the writer reports itself in {@code sink_health}.
+ * instead of filling memory. Timeouts, throttling, server errors and no answer are retried with
+ * exponential backoff and jitter for as long as they last: an outage of any length holds the job
+ * back (input waits in Kafka) and loses nothing, and is reported by {@link InfluxOutage}. A refusal
+ * that no retry mends (credentials, no database) fails the job. A batch the server refuses as bad
+ * points is split until the bad point is alone; it is logged with the server's reason and counted,
+ * and the rest of the batch lands. Every 10 s the writer reports itself in {@code sink_health}.
  */
 final class InfluxWriter<T> implements SinkWriter<T> {
 
@@ -34,6 +35,7 @@ final class InfluxWriter<T> implements SinkWriter<T> {
   private final InfluxSettings settings;
   private final String name;
   private final String writerIndex;
+  private final String writerId; // for the outage notice: which writer, of which job
   private final ToLines<T> toLines;
   private final ProcessingTimeService time;
   private final InfluxConnection connection;
@@ -51,6 +53,7 @@ final class InfluxWriter<T> implements SinkWriter<T> {
   private long points;
   private long batches;
   private long retries;
+  private long waitingMs;
   private long badPoints;
   private long latencySum;
   private long latencyMax;
@@ -60,6 +63,7 @@ final class InfluxWriter<T> implements SinkWriter<T> {
     this.settings = settings;
     this.name = name;
     this.writerIndex = Integer.toString(context.getTaskInfo().getIndexOfThisSubtask());
+    this.writerId = name + " writer " + writerIndex + "@" + Integer.toHexString(hashCode());
     this.toLines = toLines;
     this.time = context.getProcessingTimeService();
     this.connection = new InfluxConnection(settings);
@@ -137,12 +141,13 @@ final class InfluxWriter<T> implements SinkWriter<T> {
   }
 
   private void send(List<String> batch) throws IOException, InterruptedException {
-    long started = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
+      long started = System.nanoTime();
       try {
         connection.write(batch);
         points += batch.size();
         writtenMetric.inc(batch.size());
+        InfluxOutage.done(writerId, System.currentTimeMillis());
         return;
       } catch (InfluxConnection.Failure failure) {
         if (failure.badPoints()) {
@@ -152,36 +157,21 @@ final class InfluxWriter<T> implements SinkWriter<T> {
         if (!failure.transientFailure()) {
           throw new IOException("Writing " + name + " failed: " + failure.getMessage(), failure);
         }
-        long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        if (spent >= settings.retryBudget().toMillis()) {
-          throw new IOException(
-              "Writing "
-                  + name
-                  + " failed "
-                  + attempt
-                  + " times over "
-                  + spent / 1000
-                  + " s, past the retry budget of "
-                  + settings.retryBudget()
-                  + "; failing the job so it restarts from "
-                  + "its last checkpoint instead of dropping "
-                  + batch.size()
-                  + " points. Last error: "
-                  + failure.getMessage(),
-              failure);
-        }
         long ceiling = Math.min(MAX_BACKOFF, FIRST_BACKOFF << Math.min(attempt - 1, 20));
         long backoff = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-        LOG.warn(
+        LOG.debug(
             "Writing {} points of {} failed ({}); retry {} in {} ms",
             batch.size(),
             name,
             failure.getMessage(),
             attempt,
             backoff);
+        InfluxOutage.waiting(
+            writerId, failure.getMessage(), buffer.size(), System.currentTimeMillis());
         retries++;
         retriesMetric.inc();
         Thread.sleep(backoff);
+        waitingMs += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       }
     }
   }
@@ -226,6 +216,7 @@ final class InfluxWriter<T> implements SinkWriter<T> {
             .addField("points", points)
             .addField("batches", batches)
             .addField("retries", retries)
+            .addField("waiting_ms", waitingMs)
             .addField("bad_points", badPoints)
             .addField("batch_latency_ms_mean", batches == 0 ? 0.0 : (double) latencySum / batches)
             .addField("batch_latency_ms_max", latencyMax)
@@ -236,13 +227,14 @@ final class InfluxWriter<T> implements SinkWriter<T> {
     buffer(point.build().lineProtocol(TimeUnit.MILLISECONDS));
     if (ended) {
       intervalStart = now - now % HEALTH_EVERY;
-      points = batches = retries = badPoints = latencySum = latencyMax = 0;
+      points = batches = retries = waitingMs = badPoints = latencySum = latencyMax = 0;
     }
   }
 
   @Override
   public void close() {
     closed = true;
+    InfluxOutage.closed(writerId);
     connection.close();
   }
 }

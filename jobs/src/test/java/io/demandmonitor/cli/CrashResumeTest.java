@@ -49,10 +49,19 @@ class CrashResumeTest {
 
   private Path config = TestConfig.CONFIG_DIR;
 
+  /**
+   * How long every partition is silent before event time follows the clock. The first case writes
+   * its history in batches, hours behind the clock: a run that drains one batch must not take the
+   * gap for a quiet stream, or the next batch would all be late (as it would be in production from
+   * a producer that sends in batches).
+   */
+  private String followClockAfter = "1m";
+
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aKilledRunResumesWithItsWindowsAndWritesWhatACleanRunWrites() throws Exception {
     config = withoutProvisionalValues();
+    followClockAfter = "2h";
     InfluxSettings crashed = InfluxServer.shared().newDatabase("crashed");
     InfluxSettings clean = InfluxServer.shared().newDatabase("clean");
     long upTo;
@@ -60,20 +69,15 @@ class CrashResumeTest {
       String broker = kafka.bootstrapServers();
       cli("simulate", "--from", "-14h", "--to", "-8h", "--kafka", broker);
       Path out = dir.resolve("crashed");
-      Process first = start("first", broker, "crashing", out, crashed);
-      try {
-        // Killed once offsets are committed: a restart without its state would go on from them with
-        // empty windows.
-        waitFor(
-            () ->
-                hasCheckpoint(out.resolve("state/kafka-crashing/checkpoints"))
-                    && newestFinal(crashed) > 0
-                    && hasCommittedOffsets(kafka, "crashing"),
-            first,
-            "a checkpoint, committed offsets and demand");
-      } finally {
-        first.destroyForcibly().waitFor(); // SIGKILL: no savepoint, no clean-up
-      }
+      // Killed once offsets are committed: a restart without its state would go on from them with
+      // empty windows.
+      killOnce(
+          start("first", broker, "crashing", out, crashed),
+          () ->
+              hasCheckpoint(out.resolve("state/kafka-crashing/checkpoints"))
+                  && newestFinal(crashed) > 0
+                  && hasCommittedOffsets(kafka, "crashing"),
+          "a checkpoint, committed offsets and demand");
 
       cli("simulate", "--from", "-8h", "--to", "-5h", "--kafka", broker);
       Process resumed = start("resumed", broker, "crashing", out, crashed);
@@ -91,17 +95,12 @@ class CrashResumeTest {
       cli("simulate", "--from", "-5h", "--to", "-2h", "--kafka", broker);
       // Final values up to here come from events read by all three processes.
       upTo = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(150);
-      Process restarted = start("restarted", broker, "crashing", out, crashed);
-      Process fresh = start("clean", broker, "clean", dir.resolve("clean"), clean);
-      try {
-        waitFor(() -> newestFinal(crashed) >= upTo, restarted, "the restarted run to catch up");
-        waitFor(() -> newestFinal(clean) >= upTo, fresh, "the clean run to catch up");
-        waitFor(
-            () -> stable(crashed, upTo) && stable(clean, upTo), restarted, "the sinks to flush");
-      } finally {
-        restarted.destroyForcibly().waitFor();
-        fresh.destroyForcibly().waitFor();
-      }
+      catchUpSideBySide(
+          start("restarted", broker, "crashing", out, crashed),
+          crashed,
+          start("clean", broker, "clean", dir.resolve("clean"), clean),
+          clean,
+          upTo);
     }
     assertSamePoints(crashed, clean, upTo);
     Set<String> cleanAlerts = rows(clean, "alerts", upTo);
@@ -159,32 +158,21 @@ class CrashResumeTest {
       String broker = kafka.bootstrapServers();
       cli("simulate", "--from", "-3h", "--to", "-10m", "--kafka", broker);
       Path out = dir.resolve("quiet");
-      Process first = start("quiet-first", broker, "quiet", out, resumedDb);
-      try {
-        waitFor(
-            () ->
-                hasCheckpoint(out.resolve("state/kafka-quiet/checkpoints"))
-                    && everyRecordCommitted(kafka, "quiet"),
-            first,
-            "every record read and its offset committed");
-      } finally {
-        first.destroyForcibly().waitFor();
-      }
+      killOnce(
+          start("quiet-first", broker, "quiet", out, resumedDb),
+          () ->
+              hasCheckpoint(out.resolve("state/kafka-quiet/checkpoints"))
+                  && everyRecordCommitted(kafka, "quiet"),
+          "every record read and its offset committed");
       // Nothing more arrives: after the restore, only the clock can move event time (Flink
       // restores no watermark). The clean run reads the same records from the start.
       upTo = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(3);
-      Process resumed = start("quiet-resumed", broker, "quiet", out, resumedDb);
-      Process fresh = start("quiet-clean", broker, "quiet-clean", dir.resolve("qc"), clean);
-      try {
-        waitFor(
-            () -> newestFinal(resumedDb) >= upTo, resumed, "the resumed run's windows to close");
-        waitFor(() -> newestFinal(clean) >= upTo, fresh, "the clean run's windows to close");
-        waitFor(
-            () -> stable(resumedDb, upTo) && stable(clean, upTo), resumed, "the sinks to flush");
-      } finally {
-        resumed.destroyForcibly().waitFor();
-        fresh.destroyForcibly().waitFor();
-      }
+      catchUpSideBySide(
+          start("quiet-resumed", broker, "quiet", out, resumedDb),
+          resumedDb,
+          start("quiet-clean", broker, "quiet-clean", dir.resolve("qc"), clean),
+          clean,
+          upTo);
     }
     assertThat(Files.readString(dir.resolve("quiet-resumed.log"))).contains("Resuming from");
     assertSamePoints(resumedDb, clean, upTo);
@@ -331,6 +319,8 @@ class CrashResumeTest {
                     group,
                     "--checkpoint-every",
                     "1s",
+                    "--follow-clock-after",
+                    followClockAfter,
                     "--web-ui-port",
                     "0",
                     "--out",
@@ -348,6 +338,33 @@ class CrashResumeTest {
 
   interface Condition {
     boolean holds() throws Exception;
+  }
+
+  /**
+   * Waits until a resumed run and a clean one have both closed every window up to {@code upTo} and
+   * flushed it, then kills both.
+   */
+  private void catchUpSideBySide(
+      Process resumed, InfluxSettings resumedDb, Process clean, InfluxSettings cleanDb, long upTo)
+      throws Exception {
+    try {
+      waitFor(() -> newestFinal(resumedDb) >= upTo, resumed, "the resumed run's windows to close");
+      waitFor(() -> newestFinal(cleanDb) >= upTo, clean, "the clean run's windows to close");
+      waitFor(
+          () -> stable(resumedDb, upTo) && stable(cleanDb, upTo), resumed, "the sinks to flush");
+    } finally {
+      resumed.destroyForcibly().waitFor();
+      clean.destroyForcibly().waitFor();
+    }
+  }
+
+  /** SIGKILL, as in a crash (no savepoint, no clean-up), once the condition holds. */
+  private void killOnce(Process run, Condition condition, String what) throws Exception {
+    try {
+      waitFor(condition, run, what);
+    } finally {
+      run.destroyForcibly().waitFor();
+    }
   }
 
   private void waitFor(Condition condition, Process process, String what) throws Exception {

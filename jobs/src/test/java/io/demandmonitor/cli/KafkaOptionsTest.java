@@ -44,7 +44,10 @@ class KafkaOptionsTest {
             "committed",
             "dl",
             new SourceWatermarks(
-                Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofMinutes(5), true),
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(1)),
             Map.of(
                 "sasl.jaas.config",
                 "password=\"s3cret\"",
@@ -65,7 +68,7 @@ class KafkaOptionsTest {
                     "g",
                     "yesterday",
                     "dl",
-                    new SourceWatermarks(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
+                    new SourceWatermarks(Duration.ZERO, Duration.ZERO, Duration.ZERO, null),
                     Map.of()))
         .hasMessageContaining("'yesterday' is not committed, earliest, latest or an instant");
     assertThat(KafkaSettings.startingOffsets("2026-03-02T09:00:00Z")).isNotNull();

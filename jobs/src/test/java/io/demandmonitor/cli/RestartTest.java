@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.demandmonitor.InfluxServer;
 import io.demandmonitor.TestConfig;
+import io.demandmonitor.sink.InfluxConnection;
 import io.demandmonitor.sink.InfluxSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,9 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * An InfluxDB outage, as an operator meets it on the embedded run: each restart is one console
- * line; failures in a row beyond the budget stop the job with one line and exit code 1; a job that
- * has been healthy long enough between failures gets its whole budget again.
+ * A failure no retry mends, as an operator meets it on the embedded run: the database dropped under
+ * the running job (HTTP 404 on every write). Each restart is one console line; failures in a row
+ * beyond the budget stop the job with one line and exit code 1; a job that has been healthy long
+ * enough between failures gets its whole budget again. (An InfluxDB that does not answer is waited
+ * out instead: CrashResumeTest.)
  */
 class RestartTest {
 
@@ -30,48 +33,50 @@ class RestartTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void failuresInARowBeyondTheBudgetStopTheJobWithOneLineEach() throws Exception {
-    try (InfluxServer influx = InfluxServer.startOwn(false)) {
-      CompletableFuture<Integer> run = run(influx.newDatabase("restarts"), "2", "10m", null);
-      waitFor(
-          () -> out.toString().contains("County demand, complete up to"), run, "the live board");
-      influx.stop();
+    InfluxSettings influx = InfluxServer.shared().newDatabase("restarts");
+    CompletableFuture<Integer> run = run(influx, "2", "10m", null);
+    waitFor(() -> out.toString().contains("County demand, complete up to"), run, "the live board");
+    drop(influx);
 
-      assertThat(run.get(2, TimeUnit.MINUTES)).as(out + "\n" + err).isEqualTo(1);
-      assertThat(out.toString())
-          .contains("Restart 1: the job failed (", "Restart 2: the job failed (")
-          .doesNotContain("Restart 3")
-          .doesNotContain("\tat ");
-      assertThat(err.toString().lines().toList())
-          .singleElement()
-          .asString()
-          .startsWith("demand-monitor run: the Flink job has stopped after 2 restarts: ");
-    }
+    assertThat(run.get(2, TimeUnit.MINUTES)).as(out + "\n" + err).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("Restart 1: the job failed (", "Restart 2: the job failed (")
+        .doesNotContain("Restart 3")
+        .doesNotContain("\tat ");
+    assertThat(err.toString().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("demand-monitor run: the Flink job has stopped after 2 restarts: ");
   }
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aJobHealthyLongEnoughBetweenFailuresGetsItsWholeBudgetAgain() throws Exception {
-    try (InfluxServer influx = InfluxServer.startOwn(false)) {
-      CompletableFuture<Integer> run = run(influx.newDatabase("restarts"), "1", "3s", "60s");
-      waitFor(
-          () -> out.toString().contains("County demand, complete up to"), run, "the live board");
-      for (int outage = 1; outage <= 2; outage++) {
-        influx.stop();
-        String restart = "Restart " + outage + ":";
-        waitFor(() -> out.toString().contains(restart), run, restart);
-        influx.start();
-        Thread.sleep(8_000); // healthy for more than --restart-reset-after
+    InfluxSettings influx = InfluxServer.shared().newDatabase("restarts");
+    CompletableFuture<Integer> run = run(influx, "1", "3s", "60s");
+    waitFor(() -> out.toString().contains("County demand, complete up to"), run, "the live board");
+    for (int outage = 1; outage <= 2; outage++) {
+      drop(influx);
+      String restart = "Restart " + outage + ":";
+      waitFor(() -> out.toString().contains(restart), run, restart);
+      try (InfluxConnection connection = new InfluxConnection(influx)) {
+        connection.createDatabaseIfMissing();
       }
-      assertThat(run.get(2, TimeUnit.MINUTES))
-          .as("one restart allowed in a row, two in all\n" + out + "\n" + err)
-          .isZero();
-      assertThat(out.toString()).contains("Restart 2:", "Final summary (stopped)");
+      Thread.sleep(8_000); // healthy for more than --restart-reset-after
+    }
+    assertThat(run.get(2, TimeUnit.MINUTES))
+        .as("one restart allowed in a row, two in all\n" + out + "\n" + err)
+        .isZero();
+    assertThat(out.toString()).contains("Restart 2:", "Final summary (stopped)");
+  }
+
+  private static void drop(InfluxSettings influx) throws Exception {
+    try (InfluxConnection connection = new InfluxConnection(influx)) {
+      connection.query("DROP DATABASE " + InfluxConnection.identifier(influx.database()));
     }
   }
 
-  /**
-   * {@code run} live into InfluxDB, with a short retry budget so an outage fails the job quickly.
-   */
+  /** {@code run} live into InfluxDB. */
   private CompletableFuture<Integer> run(
       InfluxSettings influx, String attempts, String resetAfter, String duration) {
     java.util.List<String> args =
@@ -92,8 +97,6 @@ class RestartTest {
                 influx.url(),
                 "--influx-database",
                 influx.database(),
-                "--influx-retry-budget",
-                "1s",
                 "--restart-attempts",
                 attempts,
                 "--restart-reset-after",

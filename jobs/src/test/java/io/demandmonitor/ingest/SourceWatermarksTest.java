@@ -22,7 +22,10 @@ class SourceWatermarksTest {
   private static final long MINUTE = 60_000;
   private static final SourceWatermarks LIVE =
       new SourceWatermarks(
-          Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofMinutes(5), true);
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(1));
 
   private final ManualClock wallClock = new ManualClock(TimeUnit.MILLISECONDS.toNanos(T));
   private final ManualClock activity =
@@ -93,6 +96,26 @@ class SourceWatermarksTest {
     wallClock.advanceTime(Duration.ofMinutes(30));
     generator.onPeriodicEmit(output);
     assertThat(output.watermark).isEqualTo(T - 12 * MINUTE - 1);
+  }
+
+  @Test
+  void aSilentPartitionIsMarkedIdleUntilItFollowsTheClock() {
+    var generator =
+        generator(
+            new SourceWatermarks(
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(5),
+                Duration.ofHours(2))); // a producer that sends in batches
+    generator.onEvent(null, T - 10 * MINUTE, output);
+    generator.onPeriodicEmit(output);
+    pass(Duration.ofSeconds(61), generator);
+    assertThat(output.idle).isTrue();
+    assertThat(output.watermark).isEqualTo(T - 12 * MINUTE - 1);
+
+    pass(Duration.ofMinutes(119), generator);
+    assertThat(output.idle).isFalse();
+    assertThat(output.watermark).isEqualTo(wallClock.absoluteTimeMillis() - 2 * MINUTE - 1);
   }
 
   @Test
