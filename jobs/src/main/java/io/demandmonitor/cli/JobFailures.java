@@ -28,6 +28,9 @@ final class JobFailures extends AbstractAppender {
   private static final String GRAPH_LOGGER =
       "org.apache.flink.runtime.executiongraph.ExecutionGraph";
 
+  /** The loggers followed: Flink's execution graph, and the InfluxDB outage notices. */
+  private static final List<String> FOLLOWED = List.of(GRAPH_LOGGER, InfluxOutage.LOGGER);
+
   private final Consumer<String> console;
   private volatile String lastCause = "unknown cause";
   private volatile int restarts;
@@ -47,8 +50,7 @@ final class JobFailures extends AbstractAppender {
     }
     JobFailures appender = new JobFailures(console);
     appender.start();
-    appender.attach(context.getConfiguration(), GRAPH_LOGGER);
-    appender.attach(context.getConfiguration(), InfluxOutage.LOGGER);
+    FOLLOWED.forEach(logger -> appender.attach(context.getConfiguration(), logger));
     context.updateLoggers();
     return appender;
   }
@@ -95,7 +97,7 @@ final class JobFailures extends AbstractAppender {
   void close() {
     if (LogManager.getContext(false) instanceof LoggerContext context) {
       Configuration config = context.getConfiguration();
-      for (String logger : List.of(GRAPH_LOGGER, InfluxOutage.LOGGER)) {
+      for (String logger : FOLLOWED) {
         if (ownConfigs.contains(logger)) {
           config.removeLogger(logger);
         } else {

@@ -170,8 +170,8 @@ public final class RunCommand implements Runnable {
       description =
           "Once every Kafka partition has been silent this long, event time follows the clock less "
               + "--out-of-orderness, so windows close on a quiet stream and after a restore; records "
-              + "older than that arrive late. Raise it for a producer that sends in batches. Not with "
-              + "--no-live (default: ${DEFAULT-VALUE}).")
+              + "older than that arrive late. Raise it for a producer that sends in batches. With "
+              + "--no-live a silent partition is only marked idle (default: ${DEFAULT-VALUE}).")
   Duration followClockAfter;
 
   @Option(
@@ -402,12 +402,8 @@ public final class RunCommand implements Runnable {
       throw new ParameterException(
           spec.commandLine(), "--restart-attempts must be at least 1, not " + restartAttempts);
     }
-    if (checkpointTimeout.isNegative() || checkpointTimeout.isZero()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--checkpoint-timeout must be more than 0, not "
-              + DurationConverter.format(checkpointTimeout));
-    }
+    requirePositive("--checkpoint-timeout", checkpointTimeout);
+    requirePositive("--follow-clock-after", followClockAfter);
     Duration maxEventAge = maxEventAge(config);
     if (liveKafka()
         && maxEventAge.compareTo(config.windows().allowedLateness().plus(outOfOrderness)) <= 0) {
@@ -428,6 +424,14 @@ public final class RunCommand implements Runnable {
    * InfluxDB checked, web UI port, consumer group, checkpoints: the Flink environment to build the
    * job in.
    */
+  private void requirePositive(String option, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          option + " must be more than 0, not " + DurationConverter.format(value));
+    }
+  }
+
   private Job prepareJob(String run, PrintWriter console) {
     InfluxSettings influxSettings = influx.settings(run);
     if (influxSettings != null) {

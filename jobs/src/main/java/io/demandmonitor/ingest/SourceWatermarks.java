@@ -29,11 +29,12 @@ import org.apache.flink.util.clock.SystemClock;
  *       out-of-orderness. Event time is the least of the partitions', so it follows the clock once
  *       every partition is that quiet: windows close and alerts are assessed on a quiet night, and
  *       right after a restore (Flink restores no watermark: a restored job whose inputs are quiet
- *       would otherwise never move). Records that arrive later than that count as late. Silence is
- *       measured on the input activity clock, which stops while the source is back-pressured, so a
- *       partition with a backlog is never taken for a silent one. Bounded ({@code followClockAfter}
- *       null) a silent partition is only marked idle, so a run ends at its data and fixed historic
- *       dates stay where they are.
+ *       would otherwise never move). Records that arrive after that are behind event time (late
+ *       corrections, or set aside beyond the allowed lateness). Silence is measured on the input
+ *       activity clock, which stops while the source is back-pressured, so a partition with a
+ *       backlog is never taken for a silent one. Bounded ({@code followClockAfter} null) a silent
+ *       partition is only marked idle, so a run ends at its data and fixed historic dates stay
+ *       where they are.
  * </ul>
  *
  * @param followClockAfter how long a partition is silent before it follows the clock, or null for

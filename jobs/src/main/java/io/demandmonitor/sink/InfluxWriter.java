@@ -147,7 +147,9 @@ final class InfluxWriter<T> implements SinkWriter<T> {
         connection.write(batch);
         points += batch.size();
         writtenMetric.inc(batch.size());
-        InfluxOutage.done(writerId, System.currentTimeMillis());
+        if (attempt > 1) { // it waited
+          InfluxOutage.done(writerId, System.currentTimeMillis());
+        }
         return;
       } catch (InfluxConnection.Failure failure) {
         if (failure.badPoints()) {

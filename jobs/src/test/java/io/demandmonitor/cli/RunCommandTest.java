@@ -359,6 +359,14 @@ class RunCommandTest {
   }
 
   @Test
+  void aDurationThatMustBePositiveIsRefusedWithItsOption() {
+    for (String option : List.of("--checkpoint-timeout", "--follow-clock-after")) {
+      assertThat(cli().execute("run", option, "0s", "--out", dir.toString())).isEqualTo(2);
+      assertThat(err.toString()).contains(option + " must be more than 0, not 0s");
+    }
+  }
+
+  @Test
   void checkConfigReportsEveryProblemWithItsFileAndKey() {
     Path config =
         TestConfig.copyWith(dir, "alerts.yaml", "levels: [6, 9, 13]", "levels: [6, 3, 13]");
